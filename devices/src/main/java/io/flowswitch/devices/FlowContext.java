@@ -1,0 +1,54 @@
+package io.flowswitch.devices;
+
+import java.util.Map;
+import java.util.Objects;
+import javax.crypto.SecretKey;
+
+/**
+ * What a device instance may know about the flow it serves: its id, its chunk size, and the keys the
+ * application handed to the flow by name. Key material never appears in parameters or messages.
+ */
+public final class FlowContext {
+    /** Default chunk payload size: 64 KiB. */
+    public static final int DEFAULT_CHUNK_BYTES = 64 * 1024;
+    /** Smallest chunk we accept: below this per-chunk costs dominate. */
+    public static final int MIN_CHUNK_BYTES = 1024;
+    /** Largest chunk: the JDK's GCM is slower on calls above 256 KiB, and a chunk is one call. */
+    public static final int MAX_CHUNK_BYTES = 1024 * 1024;
+
+    private final long flowId;
+    private final int chunkBytes;
+    private final Map<String, SecretKey> keys;
+
+    public FlowContext(long flowId, int chunkBytes, Map<String, SecretKey> keys) {
+        if (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > MAX_CHUNK_BYTES) {
+            throw new DeviceException("BAD_CHUNK_SIZE", "chunk size must be between " + MIN_CHUNK_BYTES + " and "
+                + MAX_CHUNK_BYTES + " bytes, got " + chunkBytes);
+        }
+        this.flowId = flowId;
+        this.chunkBytes = chunkBytes;
+        this.keys = Map.copyOf(Objects.requireNonNull(keys, "keys"));
+    }
+
+    public long flowId() {
+        return flowId;
+    }
+
+    /** Payload bytes per chunk that sources produce. */
+    public int chunkBytes() {
+        return chunkBytes;
+    }
+
+    /**
+     * The key the application registered under {@code name}.
+     *
+     * @throws DeviceException with code {@code NO_SUCH_KEY} when there is none
+     */
+    public SecretKey key(String name, String stage) {
+        final SecretKey key = keys.get(name);
+        if (key == null) {
+            throw new DeviceException("NO_SUCH_KEY", stage + ": no key named '" + name + "' was given to the flow");
+        }
+        return key;
+    }
+}
