@@ -14,6 +14,14 @@ public interface DeviceKind {
 
     DeviceRole role();
 
+    /**
+     * Whether instances block their thread (files, sockets, a modelled accelerator's delay): their stages
+     * then run on the blocking-I/O dispatcher, never on the one that runs actors and CPU-bound stages.
+     */
+    default boolean blocking() {
+        return role() != DeviceRole.TRANSFORM;
+    }
+
     /** One line for {@code flowswitch devices}. */
     String description();
 

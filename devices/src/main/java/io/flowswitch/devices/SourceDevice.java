@@ -13,4 +13,9 @@ public interface SourceDevice extends Device {
      * @throws DeviceException when reading fails
      */
     int read(Chunk chunk);
+
+    /** Total bytes this source will produce, when known up front (a file); -1 otherwise (a socket). */
+    default long sizeBytes() {
+        return -1;
+    }
 }

@@ -1,0 +1,136 @@
+package io.flowswitch.actors;
+
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.proto.DeviceCapabilities;
+import io.flowswitch.proto.Health;
+import io.flowswitch.proto.LeaseReply;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * The control face of one device instance: it describes what the instance can do, reports its health,
+ * resets it, and grants leases to flows. It never sees payload; the flow's stages do.
+ *
+ * <p>Registered with the receptionist under {@link #serviceKey(String)} of its kind, so flows find
+ * devices by kind, never by a reference baked into a graph. A stateful instance (a compressor) takes one
+ * flow at a time: it stays pinned to that flow; a stateless one takes up to {@code maxLeases}.
+ */
+public final class DeviceActor {
+    /** The control protocol. */
+    public sealed interface Command permits Describe, CheckHealth, Reset, Lease, Release, ReportFault {}
+
+    /** Replies with the kind's capabilities, this instance's count of leases and port capacity filled in. */
+    public record Describe(ActorRef<Description> replyTo) implements Command {}
+
+    public record CheckHealth(ActorRef<HealthReport> replyTo) implements Command {}
+
+    /** Clears a fault: the instance is healthy again and takes leases. */
+    public record Reset(ActorRef<Done> replyTo) implements Command {}
+
+    /** Asks for a lease of this instance for a flow; the reply says granted, or why not. */
+    public record Lease(long flowId, double bytesPerSecond, ActorRef<LeaseReply> replyTo) implements Command {}
+
+    /** The flow is done with the instance. Idempotent. */
+    public record Release(long flowId) implements Command {}
+
+    /** A flow saw this instance fail; it stops taking leases until reset. */
+    public record ReportFault(long flowId, String cause) implements Command {}
+
+    public record Description(String instance, DeviceCapabilities capabilities, int leases, int maxLeases,
+        Health health) {}
+
+    public record HealthReport(String instance, Health health, String detail) {}
+
+    private DeviceActor() {
+    }
+
+    public static ServiceKey<Command> serviceKey(String kind) {
+        return ServiceKey.create(Command.class, "device-" + kind);
+    }
+
+    public static Behavior<Command> create(DeviceKind kind, int index, int maxLeases, int portCapacityChunks) {
+        return Behaviors.<Command>supervise(Behaviors.setup(context -> {
+            context.getSystem().receptionist().tell(Receptionist.register(serviceKey(kind.name()), context.getSelf()));
+            return new State(kind, kind.name() + "#" + index,
+                kind.capabilities().getStateful() ? 1 : maxLeases, portCapacityChunks).behavior();
+        })).onFailure(SupervisorStrategy.restart());
+    }
+
+    private static final class State {
+        private final DeviceKind kind;
+        private final String instance;
+        private final int maxLeases;
+        private final int portCapacityChunks;
+        private final Map<Long, Long> leaseIdsByFlow = new HashMap<>();
+        private long nextLeaseId = 1;
+        private Health health = Health.HEALTHY;
+        private String detail = "ok";
+
+        State(DeviceKind kind, String instance, int maxLeases, int portCapacityChunks) {
+            this.kind = kind;
+            this.instance = instance;
+            this.maxLeases = maxLeases;
+            this.portCapacityChunks = portCapacityChunks;
+        }
+
+        Behavior<Command> behavior() {
+            return Behaviors.receive(Command.class)
+                .onMessage(Describe.class, this::onDescribe)
+                .onMessage(CheckHealth.class, m -> {
+                    m.replyTo().tell(new HealthReport(instance, health, detail));
+                    return Behaviors.same();
+                })
+                .onMessage(Reset.class, m -> {
+                    health = Health.HEALTHY;
+                    detail = "reset";
+                    m.replyTo().tell(Done.getInstance());
+                    return Behaviors.same();
+                })
+                .onMessage(Lease.class, this::onLease)
+                .onMessage(Release.class, m -> {
+                    leaseIdsByFlow.remove(m.flowId());
+                    return Behaviors.same();
+                })
+                .onMessage(ReportFault.class, m -> {
+                    health = Health.DEGRADED;
+                    detail = "flow " + m.flowId() + ": " + m.cause();
+                    return Behaviors.same();
+                })
+                .build();
+        }
+
+        private Behavior<Command> onDescribe(Describe m) {
+            final DeviceCapabilities capabilities = kind.capabilities().toBuilder()
+                .setPortCapacityChunks(portCapacityChunks)
+                .build();
+            m.replyTo().tell(new Description(instance, capabilities, leaseIdsByFlow.size(), maxLeases, health));
+            return Behaviors.same();
+        }
+
+        private Behavior<Command> onLease(Lease m) {
+            final LeaseReply.Builder reply = LeaseReply.newBuilder().setFlowId(m.flowId());
+            final Long existing = leaseIdsByFlow.get(m.flowId());
+            if (existing != null) {
+                reply.setGranted(true).setLeaseId(existing);
+            } else if (health != Health.HEALTHY) {
+                reply.setGranted(false).setReason(instance + " is " + health.name().toLowerCase() + ": " + detail);
+            } else if (leaseIdsByFlow.size() >= maxLeases) {
+                reply.setGranted(false).setReason(instance + ": requested 1 lease, in use " + leaseIdsByFlow.size()
+                    + ", limit " + maxLeases);
+            } else {
+                final long leaseId = nextLeaseId++;
+                leaseIdsByFlow.put(m.flowId(), leaseId);
+                reply.setGranted(true).setLeaseId(leaseId);
+            }
+            m.replyTo().tell(reply.build());
+            return Behaviors.same();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.flowswitch.javadsl;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.flowswitch.actors.DeviceActor;
+import io.flowswitch.actors.FlowManager;
+import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.driver.MediaDriverNode;
+import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.compile.CompiledFlow;
+import io.flowswitch.flow.compile.FlowCompiler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.agrona.CloseHelper;
+
+/**
+ * A flowswitch node in this JVM: an actor system with the flow manager and one actor per device
+ * instance, and one embedded Aeron media driver for the data plane. Applications signal through it:
+ * {@link #run} a flow, watch its {@link FlowHandle}, {@link #close} the node. Thread-safe.
+ *
+ * <pre>{@code
+ * try (FlowSwitch node = FlowSwitch.start()) {
+ *     FlowResult result = node.run(Flows.from(Devices.file(in))
+ *             .via(Devices.aesGcmEncrypt("k1")).to(Devices.fileSink(out))
+ *             .key("k1", key).build())
+ *         .completion().toCompletableFuture().join();
+ * }
+ * }</pre>
+ */
+public final class FlowSwitch implements AutoCloseable {
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+
+    private final MediaDriverNode driverNode;
+    private final ActorSystem<FlowManager.Command> system;
+    private final DeviceCatalog catalog;
+    private final AtomicLong nextFlowId = new AtomicLong(1);
+
+    private FlowSwitch(MediaDriverNode driverNode, ActorSystem<FlowManager.Command> system, DeviceCatalog catalog) {
+        this.driverNode = driverNode;
+        this.system = system;
+        this.catalog = catalog;
+    }
+
+    /** Starts a node with the settings under {@code flowswitch.node} in the default configuration. */
+    public static FlowSwitch start() {
+        return start(ConfigFactory.load(), DeviceCatalog.builtIn());
+    }
+
+    public static FlowSwitch start(Config config, DeviceCatalog catalog) {
+        final NodeSettings settings = NodeSettings.from(config, catalog);
+        final MediaDriverNode driverNode = MediaDriverNode.launch();
+        try {
+            final FlowCompiler compiler = new FlowCompiler(catalog, driverNode);
+            final ActorSystem<FlowManager.Command> system = ActorSystem.create(
+                org.apache.pekko.actor.typed.javadsl.Behaviors.setup(context -> {
+                    final Executor blocking = context.getSystem().dispatchers()
+                        .lookup(DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER));
+                    return FlowManager.create(compiler, blocking, settings.instancesPerKind(),
+                        settings.maxLeasesPerInstance(), settings.portCapacityChunks());
+                }),
+                "flowswitch", config);
+            return new FlowSwitch(driverNode, system, catalog);
+        } catch (RuntimeException e) {
+            driverNode.close();
+            throw e;
+        }
+    }
+
+    public DeviceCatalog catalog() {
+        return catalog;
+    }
+
+    public ActorSystem<FlowManager.Command> system() {
+        return system;
+    }
+
+    /** Where the node's media driver keeps its files; removed on {@link #close()}. */
+    public String aeronDirectoryName() {
+        return driverNode.aeronDirectoryName();
+    }
+
+    /** Sets up and runs a flow. Never blocks; set-up errors arrive in the handle's completion. */
+    public FlowHandle run(FlowSpec spec) {
+        final long flowId = nextFlowId.getAndIncrement();
+        final CompletableFuture<CompiledFlow> compiled = new CompletableFuture<>();
+        final CompletableFuture<FlowResult> result = new CompletableFuture<>();
+        system.tell(new FlowManager.OpenFlow(flowId, spec, compiled, result));
+        return new FlowHandle(flowId, compiled, result,
+            reason -> system.tell(new FlowManager.CancelFlow(flowId, reason)));
+    }
+
+    /** Describes every device instance of the node. */
+    public CompletionStage<List<DeviceActor.Description>> devices() {
+        final CompletionStage<Map<String, List<ActorRef<DeviceActor.Command>>>> refs =
+            AskPattern.ask(system, FlowManager.ListDevices::new, ASK_TIMEOUT, system.scheduler());
+        return refs.thenCompose(byKind -> {
+            final List<CompletableFuture<DeviceActor.Description>> asks = new ArrayList<>();
+            byKind.values().forEach(instances -> instances.forEach(instance -> asks.add(
+                AskPattern.<DeviceActor.Command, DeviceActor.Description>ask(instance, DeviceActor.Describe::new,
+                    ASK_TIMEOUT, system.scheduler()).toCompletableFuture())));
+            return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> asks.stream().map(CompletableFuture::join)
+                    .sorted(java.util.Comparator.comparing(DeviceActor.Description::instance)).toList());
+        });
+    }
+
+    /** Stops every flow, the actor system, then the media driver, and removes the driver's files. */
+    @Override
+    public void close() {
+        try {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            CloseHelper.quietClose(driverNode);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.flowswitch.devices.driver;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import java.io.File;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+/**
+ * The one embedded Aeron media driver of a node and the Aeron client connected to it.
+ *
+ * <p>The driver runs SHARED (one thread for conductor, sender and receiver) with a back-off idle
+ * strategy that parks almost at once: on two cores any spinning or yielding idle thread steals the
+ * core a device needs. Its directory is unique per node, deleted on start and on close, so a crashed
+ * run leaves nothing that the next one trips on. Thread-safe; close once.
+ */
+public final class MediaDriverNode implements AutoCloseable {
+    private static final AtomicInteger NODE_COUNTER = new AtomicInteger();
+
+    private final Context context;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+
+    private MediaDriverNode(Context context, MediaDriver driver, Aeron aeron) {
+        this.context = context;
+        this.driver = driver;
+        this.aeron = aeron;
+    }
+
+    /** Starts a driver and a client with the given settings; on failure closes what it started. */
+    public static MediaDriverNode launch(Context context) {
+        context.conclude();
+        final MediaDriver.Context driverContext = new MediaDriver.Context()
+            .aeronDirectoryName(context.aeronDirectoryName())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy(
+                1, 1, context.minParkNs(), context.maxParkNs()))
+            .ipcTermBufferLength(context.defaultIpcTermLengthBytes())
+            .ipcMtuLength(Context.IPC_MTU_BYTES)
+            .printConfigurationOnStart(false)
+            .warnIfDirectoryExists(false);
+        MediaDriver driver = null;
+        try {
+            driver = MediaDriver.launchEmbedded(driverContext);
+            final Aeron aeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName())
+                .idleStrategy(new SleepingMillisIdleStrategy(1)));
+            return new MediaDriverNode(context, driver, aeron);
+        } catch (RuntimeException e) {
+            CloseHelper.quietClose(driver);
+            IoUtil.delete(new File(context.aeronDirectoryName()), true);
+            throw e;
+        }
+    }
+
+    /** Starts a node with default settings. */
+    public static MediaDriverNode launch() {
+        return launch(new Context());
+    }
+
+    public Aeron aeron() {
+        return aeron;
+    }
+
+    public String aeronDirectoryName() {
+        return context.aeronDirectoryName();
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    /** Closes the client, then the driver, then removes the driver directory. */
+    @Override
+    public void close() {
+        CloseHelper.closeAll(aeron, driver);
+        IoUtil.delete(new File(context.aeronDirectoryName()), true);
+    }
+
+    /** Settings of a node's driver, with defaults; {@link #conclude()} validates them. */
+    public static final class Context {
+        /** The largest IPC MTU: leaves 65 472 bytes of payload per frame, so 32 KiB chunks fit tryClaim. */
+        public static final int IPC_MTU_BYTES = 65_504;
+        public static final int DEFAULT_IPC_TERM_LENGTH_BYTES = 1024 * 1024;
+        public static final long DEFAULT_MIN_PARK_NS = 10_000;
+        public static final long DEFAULT_MAX_PARK_NS = 1_000_000;
+
+        private String aeronDirectoryName;
+        private int defaultIpcTermLengthBytes = DEFAULT_IPC_TERM_LENGTH_BYTES;
+        private long minParkNs = DEFAULT_MIN_PARK_NS;
+        private long maxParkNs = DEFAULT_MAX_PARK_NS;
+
+        public String aeronDirectoryName() {
+            return aeronDirectoryName;
+        }
+
+        /** Defaults to a directory unique to this process and node, beside Aeron's default directory. */
+        public Context aeronDirectoryName(String value) {
+            this.aeronDirectoryName = value;
+            return this;
+        }
+
+        public int defaultIpcTermLengthBytes() {
+            return defaultIpcTermLengthBytes;
+        }
+
+        public Context defaultIpcTermLengthBytes(int value) {
+            this.defaultIpcTermLengthBytes = value;
+            return this;
+        }
+
+        public long minParkNs() {
+            return minParkNs;
+        }
+
+        public Context minParkNs(long value) {
+            this.minParkNs = value;
+            return this;
+        }
+
+        public long maxParkNs() {
+            return maxParkNs;
+        }
+
+        public Context maxParkNs(long value) {
+            this.maxParkNs = value;
+            return this;
+        }
+
+        /** Fills in defaults and checks every value; throws {@link IllegalArgumentException} naming the setting. */
+        public Context conclude() {
+            if (aeronDirectoryName == null) {
+                aeronDirectoryName = CommonContext.getAeronDirectoryName() + "-flowswitch-"
+                    + ProcessHandle.current().pid() + "-" + NODE_COUNTER.incrementAndGet();
+            }
+            if (Integer.bitCount(defaultIpcTermLengthBytes) != 1 || defaultIpcTermLengthBytes < 64 * 1024) {
+                throw new IllegalArgumentException(
+                    "defaultIpcTermLengthBytes must be a power of two >= 64 KiB, got " + defaultIpcTermLengthBytes);
+            }
+            if (minParkNs <= 0 || maxParkNs < minParkNs) {
+                throw new IllegalArgumentException(
+                    "park periods must satisfy 0 < minParkNs <= maxParkNs, got " + minParkNs + ", " + maxParkNs);
+            }
+            return this;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.flowswitch.devices.port;
+
+import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.chunk.Doorbell;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Credit accounting, end-of-stream and wake-ups shared by every {@link DataPort}; subclasses move the
+ * bytes. Credit is {@code capacity - (offered - taken)}: the writer alone advances {@code offered}, the
+ * reader alone advances {@code taken}, so each is a single-writer volatile field.
+ */
+abstract class CreditedPort implements DataPort {
+    private final String description;
+    private final int capacityChunks;
+    private final Doorbell creditBell = new Doorbell();
+    private final Doorbell dataBell = new Doorbell();
+    private final BooleanSupplier hasCredit = this::hasCreditOrClosed;
+    private final BooleanSupplier hasDataOrEnd = this::hasDataOrEnd;
+    private volatile long offered;
+    private volatile long taken;
+    private volatile boolean finished;
+    private volatile boolean cancelled;
+    private volatile Throwable failure;
+    private long creditRejections;
+
+    CreditedPort(String description, int capacityChunks) {
+        if (capacityChunks <= 0) {
+            throw new IllegalArgumentException("capacityChunks must be positive: " + capacityChunks);
+        }
+        this.description = description;
+        this.capacityChunks = capacityChunks;
+    }
+
+    /** Moves the chunk into the transport; on {@link #OK} the port owns it. Called with credit held. */
+    abstract int transfer(Chunk chunk);
+
+    /** Takes the next chunk from the transport, or null. */
+    abstract Chunk receive(ChunkPool pool);
+
+    /** Whether {@link #receive} found the pool empty on its last call (the reader then waits for the pool). */
+    boolean starvedForChunks() {
+        return false;
+    }
+
+    /** Releases chunks still held by the transport. */
+    abstract void discard();
+
+    @Override
+    public final String description() {
+        return description;
+    }
+
+    @Override
+    public final int capacityChunks() {
+        return capacityChunks;
+    }
+
+    @Override
+    public final int offer(Chunk chunk) {
+        if (cancelled) {
+            return CLOSED;
+        }
+        if (offered - taken >= capacityChunks) {
+            creditRejections++;
+            return NO_CREDIT;
+        }
+        final int result = transfer(chunk);
+        if (result == OK) {
+            offered = offered + 1;
+            dataBell.ring();
+        }
+        return result;
+    }
+
+    @Override
+    public final boolean awaitCredit(Runnable wakeUp) {
+        return creditBell.arm(wakeUp, hasCredit);
+    }
+
+    @Override
+    public final void finish() {
+        finished = true;
+        dataBell.ring();
+    }
+
+    @Override
+    public final void fail(Throwable cause) {
+        failure = cause;
+        dataBell.ring();
+    }
+
+    @Override
+    public final Chunk poll(ChunkPool pool) {
+        final Chunk chunk = receive(pool);
+        if (chunk != null) {
+            taken = taken + 1;
+            creditBell.ring();
+        }
+        return chunk;
+    }
+
+    @Override
+    public final boolean awaitData(Runnable wakeUp, ChunkPool pool) {
+        if (starvedForChunks()) {
+            return pool.awaitRelease(wakeUp);
+        }
+        return dataBell.arm(wakeUp, hasDataOrEnd);
+    }
+
+    @Override
+    public final boolean isDrained() {
+        return finished && taken == offered;
+    }
+
+    @Override
+    public final Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public final void cancel() {
+        cancelled = true;
+        discard();
+        creditBell.ring();
+    }
+
+    @Override
+    public final long creditRejections() {
+        return creditRejections;
+    }
+
+    @Override
+    public final long chunksOffered() {
+        return offered;
+    }
+
+    final boolean isCancelled() {
+        return cancelled;
+    }
+
+    private boolean hasCreditOrClosed() {
+        return cancelled || offered - taken < capacityChunks;
+    }
+
+    private boolean hasDataOrEnd() {
+        return offered > taken || finished || failure != null;
+    }
+
+    @Override
+    public void close() {
+        cancelled = true;
+        creditBell.disarm();
+        dataBell.disarm();
+        discard();
+    }
+
+}

@@ -1,0 +1,118 @@
+package io.flowswitch.devices.stage;
+
+import io.flowswitch.devices.SourceDevice;
+import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.chunk.ChunkFlags;
+import io.flowswitch.devices.chunk.ChunkPool;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+
+/**
+ * Emits the chunks a {@link SourceDevice} reads, numbering them: flow id, sequence from 0, byte offset.
+ * One chunk per pull, taken from the flow's pool; an empty pool is back pressure (the stage waits for a
+ * release, it never allocates). The device may block, so this stage runs on a blocking dispatcher.
+ * Ownership of each emitted chunk passes downstream. The stage closes the device when it stops.
+ */
+public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
+    private final Outlet<Chunk> out;
+    private final SourceShape<Chunk> shape;
+    private final SourceDevice device;
+    private final ChunkPool pool;
+    private final long flowId;
+    private final StageCounters counters;
+
+    public SourceStage(SourceDevice device, ChunkPool pool, long flowId, StageCounters counters) {
+        this.device = device;
+        this.pool = pool;
+        this.flowId = flowId;
+        this.counters = counters;
+        this.out = Outlet.create(counters.stage() + ".out");
+        this.shape = SourceShape.of(out);
+    }
+
+    @Override
+    public SourceShape<Chunk> shape() {
+        return shape;
+    }
+
+    @Override
+    public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+        return new GraphStageLogic(shape) {
+            private long sequence;
+            private long byteOffset;
+            private Runnable poolWakeUp;
+
+            {
+                setHandler(out, new AbstractOutHandler() {
+                    @Override
+                    public void onPull() {
+                        emitNext();
+                    }
+
+                    @Override
+                    public void onDownstreamFinish(Throwable cause) {
+                        completeStage();
+                    }
+                });
+            }
+
+            @Override
+            public void preStart() {
+                final AsyncCallback<Boolean> retry = createAsyncCallback(ignored -> {
+                    if (isAvailable(out)) {
+                        emitNext();
+                    }
+                });
+                poolWakeUp = () -> retry.invoke(Boolean.TRUE);
+            }
+
+            private void emitNext() {
+                Chunk chunk = pool.acquire();
+                while (chunk == null) {
+                    if (!pool.awaitRelease(poolWakeUp)) {
+                        return;
+                    }
+                    chunk = pool.acquire();
+                }
+                final long startNs = System.nanoTime();
+                final int length;
+                try {
+                    length = device.read(chunk);
+                } catch (RuntimeException e) {
+                    chunk.release();
+                    throw e;
+                }
+                counters.addBusyNs(System.nanoTime() - startNs);
+                if (length < 0) {
+                    chunk.release();
+                    completeStage();
+                    return;
+                }
+                chunk.header()
+                    .flowId(flowId)
+                    .sequence(sequence)
+                    .byteOffset(byteOffset)
+                    .flags(sequence == 0 ? ChunkFlags.FIRST : 0);
+                sequence++;
+                byteOffset += length;
+                counters.countOut(length);
+                push(out, chunk);
+            }
+
+            @Override
+            public void postStop() {
+                device.close();
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "SourceStage(" + counters.stage() + ")";
+    }
+}

@@ -1,0 +1,231 @@
+package io.flowswitch.flow.compile;
+
+import io.flowswitch.devices.Device;
+import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.SinkDevice;
+import io.flowswitch.devices.SourceDevice;
+import io.flowswitch.devices.TransformDevice;
+import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.port.DataPort;
+import io.flowswitch.devices.stage.PortReaderStage;
+import io.flowswitch.devices.stage.PortWriterStage;
+import io.flowswitch.devices.stage.SequenceMerge;
+import io.flowswitch.devices.stage.SinkStage;
+import io.flowswitch.devices.stage.SourceStage;
+import io.flowswitch.devices.stage.StageCounters;
+import io.flowswitch.devices.stage.TransformStage;
+import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.StageSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.ActorAttributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.UniformFanInShape;
+import org.apache.pekko.stream.UniformFanOutShape;
+import org.apache.pekko.stream.javadsl.Balance;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.GraphDSL;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * A flow with its devices, ports and pool open, ready to run once. {@link #run} materializes one island
+ * per stage and completes with the {@link FlowResult} after every island stopped and every port closed.
+ * The flow owns every chunk of its pool; at the end all of them must be back (a leak fails the flow).
+ */
+public final class CompiledFlow {
+    /** Runs CPU-bound device stages; configured in reference.conf. */
+    public static final String DEVICE_DISPATCHER = "flowswitch.device-dispatcher";
+    /** Runs stages whose devices block (files, sockets); configured in reference.conf. */
+    public static final String BLOCKING_DISPATCHER = "flowswitch.blocking-io-dispatcher";
+    private static final int REPLICA_INPUT_BUFFER_CHUNKS = 2;
+
+    private final FlowSpec spec;
+    private final long flowId;
+    private final ChunkPool pool;
+    private final List<List<Device>> devices;
+    private final List<DataPort> ports;
+    private final DeviceCatalog catalog;
+    private final List<List<StageCounters>> counters = new ArrayList<>();
+    private final SharedKillSwitch killSwitch;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile long startNs;
+
+    CompiledFlow(FlowSpec spec, long flowId, ChunkPool pool, List<List<Device>> devices, List<DataPort> ports,
+        DeviceCatalog catalog) {
+        this.spec = spec;
+        this.flowId = flowId;
+        this.pool = pool;
+        this.devices = devices;
+        this.ports = ports;
+        this.catalog = catalog;
+        this.killSwitch = KillSwitches.shared("flow-" + flowId);
+        for (int i = 0; i < spec.stages().size(); i++) {
+            final List<StageCounters> stageCounters = new ArrayList<>();
+            final StageSpec stage = spec.stages().get(i);
+            for (int r = 0; r < stage.replicas(); r++) {
+                stageCounters.add(new StageCounters((i + 1) + ":" + stage.kind()
+                    + (stage.replicas() > 1 ? "#" + r : "")));
+            }
+            counters.add(stageCounters);
+        }
+    }
+
+    public FlowSpec spec() {
+        return spec;
+    }
+
+    public long flowId() {
+        return flowId;
+    }
+
+    /** Bytes the sink has taken so far; safe to read from any thread while the flow runs. */
+    public long bytesDone() {
+        return counters.get(counters.size() - 1).get(0).bytesIn();
+    }
+
+    /** Bytes the source has read so far. */
+    public long bytesRead() {
+        return counters.get(0).get(0).bytesOut();
+    }
+
+    /** Total bytes the source will read, or -1 when it cannot know (a socket). */
+    public long sourceSizeBytes() {
+        return ((SourceDevice) devices.get(0).get(0)).sizeBytes();
+    }
+
+    /** Where each edge's chunks travel, e.g. {@code aeron:ipc stream 1001}. */
+    public List<String> edges() {
+        return ports.stream().map(DataPort::description).toList();
+    }
+
+    /** Stops the flow: every island fails with {@code cause}, the sink removes partial output. */
+    public void abort(Throwable cause) {
+        killSwitch.abort(cause);
+    }
+
+    /**
+     * Materializes every island. Call once.
+     *
+     * @return completes with the result whether the flow succeeded or failed; never completes exceptionally
+     */
+    public CompletionStage<FlowResult> run(Materializer materializer) {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("flow " + flowId + " was already run");
+        }
+        startNs = System.nanoTime();
+        final List<CompletableFuture<Done>> islands = new ArrayList<>();
+        final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        final int last = spec.stages().size() - 1;
+        try {
+            for (int i = 0; i <= last; i++) {
+                final CompletableFuture<Done> island = island(i, last).run(materializer).toCompletableFuture();
+                island.whenComplete((done, error) -> {
+                    if (error != null && firstFailure.compareAndSet(null, unwrap(error))) {
+                        // One island failed: stop the others rather than let them wait on a dead port.
+                        killSwitch.abort(unwrap(error));
+                    }
+                });
+                islands.add(island);
+            }
+        } catch (RuntimeException e) {
+            firstFailure.compareAndSet(null, e);
+            killSwitch.abort(e);
+        }
+        return CompletableFuture.allOf(islands.toArray(CompletableFuture[]::new))
+            .handle((ignored, error) -> finish(firstFailure.get()));
+    }
+
+    private org.apache.pekko.stream.javadsl.RunnableGraph<CompletionStage<Done>> island(int index, int last) {
+        final StageSpec stage = spec.stages().get(index);
+        final String name = "flow-" + flowId + "." + (index + 1) + ":" + stage.kind();
+        final Source<Chunk, NotUsed> head = index == 0
+            ? Source.fromGraph(new SourceStage((SourceDevice) devices.get(0).get(0), pool, flowId,
+                counters.get(0).get(0)))
+            : Source.fromGraph(new PortReaderStage(ports.get(index - 1), pool, name));
+        Source<Chunk, NotUsed> body = head.via(killSwitch.flow());
+        if (index > 0 && index < last) {
+            body = body.via(transform(index, stage));
+        }
+        final Sink<Chunk, CompletionStage<Done>> tail = index == last
+            ? Sink.fromGraph(new SinkStage((SinkDevice) devices.get(index).get(0), counters.get(index).get(0)))
+            : Sink.fromGraph(new PortWriterStage(ports.get(index), name));
+        final DeviceKind kind = catalog.find(stage.kind()).orElseThrow();
+        final String dispatcher = kind.blocking() ? BLOCKING_DISPATCHER : DEVICE_DISPATCHER;
+        return body.toMat(tail, Keep.right())
+            .withAttributes(ActorAttributes.dispatcher(dispatcher).and(org.apache.pekko.stream.Attributes.name(name)));
+    }
+
+    private Flow<Chunk, Chunk, NotUsed> transform(int index, StageSpec stage) {
+        final List<Device> replicas = devices.get(index);
+        if (replicas.size() == 1) {
+            return Flow.fromGraph(new TransformStage((TransformDevice) replicas.get(0), pool,
+                counters.get(index).get(0)));
+        }
+        final DeviceKind kind = catalog.find(stage.kind()).orElseThrow();
+        final String dispatcher = kind.blocking() ? BLOCKING_DISPATCHER : DEVICE_DISPATCHER;
+        return Flow.fromGraph(GraphDSL.create(builder -> {
+            final UniformFanOutShape<Chunk, Chunk> balance = builder.add(Balance.<Chunk>create(replicas.size()));
+            final UniformFanInShape<Chunk, Chunk> merge =
+                builder.add(new SequenceMerge(replicas.size(), "flow-" + flowId + ".merge" + (index + 1)));
+            for (int r = 0; r < replicas.size(); r++) {
+                final FlowShape<Chunk, Chunk> replica = builder.add(
+                    Flow.fromGraph(new TransformStage((TransformDevice) replicas.get(r), pool,
+                        counters.get(index).get(r))).async(dispatcher, REPLICA_INPUT_BUFFER_CHUNKS));
+                builder.from(balance.out(r)).via(replica).toInlet(merge.in(r));
+            }
+            return FlowShape.of(balance.in(), merge.out());
+        }));
+    }
+
+    private FlowResult finish(Throwable failure) {
+        final long elapsedNs = System.nanoTime() - startNs;
+        ports.forEach(DataPort::close);
+        final List<FlowResult.StageReport> reports = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            final Map<String, String> results = new HashMap<>();
+            for (int r = 0; r < devices.get(i).size(); r++) {
+                final Device device = devices.get(i).get(r);
+                device.close();
+                results.putAll(device.results());
+            }
+            final long rejections = i < ports.size() ? ports.get(i).creditRejections() : 0;
+            for (StageCounters stageCounters : counters.get(i)) {
+                reports.add(new FlowResult.StageReport(stageCounters, Map.copyOf(results), rejections));
+            }
+        }
+        Throwable error = failure;
+        if (error == null && pool.available() != pool.capacityChunks()) {
+            error = new IllegalStateException("flow " + flowId + " lost track of "
+                + (pool.capacityChunks() - pool.available()) + " chunk buffer(s)");
+        }
+        final StageCounters source = counters.get(0).get(0);
+        final StageCounters sink = counters.get(counters.size() - 1).get(0);
+        return new FlowResult(flowId, spec.name(), source.bytesOut(), sink.bytesIn(), source.chunksOut(), elapsedNs,
+            List.copyOf(reports), error);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,189 @@
+package io.flowswitch.flow.compile;
+
+import io.flowswitch.devices.Device;
+import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.DeviceParams;
+import io.flowswitch.devices.DeviceRole;
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.driver.MediaDriverNode;
+import io.flowswitch.devices.port.AeronIpcPort;
+import io.flowswitch.devices.port.DataPort;
+import io.flowswitch.devices.port.QueuePort;
+import io.flowswitch.flow.FlowException;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.StageSpec;
+import io.flowswitch.flow.Transport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Turns a {@link FlowSpec} into a {@link CompiledFlow}: checks it, creates one device instance per stage
+ * (per replica), one data port per edge, one chunk pool for the flow, and one Pekko Streams island per
+ * stage.
+ *
+ * <pre>
+ *  island 0                 island 1                               island 2
+ *  [SourceStage]-&gt;[writer] =port 0=&gt; [reader]-&gt;[TransformStage]-&gt;[writer] =port 1=&gt; [reader]-&gt;[SinkStage]
+ * </pre>
+ *
+ * Each island runs on its own actor, so the stages of a chain overlap on the cores; a port is an Aeron
+ * IPC stream or a fused queue, by the flow's {@link Transport}. A replicated stage is a balance over
+ * replicas, each on its own actor, and a {@code SequenceMerge} that restores order.
+ *
+ * <p>Compiling opens files, sockets and Aeron streams, so it may block: call it off actor threads.
+ * Thread-safe.
+ */
+public final class FlowCompiler {
+    /** Stream ids of data ports start here; lower ids are left for the signalling plane. */
+    static final int FIRST_STREAM_ID = 1000;
+    private static final int CHUNKS_PER_STAGE = 4;
+    private static final int CHUNKS_PER_REPLICA = 4;
+    private static final int SPARE_CHUNKS = 8;
+
+    private final DeviceCatalog catalog;
+    private final MediaDriverNode driverNode;
+    private final AtomicInteger nextStreamId = new AtomicInteger(FIRST_STREAM_ID);
+
+    /**
+     * @param driverNode the node's media driver; may be {@code null} when only fused flows are compiled
+     */
+    public FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.driverNode = driverNode;
+    }
+
+    public DeviceCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * Checks the shape of the flow and every stage's parameters, without opening anything.
+     *
+     * @return every problem found, each one sentence; empty when the flow is valid
+     */
+    public List<String> check(FlowSpec spec) {
+        final List<String> problems = new ArrayList<>();
+        final List<StageSpec> stages = spec.stages();
+        if (stages.size() < 2) {
+            problems.add("a flow needs at least a source and a sink, got " + stages.size() + " stage(s)");
+        }
+        if (spec.chunkBytes() < FlowContext.MIN_CHUNK_BYTES || spec.chunkBytes() > FlowContext.MAX_CHUNK_BYTES) {
+            problems.add("chunk size must be between " + FlowContext.MIN_CHUNK_BYTES + " and "
+                + FlowContext.MAX_CHUNK_BYTES + " bytes, got " + spec.chunkBytes());
+        }
+        if (spec.portCapacityChunks() < 1 || spec.portCapacityChunks() > FlowSpec.MAX_PORT_CAPACITY_CHUNKS) {
+            problems.add("port capacity must be between 1 and " + FlowSpec.MAX_PORT_CAPACITY_CHUNKS
+                + " chunks, got " + spec.portCapacityChunks());
+        }
+        if (spec.transport() == Transport.AERON_IPC && driverNode == null) {
+            problems.add("transport AERON_IPC needs a media driver, and this compiler has none");
+        }
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        final FlowContext context = new FlowContext(0, spec.chunkBytes(), spec.keys());
+        for (int i = 0; i < stages.size(); i++) {
+            final StageSpec stage = stages.get(i);
+            final DeviceRole expected = i == 0 ? DeviceRole.SOURCE
+                : i == stages.size() - 1 ? DeviceRole.SINK : DeviceRole.TRANSFORM;
+            final DeviceKind kind = catalog.find(stage.kind()).orElse(null);
+            if (kind == null) {
+                problems.add(stageName(i, stage) + ": unknown device kind; known " + roleWord(expected) + ": "
+                    + String.join(", ", catalog.names(expected)));
+                continue;
+            }
+            if (kind.role() != expected) {
+                problems.add(stageName(i, stage) + ": is a " + kind.role().name().toLowerCase()
+                    + " but position " + (i + 1) + " needs a " + expected.name().toLowerCase() + "; known "
+                    + roleWord(expected) + ": " + String.join(", ", catalog.names(expected)));
+                continue;
+            }
+            if (stage.replicas() > 1 && (expected != DeviceRole.TRANSFORM || kind.capabilities().getStateful())) {
+                problems.add(stageName(i, stage) + ": cannot be replicated ("
+                    + (expected != DeviceRole.TRANSFORM ? "only transforms can" : "it is stateful and stays pinned")
+                    + ")");
+            }
+            try {
+                kind.validate(params(i, stage), context);
+            } catch (DeviceException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Checks, then opens everything the flow needs. On any failure closes what it opened.
+     *
+     * @throws FlowException with code {@code INVALID_FLOW} listing every problem, or the device's code
+     */
+    public CompiledFlow compile(FlowSpec spec, long flowId) {
+        final List<String> problems = check(spec);
+        if (!problems.isEmpty()) {
+            throw new FlowException("INVALID_FLOW", String.join("; ", problems));
+        }
+        final FlowContext context = new FlowContext(flowId, spec.chunkBytes(), spec.keys());
+        final List<StageSpec> stages = spec.stages();
+        final ChunkPool pool = new ChunkPool(spec.chunkBytes(), poolChunks(spec));
+        final List<List<Device>> devices = new ArrayList<>();
+        final List<DataPort> ports = new ArrayList<>();
+        try {
+            for (int i = 0; i < stages.size(); i++) {
+                final StageSpec stage = stages.get(i);
+                final DeviceKind kind = catalog.find(stage.kind()).orElseThrow();
+                final List<Device> replicas = new ArrayList<>();
+                devices.add(replicas);
+                for (int r = 0; r < stage.replicas(); r++) {
+                    replicas.add(kind.create(params(i, stage), context));
+                }
+            }
+            final int maxPayloadBytes = spec.chunkBytes() + Chunk.HEADROOM + Chunk.TAILROOM;
+            for (int i = 0; i < stages.size() - 1; i++) {
+                final String edge = "edge " + (i + 1) + "->" + (i + 2);
+                ports.add(spec.transport() == Transport.AERON_IPC
+                    ? AeronIpcPort.open(driverNode, nextStreamId.getAndIncrement(), spec.portCapacityChunks(),
+                        maxPayloadBytes)
+                    : new QueuePort("fused " + edge, spec.portCapacityChunks()));
+            }
+        } catch (RuntimeException e) {
+            devices.forEach(list -> list.forEach(Device::close));
+            ports.forEach(DataPort::close);
+            if (e instanceof DeviceException device) {
+                throw new FlowException(device.code(), device.getMessage(), device);
+            }
+            throw new FlowException("SETUP_FAILED", "flow '" + spec.name() + "' could not be set up: " + e, e);
+        }
+        return new CompiledFlow(spec, flowId, pool, devices, ports, catalog);
+    }
+
+    static String stageName(int index, StageSpec stage) {
+        return "stage " + (index + 1) + " (" + stage.kind() + ")";
+    }
+
+    private static DeviceParams params(int index, StageSpec stage) {
+        return new DeviceParams(stageName(index, stage), stage.params());
+    }
+
+    private static String roleWord(DeviceRole role) {
+        return switch (role) {
+            case SOURCE -> "sources";
+            case TRANSFORM -> "transforms";
+            case SINK -> "sinks";
+        };
+    }
+
+    /** Enough chunks that every port can be full and every stage still find one: running out is only back pressure. */
+    static int poolChunks(FlowSpec spec) {
+        int chunks = (spec.stages().size() - 1) * spec.portCapacityChunks() + SPARE_CHUNKS;
+        for (StageSpec stage : spec.stages()) {
+            chunks += CHUNKS_PER_STAGE + (stage.replicas() > 1 ? stage.replicas() * CHUNKS_PER_REPLICA : 0);
+        }
+        return chunks;
+    }
+}

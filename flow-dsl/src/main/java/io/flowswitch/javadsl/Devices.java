@@ -1,0 +1,58 @@
+package io.flowswitch.javadsl;
+
+import io.flowswitch.flow.StageSpec;
+import java.nio.file.Path;
+
+/** Typed shortcuts for the built-in device kinds, producing the same {@link StageSpec} a program would. */
+public final class Devices {
+    private Devices() {
+    }
+
+    public static StageSpec file(Path path) {
+        return StageSpec.of("file-source", "path", path.toString());
+    }
+
+    public static StageSpec fileSink(Path path) {
+        return StageSpec.of("file-sink", "path", path.toString());
+    }
+
+    /** A TCP source that accepts one connection on {@code port} of the loopback interface. */
+    public static StageSpec tcpListen(int port) {
+        return StageSpec.of("tcp-source", "listen-port", Integer.toString(port));
+    }
+
+    public static StageSpec tcpSink(String host, int port) {
+        return StageSpec.of("tcp-sink", "host", host, "port", Integer.toString(port));
+    }
+
+    /** AES-256-GCM encryption with the key the flow holds under {@code keyName}. */
+    public static StageSpec aesGcmEncrypt(String keyName) {
+        return StageSpec.of("aes-gcm-encrypt", "key", keyName);
+    }
+
+    public static StageSpec aesGcmDecrypt(String keyName) {
+        return StageSpec.of("aes-gcm-decrypt", "key", keyName);
+    }
+
+    public static StageSpec sha256() {
+        return StageSpec.of("sha256");
+    }
+
+    public static StageSpec crc32c() {
+        return StageSpec.of("crc32c");
+    }
+
+    public static StageSpec gzip(int level) {
+        return StageSpec.of("gzip", "level", Integer.toString(level));
+    }
+
+    public static StageSpec gunzip() {
+        return StageSpec.of("gunzip");
+    }
+
+    /** A modelled accelerator: passes data through at most at {@code bytesPerSecond}, each chunk delayed by {@code latencyUs}. */
+    public static StageSpec rateLimit(long bytesPerSecond, long latencyUs) {
+        return StageSpec.of("rate-limit", "rate-bytes-per-second", Long.toString(bytesPerSecond),
+            "latency-us", Long.toString(latencyUs));
+    }
+}

@@ -1,0 +1,97 @@
+package io.flowswitch.javadsl;
+
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.StageSpec;
+import io.flowswitch.flow.Transport;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The Java builder of flows: {@code Flows.from(source).via(transform)...to(sink)}, then settings, then
+ * {@link Builder#build()}. Produces the same {@link FlowSpec} as a flow program and goes through the
+ * same checks. Not thread-safe; the built spec is immutable.
+ */
+public final class Flows {
+    private Flows() {
+    }
+
+    public static Builder from(StageSpec source) {
+        return new Builder(source);
+    }
+
+    public static final class Builder {
+        private final List<StageSpec> stages = new ArrayList<>();
+        private final Map<String, SecretKey> keys = new HashMap<>();
+        private String name = "flow";
+        private int chunkBytes = FlowContext.DEFAULT_CHUNK_BYTES;
+        private Transport transport = Transport.FUSED;
+        private int portCapacityChunks = FlowSpec.DEFAULT_PORT_CAPACITY_CHUNKS;
+        private boolean closed;
+
+        private Builder(StageSpec source) {
+            stages.add(source);
+        }
+
+        public Builder via(StageSpec transform) {
+            if (closed) {
+                throw new IllegalStateException("the flow already has a sink");
+            }
+            stages.add(transform);
+            return this;
+        }
+
+        /** Adds a transform spread over {@code replicas} instances, merged back in order. */
+        public Builder via(StageSpec transform, int replicas) {
+            return via(transform.withReplicas(replicas));
+        }
+
+        public Builder to(StageSpec sink) {
+            via(sink);
+            closed = true;
+            return this;
+        }
+
+        public Builder name(String value) {
+            this.name = value;
+            return this;
+        }
+
+        public Builder chunkBytes(int value) {
+            this.chunkBytes = value;
+            return this;
+        }
+
+        public Builder transport(Transport value) {
+            this.transport = value;
+            return this;
+        }
+
+        public Builder portCapacityChunks(int value) {
+            this.portCapacityChunks = value;
+            return this;
+        }
+
+        /** Gives the flow a raw AES key under a name that stages refer to; the bytes are copied. */
+        public Builder key(String keyName, byte[] keyBytes) {
+            keys.put(keyName, new SecretKeySpec(keyBytes.clone(), "AES"));
+            return this;
+        }
+
+        public Builder key(String keyName, SecretKey key) {
+            keys.put(keyName, key);
+            return this;
+        }
+
+        public FlowSpec build() {
+            if (!closed) {
+                throw new IllegalStateException("the flow has no sink: end it with to(...)");
+            }
+            return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys);
+        }
+    }
+}
