@@ -57,6 +57,12 @@ public final class RateLimitKind implements DeviceKind {
         return DeviceRole.TRANSFORM;
     }
 
+    /** The modelled delay parks the stage's thread. */
+    @Override
+    public boolean blocking() {
+        return true;
+    }
+
     @Override
     public String description() {
         return "passes data unchanged at the speed of a modelled accelerator (rate-bytes-per-second, latency-us = 0)";
