@@ -1,6 +1,10 @@
 package io.flowswitch.devices;
 
 import io.flowswitch.devices.accel.RateLimitKind;
+import io.flowswitch.devices.compress.GunzipKind;
+import io.flowswitch.devices.compress.GzipKind;
+import io.flowswitch.devices.digest.Crc32cKind;
+import io.flowswitch.devices.digest.Sha256Kind;
 import io.flowswitch.devices.file.FileSinkKind;
 import io.flowswitch.devices.file.FileSourceKind;
 import io.flowswitch.devices.tcp.TcpSinkKind;
@@ -16,6 +20,10 @@ final class BuiltInDevices {
         return List.of(
             new FileSourceKind(),
             new TcpSourceKind(),
+            new Sha256Kind(),
+            new Crc32cKind(),
+            new GzipKind(),
+            new GunzipKind(),
             new RateLimitKind(),
             new FileSinkKind(),
             new TcpSinkKind());
