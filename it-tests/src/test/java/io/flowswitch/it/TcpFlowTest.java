@@ -94,7 +94,7 @@ class TcpFlowTest {
         final Random random = new Random(size);
         final byte[] words = "flow chunk device switch signal ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         for (int i = 0; i < size; i++) {
-            data[i] = random.nextInt(8) == 0 ? (byte) random.nextInt(256) : words[(i * 7 + random.nextInt(3)) % words.length];
+            data[i] = random.nextInt(64) == 0 ? (byte) random.nextInt(256) : words[(i * 7 + random.nextInt(3)) % words.length];
         }
         return data;
     }
