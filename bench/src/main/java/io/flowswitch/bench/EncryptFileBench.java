@@ -192,7 +192,10 @@ public final class EncryptFileBench {
                 all.add(new FlowswitchVariant(node, keyBytes, Transport.FUSED, 2, options.chunkBytes()));
                 all.add(new FlowswitchVariant(node, keyBytes, Transport.AERON_IPC, 2, options.chunkBytes()));
             }
+            // Variants that cannot run here, or whose output was wrong: they get no figures at all.
             final Map<String, String> notRun = new LinkedHashMap<>();
+            // Runs that failed, by variant: the variant goes on in the next rounds, and the table says so.
+            final Map<String, List<String>> failures = new LinkedHashMap<>();
             final List<Variant> variants = new ArrayList<>();
             for (Variant variant : all) {
                 if (!options.variants().isEmpty() && !options.variants().contains(variant.name())) {
@@ -212,9 +215,7 @@ public final class EncryptFileBench {
             final Map<String, List<Long>> sizes = new LinkedHashMap<>();
             for (int w = 0; w < options.warmupRuns(); w++) {
                 for (Variant variant : variants) {
-                    if (!notRun.containsKey(variant.name())) {
-                        measure(variant, warmInput, work, options.warmupBytes(), null, null, notRun);
-                    }
+                    measure(variant, warmInput, work, options.warmupBytes(), null, null, failures);
                 }
             }
             out.printf(Locale.ROOT, "warm-up    %d AES-GCM calls, then %d run(s) of every variant on %s: %.1f s%n",
@@ -231,18 +232,21 @@ public final class EncryptFileBench {
                     }
                     final Samples s = samples.computeIfAbsent(variant.name(), k -> new Samples());
                     final List<Long> outSizes = sizes.computeIfAbsent(variant.name(), k -> new ArrayList<>());
-                    measure(variant, input, work, options.sizeBytes(), s, outSizes, notRun);
-                    if (last && options.verify() && !notRun.containsKey(variant.name())) {
-                        verifyDecrypts(variant, work, inputSha256, notRun);
+                    final boolean ok = measure(variant, input, work, options.sizeBytes(), s, outSizes, failures);
+                    if (last && options.verify()) {
+                        if (ok) {
+                            verifyDecrypts(variant, work, inputSha256, notRun);
+                        } else {
+                            notRun.putIfAbsent(variant.name() + " (check)", "not decrypted: its last run failed");
+                        }
                     }
                     cleanUp(variant, work);
                 }
                 out.printf(Locale.ROOT, "round %d/%d done (%.0f s)%n", round, options.runs(),
                     (System.nanoTime() - roundsStart) / 1e9);
             }
-            checkSizesAgree(variants, sizes, notRun);
-            printTable(all, samples, sizes, notRun);
-            return notRun.values().stream().noneMatch(v -> v.startsWith("FAILED"));
+            printTable(all, samples, sizes, notRun, failures);
+            return failures.isEmpty() && notRun.values().stream().noneMatch(v -> v.startsWith("FAILED"));
         } finally {
             if (node != null) {
                 node.close();
@@ -254,9 +258,14 @@ public final class EncryptFileBench {
         }
     }
 
-    /** One timed run of {@code variant}; a failure marks the variant failed and keeps the others going. */
-    private void measure(Variant variant, Path in, Path work, long inputBytes, Samples samples, List<Long> outSizes,
-        Map<String, String> notRun) {
+    /**
+     * One timed run of {@code variant}. A failed run (an exception, or an output of the wrong size) is
+     * recorded under the variant's name in {@code failures} and gives no sample.
+     *
+     * @return whether the run succeeded
+     */
+    private boolean measure(Variant variant, Path in, Path work, long inputBytes, Samples samples,
+        List<Long> outSizes, Map<String, List<String>> failures) {
         final Path target = output(variant, work);
         try {
             variant.prepare(target, inputBytes);
@@ -281,8 +290,11 @@ public final class EncryptFileBench {
                 samples.add(new Samples.Run(wallNs, cpuNs, flowNs, otherNs));
                 outSizes.add(written);
             }
+            return true;
         } catch (Exception e) {
-            notRun.put(variant.name(), "FAILED: " + describe(e));
+            failures.computeIfAbsent(variant.name(), k -> new ArrayList<>())
+                .add((samples == null ? "warm-up: " : "") + describe(e));
+            return false;
         } finally {
             if (samples == null) {
                 cleanUp(variant, work);
@@ -301,27 +313,6 @@ public final class EncryptFileBench {
             }
         } catch (Exception e) {
             notRun.put(variant.name(), "FAILED: output did not decrypt: " + describe(e));
-        }
-    }
-
-    /** Every run of a variant, and every flowswitch variant with the others, must write the same number of bytes. */
-    private void checkSizesAgree(List<Variant> variants, Map<String, List<Long>> sizes, Map<String, String> notRun) {
-        Long flowswitchSize = null;
-        for (Variant variant : variants) {
-            final List<Long> s = sizes.getOrDefault(variant.name(), List.of());
-            if (s.isEmpty() || notRun.containsKey(variant.name())) {
-                continue;
-            }
-            if (s.stream().distinct().count() != 1) {
-                notRun.put(variant.name(), "FAILED: output sizes differ between runs: " + s);
-            } else if (variant instanceof FlowswitchVariant) {
-                if (flowswitchSize == null) {
-                    flowswitchSize = s.get(0);
-                } else if (!flowswitchSize.equals(s.get(0))) {
-                    notRun.put(variant.name(), "FAILED: wrote " + s.get(0) + " bytes, other flowswitch variants "
-                        + flowswitchSize);
-                }
-            }
         }
     }
 
@@ -389,19 +380,22 @@ public final class EncryptFileBench {
     }
 
     private void printTable(List<Variant> all, Map<String, Samples> samples, Map<String, List<Long>> sizes,
-        Map<String, String> notRun) {
+        Map<String, String> notRun, Map<String, List<String>> failures) {
         final long bytes = options.sizeBytes();
         final double a = medianRate(samples, "a", notRun, bytes);
         final double b = medianRate(samples, "b", notRun, bytes);
         out.println();
-        out.printf(Locale.ROOT, "%-12s %4s %8s %13s %6s %8s %6s %6s %9s %11s%n",
+        out.printf(Locale.ROOT, "%-12s %5s %8s %13s %6s %8s %6s %6s %9s %11s%n",
             "variant", "runs", "GB/s", "min-max", "CPU%", "CPU ns/B", "c/a", "c/b", "setup ms", "other% med/max");
         for (Variant variant : all) {
             final Samples s = samples.get(variant.name());
             final String status = notRun.get(variant.name());
+            final List<String> failed = failures.getOrDefault(variant.name(), List.of());
             if (s == null || s.size() == 0 || status != null) {
+                final String why = status != null ? status
+                    : failed.isEmpty() ? "not run" : "FAILED every run: " + failed.get(failed.size() - 1);
                 if (status != null || options.variants().isEmpty() || options.variants().contains(variant.name())) {
-                    out.printf(Locale.ROOT, "%-12s %s%n", variant.name(), status == null ? "not run" : status);
+                    out.printf(Locale.ROOT, "%-12s %s%n", variant.name(), why);
                 }
                 continue;
             }
@@ -409,8 +403,10 @@ public final class EncryptFileBench {
             final double median = Samples.median(rates);
             final boolean isFlow = variant instanceof FlowswitchVariant;
             final double[] other = s.otherPercent();
-            out.printf(Locale.ROOT, "%-12s %4d %8.2f %6.2f-%-6.2f %6.0f %8.3f %6s %6s %9s %11s%n",
-                variant.name(), s.size(), median, Samples.min(rates), Samples.max(rates),
+            final long failedRuns = failed.stream().filter(f -> !f.startsWith("warm-up: ")).count();
+            out.printf(Locale.ROOT, "%-12s %5s %8.2f %6.2f-%-6.2f %6.0f %8.3f %6s %6s %9s %11s%n",
+                variant.name(), failedRuns == 0 ? Integer.toString(s.size()) : s.size() + "/" + (s.size() + failedRuns),
+                median, Samples.min(rates), Samples.max(rates),
                 Samples.median(s.cpuPercent()), Samples.median(s.cpuNsPerByte(bytes)),
                 isFlow ? ratio(median, a) : "", isFlow ? ratio(median, b) : "",
                 isFlow && s.overheadMs().length > 0 ? String.format(Locale.ROOT, "%.0f", Samples.median(s.overheadMs()))
@@ -418,6 +414,7 @@ public final class EncryptFileBench {
                 other.length == 0 ? "?" : String.format(Locale.ROOT, "%.0f/%.0f", Samples.median(other), Samples.max(other)));
         }
         out.println();
+        out.println("runs: successful runs (ok/all when some failed; failed runs give no figures).");
         out.println("GB/s: 10^9 input bytes per second of wall time, median of the rounds; c/a, c/b: ratio of medians.");
         out.println("CPU%: process CPU time over wall time (200 = both cores); CPU ns/B: process CPU ns per input byte.");
         out.println("setup ms: run time minus the flow's own elapsed time (lease, compile, open, close).");
@@ -429,6 +426,8 @@ public final class EncryptFileBench {
                     + (s == null || s.isEmpty() ? "" : "; output " + s.get(0) + " bytes"));
             }
         }
+        failures.forEach((name, list) -> out.println("  " + name + ": " + list.size() + " failed run(s), e.g. "
+            + list.get(list.size() - 1)));
         notRun.entrySet().stream().filter(e -> e.getKey().endsWith("(check)"))
             .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
             .forEach(e -> out.println("  " + e.getKey() + ": " + e.getValue()));

@@ -1,5 +1,6 @@
 package io.flowswitch.bench;
 
+import io.flowswitch.devices.crypto.AesGcmFormat;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.Transport;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * {@code file-source -> aes-gcm-encrypt [xN] -> file-sink}, with fused or Aeron IPC ports. The node is
  * started once, outside every timing; a run is timed from {@link FlowSwitch#run} to the flow's result,
  * so it includes leasing, compiling and opening the flow. {@code file-sink} writes a hidden file and
- * renames it, so every run writes a new file. The output is in the flowswitch encrypted format.
+ * renames it, so every run writes a new file. The output is in the flowswitch encrypted format
+ * ({@code docs/encrypted-format.md}), whose size is known exactly.
  */
 final class FlowswitchVariant implements Variant {
     static final String KEY_NAME = "k";
@@ -85,10 +87,10 @@ final class FlowswitchVariant implements Variant {
         return result;
     }
 
-    /** Unknown here: the record format belongs to the crypto devices. Runs are checked for equal sizes instead. */
+    /** File header, one record (header, ciphertext, tag) per chunk, and the end record. */
     @Override
     public long expectedOutputBytes(long inputBytes) {
-        return -1;
+        return AesGcmFormat.encryptedSize(inputBytes, chunkBytes);
     }
 
     /** Runs {@code file-source -> aes-gcm-decrypt -> file-sink} into {@code scratch} and hashes that. */
