@@ -47,6 +47,8 @@ import org.apache.pekko.stream.Materializer;
 public final class EncryptFileBench {
     private static final int WARM_CIPHER_CALLS = 1000;
     private static final int GENERATE_BLOCK_BYTES = 8 << 20;
+    /** A run is "quiet" when other processes used at most this much of one core meanwhile. */
+    private static final double QUIET_OTHER_PERCENT = 25;
 
     private final Options options;
     private final PrintStream out;
@@ -385,8 +387,11 @@ public final class EncryptFileBench {
         final double a = medianRate(samples, "a", notRun, bytes);
         final double b = medianRate(samples, "b", notRun, bytes);
         out.println();
-        out.printf(Locale.ROOT, "%-12s %5s %8s %13s %6s %8s %6s %6s %9s %11s%n",
-            "variant", "runs", "GB/s", "min-max", "CPU%", "CPU ns/B", "c/a", "c/b", "setup ms", "other% med/max");
+        final double aQuiet = medianRate(quietSamples(samples), "a", notRun, bytes);
+        final double bQuiet = medianRate(quietSamples(samples), "b", notRun, bytes);
+        out.printf(Locale.ROOT, "%-12s %5s %8s %13s %6s %8s %6s %6s %9s %14s %12s %6s %6s%n",
+            "variant", "runs", "GB/s", "min-max", "CPU%", "CPU ns/B", "c/a", "c/b", "setup ms", "other% med/max",
+            "quiet GB/s", "c/a", "c/b");
         for (Variant variant : all) {
             final Samples s = samples.get(variant.name());
             final String status = notRun.get(variant.name());
@@ -403,15 +408,19 @@ public final class EncryptFileBench {
             final double median = Samples.median(rates);
             final boolean isFlow = variant instanceof FlowswitchVariant;
             final double[] other = s.otherPercent();
+            final Samples quiet = s.quiet(QUIET_OTHER_PERCENT);
+            final double quietMedian = Samples.median(quiet.gigabytesPerSecond(bytes));
             final long failedRuns = failed.stream().filter(f -> !f.startsWith("warm-up: ")).count();
-            out.printf(Locale.ROOT, "%-12s %5s %8.2f %6.2f-%-6.2f %6.0f %8.3f %6s %6s %9s %11s%n",
+            out.printf(Locale.ROOT, "%-12s %5s %8.2f %6.2f-%-6.2f %6.0f %8.3f %6s %6s %9s %14s %12s %6s %6s%n",
                 variant.name(), failedRuns == 0 ? Integer.toString(s.size()) : s.size() + "/" + (s.size() + failedRuns),
                 median, Samples.min(rates), Samples.max(rates),
                 Samples.median(s.cpuPercent()), Samples.median(s.cpuNsPerByte(bytes)),
                 isFlow ? ratio(median, a) : "", isFlow ? ratio(median, b) : "",
                 isFlow && s.overheadMs().length > 0 ? String.format(Locale.ROOT, "%.0f", Samples.median(s.overheadMs()))
                     : "",
-                other.length == 0 ? "?" : String.format(Locale.ROOT, "%.0f/%.0f", Samples.median(other), Samples.max(other)));
+                other.length == 0 ? "?" : String.format(Locale.ROOT, "%.0f/%.0f", Samples.median(other), Samples.max(other)),
+                quiet.size() == 0 ? "-" : String.format(Locale.ROOT, "%.2f (%d)", quietMedian, quiet.size()),
+                isFlow ? ratio(quietMedian, aQuiet) : "", isFlow ? ratio(quietMedian, bQuiet) : "");
         }
         out.println();
         out.println("runs: successful runs (ok/all when some failed; failed runs give no figures).");
@@ -419,11 +428,19 @@ public final class EncryptFileBench {
         out.println("CPU%: process CPU time over wall time (200 = both cores); CPU ns/B: process CPU ns per input byte.");
         out.println("setup ms: run time minus the flow's own elapsed time (lease, compile, open, close).");
         out.println("other%: CPU other processes on this host used during the runs, % of one core (noise indicator).");
+        out.printf(Locale.ROOT, "quiet GB/s: median of the runs with other%% <= %.0f (how many), and its ratios.%n",
+            QUIET_OTHER_PERCENT);
         for (Variant variant : all) {
             if (samples.containsKey(variant.name())) {
                 final List<Long> s = sizes.get(variant.name());
                 out.println("  " + variant.name() + ": " + variant.description()
                     + (s == null || s.isEmpty() ? "" : "; output " + s.get(0) + " bytes"));
+            }
+        }
+        for (Variant variant : all) {
+            final String breakdown = samples.containsKey(variant.name()) ? variant.lastRunBreakdown() : null;
+            if (breakdown != null) {
+                out.println("  " + variant.name() + " last run: " + breakdown);
             }
         }
         failures.forEach((name, list) -> out.println("  " + name + ": " + list.size() + " failed run(s), e.g. "
@@ -435,6 +452,12 @@ public final class EncryptFileBench {
             ? "checks: every output's size; at the end one output of each variant decrypted and compared with the"
                 + " input's SHA-256"
             : "checks: every output's size (decryption skipped: --no-verify)");
+    }
+
+    private static Map<String, Samples> quietSamples(Map<String, Samples> samples) {
+        final Map<String, Samples> quiet = new LinkedHashMap<>();
+        samples.forEach((name, s) -> quiet.put(name, s.quiet(QUIET_OTHER_PERCENT)));
+        return quiet;
     }
 
     private static double medianRate(Map<String, Samples> samples, String name, Map<String, String> notRun,

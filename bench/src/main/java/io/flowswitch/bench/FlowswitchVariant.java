@@ -30,6 +30,7 @@ final class FlowswitchVariant implements Variant {
     private final Transport transport;
     private final int replicas;
     private final int chunkBytes;
+    private FlowResult lastResult;
 
     FlowswitchVariant(FlowSwitch node, byte[] key, Transport transport, int replicas, int chunkBytes) {
         this.node = node;
@@ -76,7 +77,24 @@ final class FlowswitchVariant implements Variant {
             .transport(transport)
             .name("bench-" + name())
             .build();
-        return runFlow(spec).elapsedNs();
+        final FlowResult result = runFlow(spec);
+        lastResult = result;
+        return result.elapsedNs();
+    }
+
+    /** Per stage (and replica): milliseconds its device was busy, chunks in and out; then the flow's elapsed time. */
+    @Override
+    public String lastRunBreakdown() {
+        final FlowResult result = lastResult;
+        if (result == null) {
+            return null;
+        }
+        final StringBuilder sb = new StringBuilder();
+        for (FlowResult.StageReport stage : result.stages()) {
+            sb.append(String.format(Locale.ROOT, "%s busy %.0f ms (%d chunks), ", stage.counters().stage(),
+                stage.counters().busyNs() / 1e6, Math.max(stage.counters().chunksIn(), stage.counters().chunksOut())));
+        }
+        return sb.append(String.format(Locale.ROOT, "flow %.0f ms", result.elapsedNs() / 1e6)).toString();
     }
 
     private FlowResult runFlow(FlowSpec spec) throws Exception {

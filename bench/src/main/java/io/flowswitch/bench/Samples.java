@@ -48,6 +48,17 @@ final class Samples {
         return runs.stream().filter(r -> r.flowNs() >= 0).mapToDouble(r -> (r.wallNs() - r.flowNs()) / 1e6).toArray();
     }
 
+    /**
+     * The runs during which other processes used at most {@code maxOtherPercent} of one core: on a shared
+     * host, the runs that had both cores to themselves.
+     */
+    Samples quiet(double maxOtherPercent) {
+        final Samples quiet = new Samples();
+        runs.stream().filter(r -> r.otherNs() >= 0 && 100.0 * r.otherNs() / r.wallNs() <= maxOtherPercent)
+            .forEach(quiet::add);
+        return quiet;
+    }
+
     static double median(double[] values) {
         if (values.length == 0) {
             return Double.NaN;

@@ -36,6 +36,11 @@ interface Variant {
      */
     long run(Path in, Path out) throws Exception;
 
+    /** What the last successful run reported about its parts (e.g. time busy per stage), or {@code null}. */
+    default String lastRunBreakdown() {
+        return null;
+    }
+
     /** The exact size {@code out} must have for an input of {@code inputBytes}, or -1 when the format is not known here. */
     long expectedOutputBytes(long inputBytes);
 
