@@ -25,7 +25,7 @@ public final class ChunkPool {
         }
         this.payloadCapacity = payloadCapacity;
         this.capacityChunks = capacityChunks;
-        this.free = new ManyToManyConcurrentArrayQueue<>(capacityChunks);
+        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, capacityChunks));
         for (int i = 0; i < capacityChunks; i++) {
             final Chunk chunk = new Chunk(this, payloadCapacity);
             chunk.markPooled(true);

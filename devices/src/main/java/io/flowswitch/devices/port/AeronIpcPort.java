@@ -52,7 +52,9 @@ public final class AeronIpcPort extends CreditedPort implements ControlledFragme
      */
     public static AeronIpcPort open(MediaDriverNode node, int streamId, int capacityChunks, int maxPayloadBytes) {
         final int termLengthBytes = termLengthFor(capacityChunks, maxPayloadBytes);
-        final String channel = "aeron:ipc?term-length=" + termLengthBytes + "|mtu=" + MediaDriverNode.Context.IPC_MTU_BYTES;
+        // Aeron caps a message at an eighth of the term, and the MTU at that cap.
+        final int mtuBytes = Math.min(MediaDriverNode.Context.IPC_MTU_BYTES, termLengthBytes / 8);
+        final String channel = "aeron:ipc?term-length=" + termLengthBytes + "|mtu=" + mtuBytes;
         final Aeron aeron = node.aeron();
         Subscription subscription = null;
         ExclusivePublication publication = null;
@@ -77,9 +79,13 @@ public final class AeronIpcPort extends CreditedPort implements ControlledFragme
         }
     }
 
-    /** A power-of-two term whose half (the IPC publication window) holds the port's full credit. */
+    /**
+     * A power-of-two term whose half (the IPC publication window) holds the port's full credit, and whose
+     * eighth (Aeron's largest message) holds the largest chunk.
+     */
     static int termLengthFor(int capacityChunks, int maxPayloadBytes) {
-        final long bytes = 2L * capacityChunks * (ChunkHeader.LENGTH + maxPayloadBytes + FRAME_OVERHEAD_BYTES);
+        final long messageBytes = ChunkHeader.LENGTH + maxPayloadBytes + FRAME_OVERHEAD_BYTES;
+        final long bytes = Math.max(2L * capacityChunks * messageBytes, 8L * messageBytes);
         final long termLengthBytes = Math.max(64 * 1024, Long.highestOneBit(bytes - 1) << 1);
         if (termLengthBytes > 1L << 30) {
             throw new IllegalArgumentException("port of " + capacityChunks + " chunks of " + maxPayloadBytes

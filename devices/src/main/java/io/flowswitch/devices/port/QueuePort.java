@@ -13,7 +13,7 @@ public final class QueuePort extends CreditedPort {
 
     public QueuePort(String description, int capacityChunks) {
         super(description, capacityChunks);
-        this.queue = new OneToOneConcurrentArrayQueue<>(capacityChunks);
+        this.queue = new OneToOneConcurrentArrayQueue<>(Math.max(2, capacityChunks));
     }
 
     @Override

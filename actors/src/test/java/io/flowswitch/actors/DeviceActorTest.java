@@ -1,0 +1,103 @@
+package io.flowswitch.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.proto.Health;
+import io.flowswitch.proto.LeaseReply;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class DeviceActorTest {
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final DeviceCatalog catalog = DeviceCatalog.builtIn();
+
+    @AfterAll
+    static void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    private static DeviceKind kind(String name) {
+        return catalog.find(name).orElseThrow();
+    }
+
+    @Test
+    void statelessInstanceLeasesUpToItsLimitAndSaysWhyNot() {
+        final ActorRef<DeviceActor.Command> device = testKit.spawn(DeviceActor.create(kind("rate-limit"), 0, 2, 8));
+        final TestProbe<LeaseReply> probe = testKit.createTestProbe();
+        device.tell(new DeviceActor.Lease(1, 0, probe.getRef()));
+        assertTrue(probe.receiveMessage().getGranted());
+        device.tell(new DeviceActor.Lease(2, 0, probe.getRef()));
+        assertTrue(probe.receiveMessage().getGranted());
+        device.tell(new DeviceActor.Lease(3, 0, probe.getRef()));
+        final LeaseReply refused = probe.receiveMessage();
+        assertFalse(refused.getGranted());
+        assertEquals("rate-limit#0: requested 1 lease, in use 2, limit 2", refused.getReason());
+
+        device.tell(new DeviceActor.Release(1));
+        device.tell(new DeviceActor.Lease(3, 0, probe.getRef()));
+        assertTrue(probe.receiveMessage().getGranted(), "a released lease is free again");
+    }
+
+    @Test
+    void statefulInstanceIsPinnedToOneFlow() {
+        final ActorRef<DeviceActor.Command> device = testKit.spawn(DeviceActor.create(kind("gzip"), 0, 64, 8));
+        final TestProbe<LeaseReply> probe = testKit.createTestProbe();
+        device.tell(new DeviceActor.Lease(1, 0, probe.getRef()));
+        assertTrue(probe.receiveMessage().getGranted());
+        device.tell(new DeviceActor.Lease(1, 0, probe.getRef()));
+        assertTrue(probe.receiveMessage().getGranted(), "asking twice for the same flow is idempotent");
+        device.tell(new DeviceActor.Lease(2, 0, probe.getRef()));
+        assertFalse(probe.receiveMessage().getGranted());
+    }
+
+    @Test
+    void faultStopsLeasesUntilReset() {
+        final ActorRef<DeviceActor.Command> device = testKit.spawn(DeviceActor.create(kind("sha256"), 1, 64, 8));
+        final TestProbe<LeaseReply> leases = testKit.createTestProbe();
+        final TestProbe<DeviceActor.HealthReport> health = testKit.createTestProbe();
+        device.tell(new DeviceActor.ReportFault(7, "tag mismatch"));
+        device.tell(new DeviceActor.CheckHealth(health.getRef()));
+        final DeviceActor.HealthReport report = health.receiveMessage();
+        assertEquals(Health.DEGRADED, report.health());
+        assertTrue(report.detail().contains("tag mismatch"));
+        device.tell(new DeviceActor.Lease(8, 0, leases.getRef()));
+        assertTrue(leases.receiveMessage().getReason().contains("degraded"));
+
+        final TestProbe<Done> reset = testKit.createTestProbe();
+        device.tell(new DeviceActor.Reset(reset.getRef()));
+        reset.receiveMessage();
+        device.tell(new DeviceActor.Lease(8, 0, leases.getRef()));
+        assertTrue(leases.receiveMessage().getGranted());
+    }
+
+    @Test
+    void describesItselfAndIsFoundThroughTheReceptionist() {
+        final ActorRef<DeviceActor.Command> device = testKit.spawn(DeviceActor.create(kind("crc32c"), 3, 64, 16));
+        final TestProbe<DeviceActor.Description> probe = testKit.createTestProbe();
+        device.tell(new DeviceActor.Describe(probe.getRef()));
+        final DeviceActor.Description description = probe.receiveMessage();
+        assertEquals("crc32c#3", description.instance());
+        assertEquals("crc32c", description.capabilities().getKind());
+        assertEquals(16, description.capabilities().getPortCapacityChunks());
+
+        final TestProbe<Receptionist.Listing> listing = testKit.createTestProbe();
+        // Registration is asynchronous: ask until the listing has it.
+        listing.awaitAssert(() -> {
+            testKit.system().receptionist().tell(Receptionist.find(DeviceActor.serviceKey("crc32c"), listing.getRef()));
+            final Set<ActorRef<DeviceActor.Command>> found =
+                listing.receiveMessage().getServiceInstances(DeviceActor.serviceKey("crc32c"));
+            assertTrue(found.contains(device), "found by kind, not by a baked-in reference");
+            return null;
+        });
+    }
+}

@@ -1,0 +1,168 @@
+package io.flowswitch.actors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowswitch.flow.FlowException;
+import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.Transport;
+import io.flowswitch.javadsl.Devices;
+import io.flowswitch.javadsl.FlowSwitch;
+import io.flowswitch.javadsl.Flows;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Flows end to end through a real node: actor system, device actors, media driver, real files. */
+class FlowSwitchTest {
+    private static final int CHUNK = 4096;
+    private static final byte[] KEY = new byte[32];
+    private static FlowSwitch node;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        new Random(1).nextBytes(KEY);
+        node = FlowSwitch.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        final String aeronDir = node.aeronDirectoryName();
+        node.close();
+        assertFalse(new File(aeronDir).exists(), "the node removes its driver directory");
+    }
+
+    @AfterEach
+    void allStagesStopped() {
+        StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(node.system()));
+    }
+
+    static Stream<Arguments> sizesAndTransports() {
+        return Stream.of(0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * 1024 * 1024 + 17)
+            .flatMap(size -> Stream.of(Transport.FUSED, Transport.AERON_IPC).map(t -> Arguments.of(size, t)));
+    }
+
+    @ParameterizedTest(name = "{0} bytes over {1}")
+    @MethodSource("sizesAndTransports")
+    void encryptThenDecryptIsByteIdentical(int size, Transport transport) throws Exception {
+        final Path plain = randomFile("plain.bin", size);
+        final Path sealed = dir.resolve("sealed.enc");
+        final Path opened = dir.resolve("opened.bin");
+
+        final FlowResult encrypted = run(Flows.from(Devices.file(plain)).via(Devices.aesGcmEncrypt("k"))
+            .to(Devices.fileSink(sealed)).key("k", KEY).chunkBytes(CHUNK).transport(transport).build());
+        assertTrue(encrypted.succeeded(), () -> String.valueOf(encrypted.error()));
+        assertEquals(size, encrypted.bytesIn());
+        assertEquals(Files.size(sealed), encrypted.bytesOut());
+
+        final FlowResult decrypted = run(Flows.from(Devices.file(sealed)).via(Devices.aesGcmDecrypt("k"))
+            .via(Devices.sha256()).to(Devices.fileSink(opened)).key("k", KEY).chunkBytes(CHUNK)
+            .transport(transport).build());
+        assertTrue(decrypted.succeeded(), () -> String.valueOf(decrypted.error()));
+        assertEquals(sha256(plain), sha256(opened));
+        assertEquals(sha256(plain), decrypted.result("sha256"), "the tap reports the digest of what passed");
+    }
+
+    @Test
+    void replicatedEncryptionGivesTheSameBytesAsOneInstance() throws Exception {
+        final Path plain = randomFile("plain.bin", 2 * 1024 * 1024 + 5);
+        final Path one = dir.resolve("one.enc");
+        final Path two = dir.resolve("two.enc");
+        final FlowSpec single = Flows.from(Devices.file(plain))
+            .via(io.flowswitch.flow.StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", "000102030405060708090a0b"))
+            .to(Devices.fileSink(one)).key("k", KEY).chunkBytes(CHUNK).build();
+        final FlowSpec replicated = Flows.from(Devices.file(plain))
+            .via(io.flowswitch.flow.StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", "000102030405060708090a0b"), 2)
+            .to(Devices.fileSink(two)).key("k", KEY).chunkBytes(CHUNK).build();
+        assertTrue(run(single).succeeded());
+        final FlowResult result = run(replicated);
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(two));
+        assertEquals(4, result.stages().size(), "source, two replicas, sink");
+        assertTrue(result.stages().get(1).counters().chunksIn() > 0 && result.stages().get(2).counters().chunksIn() > 0,
+            "both replicas did work");
+    }
+
+    @Test
+    void tamperedCiphertextFailsTheFlowAndLeavesNoOutput() throws Exception {
+        final Path plain = randomFile("plain.bin", 100_000);
+        final Path sealed = dir.resolve("sealed.enc");
+        assertTrue(run(Flows.from(Devices.file(plain)).via(Devices.aesGcmEncrypt("k")).to(Devices.fileSink(sealed))
+            .key("k", KEY).chunkBytes(CHUNK).build()).succeeded());
+        final byte[] bytes = Files.readAllBytes(sealed);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(sealed, bytes);
+
+        final Path opened = dir.resolve("opened.bin");
+        final FlowResult result = run(Flows.from(Devices.file(sealed)).via(Devices.aesGcmDecrypt("k"))
+            .to(Devices.fileSink(opened)).key("k", KEY).chunkBytes(CHUNK).build());
+        assertFalse(result.succeeded());
+        assertTrue(result.error().getMessage().contains("aes-gcm-decrypt"), result.error().getMessage());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("plain.bin", "sealed.enc"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+                "no partial output posing as complete");
+        }
+    }
+
+    @Test
+    void badFlowsAreRejectedWithEveryProblem() {
+        final FlowResult result = run(Flows.from(Devices.file(dir.resolve("missing.bin")))
+            .via(io.flowswitch.flow.StageSpec.of("no-such-device")).to(Devices.fileSink(dir.resolve("out")))
+            .chunkBytes(100).build());
+        assertFalse(result.succeeded());
+        final FlowException error = (FlowException) result.error();
+        assertEquals("INVALID_FLOW", error.code());
+        assertTrue(error.getMessage().contains("chunk size"), error.getMessage());
+    }
+
+    @Test
+    void devicesDescribeThemselves() throws Exception {
+        final List<DeviceActor.Description> devices = node.devices().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertTrue(devices.stream().anyMatch(d -> d.capabilities().getKind().equals("aes-gcm-encrypt")));
+        final DeviceActor.Description gzip = devices.stream()
+            .filter(d -> d.capabilities().getKind().equals("gzip")).findFirst().orElseThrow();
+        assertEquals(1, gzip.maxLeases(), "a stateful device is pinned to one flow at a time");
+        assertNotNull(gzip.health());
+    }
+
+    private static FlowResult run(FlowSpec spec) {
+        try {
+            return node.run(spec).completion().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Path randomFile(String name, int size) throws Exception {
+        final byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        return Files.write(dir.resolve(name), data);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}

@@ -1,0 +1,115 @@
+package io.flowswitch.devices.accel;
+
+import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.InPlaceTransform;
+import io.flowswitch.devices.chunk.Chunk;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A {@code rate-limit} instance: passes each chunk through unchanged, but not before the modelled
+ * accelerator would have finished it.
+ *
+ * <p>The model: the accelerator processes one chunk at a time at {@code rate} bytes per second, and a
+ * chunk also needs at least {@code latency} from arrival to leaving (a pipeline). So a chunk of
+ * {@code len} bytes arriving at {@code now} leaves at
+ * {@code max(max(now, nextFree) + len / rate, now + latency)}, and the accelerator is busy until
+ * {@code max(now, nextFree) + len / rate}. An idle device earns no credit: idle time is not a burst
+ * allowance, as in hardware. Fractions of a nanosecond are carried from chunk to chunk, so the long-run
+ * rate is exact.
+ *
+ * <p>Blocking: {@link #accept} parks the calling thread ({@link LockSupport#parkNanos}) until the chunk
+ * may leave, so the stage that calls this device runs on the blocking-I/O dispatcher, never on a shared
+ * one. No allocation per chunk.
+ *
+ * <p>Ownership: as {@link InPlaceTransform}: the input chunk belongs to the device from {@link #accept}
+ * until {@link #poll} hands it out unchanged. The counters may be read from any thread (they are written
+ * by the stage thread only).
+ */
+public final class RateLimitDevice extends InPlaceTransform {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final String stage;
+    private final long rateBytesPerSecond;
+    private final long latencyNs;
+    private long nextFreeNs;
+    private boolean started;
+    /** Remainder of {@code bytes * 1e9 / rate} not yet charged, in units of 1/rate ns. */
+    private long carry;
+    private volatile long bytesProcessed;
+    private volatile long chunksProcessed;
+    private volatile long totalWaitNs;
+
+    RateLimitDevice(String stage, long rateBytesPerSecond, long latencyNs) {
+        this.stage = stage;
+        this.rateBytesPerSecond = rateBytesPerSecond;
+        this.latencyNs = latencyNs;
+    }
+
+    public long rateBytesPerSecond() {
+        return rateBytesPerSecond;
+    }
+
+    public long latencyNs() {
+        return latencyNs;
+    }
+
+    /** Payload bytes passed through. */
+    public long bytesProcessed() {
+        return bytesProcessed;
+    }
+
+    /** Chunks passed through. */
+    public long chunksProcessed() {
+        return chunksProcessed;
+    }
+
+    /** Time spent parked waiting for the model, in nanoseconds, summed over all chunks. */
+    public long totalWaitNs() {
+        return totalWaitNs;
+    }
+
+    @Override
+    protected void process(Chunk chunk) {
+        final long arrivalNs = System.nanoTime();
+        final int length = chunk.payloadLength();
+        // length <= 2^31 and rate <= 2^50, and carry < rate: the product and sum stay below 2^63.
+        final long scaled = length * NANOS_PER_SECOND + carry;
+        final long serviceNs = scaled / rateBytesPerSecond;
+        carry = scaled % rateBytesPerSecond;
+        // nanoTime may be negative, so "no chunk yet" cannot be a zero nextFreeNs.
+        final long startNs = started && nextFreeNs - arrivalNs > 0 ? nextFreeNs : arrivalNs;
+        started = true;
+        nextFreeNs = startNs + serviceNs;
+        final long leaveNs = nextFreeNs - (arrivalNs + latencyNs) > 0 ? nextFreeNs : arrivalNs + latencyNs;
+        long waitedNs = 0;
+        for (long remainingNs = leaveNs - arrivalNs; remainingNs > 0; remainingNs = leaveNs - System.nanoTime()) {
+            LockSupport.parkNanos(this, remainingNs);
+            if (Thread.interrupted()) {
+                // Keep the flag for the stage's own shutdown logic; the chunk is released by accept().
+                Thread.currentThread().interrupt();
+                throw new DeviceException("INTERRUPTED",
+                    stage + ": interrupted while pacing a chunk of " + length + " bytes at " + rateBytesPerSecond
+                        + " bytes/s");
+            }
+            waitedNs = System.nanoTime() - arrivalNs;
+        }
+        // Plain volatile writes: one writer, the stage thread; readers only need a recent value.
+        totalWaitNs += waitedNs;
+        bytesProcessed += length;
+        chunksProcessed++;
+    }
+
+    /** {@code bytes}, {@code chunks}, {@code wait-ns}. */
+    @Override
+    public Map<String, String> results() {
+        return Map.of("bytes", Long.toString(bytesProcessed), "chunks", Long.toString(chunksProcessed),
+            "wait-ns", Long.toString(totalWaitNs));
+    }
+
+    @Override
+    public String toString() {
+        return "RateLimitDevice{" + stage + ", " + rateBytesPerSecond + " bytes/s, latency " + latencyNs + " ns, "
+            + bytesProcessed + " bytes}";
+    }
+}

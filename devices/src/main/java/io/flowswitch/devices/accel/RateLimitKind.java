@@ -1,0 +1,97 @@
+package io.flowswitch.devices.accel;
+
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.DeviceParams;
+import io.flowswitch.devices.DeviceRole;
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.ParamChecks;
+import io.flowswitch.proto.DeviceCapabilities;
+import java.util.Set;
+
+/**
+ * The {@code rate-limit} device kind: a model of a hardware accelerator of a given speed and latency.
+ * Data passes through unchanged, but no faster than the modelled device could process it, so flows,
+ * schedulers and the exception ladder can be exercised against a slow device without owning one.
+ *
+ * <p>Parameters: {@code rate-bytes-per-second} (required, at least 1024), {@code latency-us} (per chunk,
+ * default 0, at most 60 s).
+ *
+ * <p>Error codes: {@code BAD_PARAMETER}; {@code INTERRUPTED} when the stage thread is interrupted while
+ * the device waits.
+ *
+ * <p>Not stateful in the scheduler's sense: each instance models its own accelerator, and chunks may be
+ * balanced over replicas (that is what replicas of a slow device are for). The software path is the
+ * identity. Stateless and thread-safe; each {@link #create} makes an instance with its own clock. Owns
+ * no buffers.
+ */
+public final class RateLimitKind implements DeviceKind {
+    public static final String NAME = "rate-limit";
+    public static final String RATE_BYTES_PER_SECOND = "rate-bytes-per-second";
+    public static final String LATENCY_US = "latency-us";
+
+    /** Below 1 KiB/s a 64 KiB chunk would take over a minute: surely a mistake in units. */
+    public static final long MIN_RATE_BYTES_PER_SECOND = 1024;
+    /** Large enough for any device; small enough that {@code bytes * 1e9} cannot overflow for a chunk. */
+    public static final long MAX_RATE_BYTES_PER_SECOND = 1L << 50;
+    public static final long MAX_LATENCY_US = 60_000_000;
+
+    private static final Set<String> PARAMETERS = Set.of(RATE_BYTES_PER_SECOND, LATENCY_US);
+    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
+        .setKind(NAME)
+        .setRole(DeviceRole.TRANSFORM.name())
+        .addFunctions("rate-limit")
+        .setStateful(false)
+        // Leaves every byte as it is, so any pass-through range too.
+        .setPassThrough(true)
+        .setHasSoftwarePath(true)
+        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
+        .build();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public DeviceRole role() {
+        return DeviceRole.TRANSFORM;
+    }
+
+    /** The modelled delay parks the stage's thread. */
+    @Override
+    public boolean blocking() {
+        return true;
+    }
+
+    @Override
+    public String description() {
+        return "passes data unchanged at the speed of a modelled accelerator (rate-bytes-per-second, latency-us = 0)";
+    }
+
+    @Override
+    public DeviceCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public void validate(DeviceParams params, FlowContext context) {
+        rate(params);
+        latencyUs(params);
+    }
+
+    /** The caller owns the returned device and closes it. */
+    @Override
+    public RateLimitDevice create(DeviceParams params, FlowContext context) {
+        return new RateLimitDevice(params.stage(), rate(params), latencyUs(params) * 1_000L);
+    }
+
+    private static long rate(DeviceParams params) {
+        ParamChecks.requireKnown(params, PARAMETERS);
+        return ParamChecks.requiredLong(params, RATE_BYTES_PER_SECOND, MIN_RATE_BYTES_PER_SECOND,
+            MAX_RATE_BYTES_PER_SECOND);
+    }
+
+    private static long latencyUs(DeviceParams params) {
+        return params.longValue(LATENCY_US, 0, 0, MAX_LATENCY_US);
+    }
+}

@@ -1,0 +1,69 @@
+package io.flowswitch.devices.compress;
+
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.DeviceParams;
+import io.flowswitch.devices.DeviceRole;
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.proto.DeviceCapabilities;
+import java.util.TreeSet;
+
+/**
+ * The {@code gunzip} device kind: decompresses a gzip stream (RFC 1952) as {@code gzip -d} does: any
+ * header flags, several concatenated members, zero padding after the last one; every member's CRC-32
+ * and length are checked.
+ *
+ * <p>No parameters. Stateless and thread-safe; each {@link #create} makes a {@link GunzipDevice}, which
+ * owns each input chunk until it has parsed or inflated all of it and hands out output chunks that the
+ * caller then owns.
+ */
+public final class GunzipKind implements DeviceKind {
+    /** The kind's name in flow specs, FML and the CLI. */
+    public static final String NAME = "gunzip";
+
+    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
+        .setKind(NAME)
+        .setRole(DeviceRole.TRANSFORM.name())
+        .addFunctions("decompress")
+        .addFunctions("gzip")
+        // The inflate window and the member being checked span chunks: pinned to one instance per flow.
+        .setStateful(true)
+        // Every input byte is compressed data; a range cannot be left as it was.
+        .setPassThrough(false)
+        .setHasSoftwarePath(true)
+        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
+        .build();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public DeviceRole role() {
+        return DeviceRole.TRANSFORM;
+    }
+
+    @Override
+    public String description() {
+        return "gzip decompressor: concatenated members, header flags, CRC-32 and length checked";
+    }
+
+    @Override
+    public DeviceCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public void validate(DeviceParams params, FlowContext context) {
+        if (!params.asMap().isEmpty()) {
+            final String key = new TreeSet<>(params.asMap().keySet()).first();
+            throw params.bad(key, "is not known to kind '" + NAME + "', which takes no parameters");
+        }
+    }
+
+    @Override
+    public GunzipDevice create(DeviceParams params, FlowContext context) {
+        validate(params, context);
+        return new GunzipDevice(params.stage(), context.flowId());
+    }
+}

@@ -1,0 +1,69 @@
+package io.flowswitch.devices.digest;
+
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.DeviceParams;
+import io.flowswitch.devices.DeviceRole;
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.proto.DeviceCapabilities;
+import java.util.TreeSet;
+
+/**
+ * The {@code sha256} device kind: a tap that passes its flow through untouched and reports the SHA-256
+ * of the whole stream as {@code sha256 -> lowercase hex} (the text {@code sha256sum} prints).
+ *
+ * <p>No parameters. Stateless and thread-safe; each {@link #create} makes a {@link Sha256Tap}, which owns
+ * each input chunk from {@code accept} until it hands the same chunk out of {@code poll}.
+ */
+public final class Sha256Kind implements DeviceKind {
+    /** The kind's name in flow specs, FML and the CLI. */
+    public static final String NAME = "sha256";
+    /** Key of the digest in {@link io.flowswitch.devices.Device#results()}. */
+    public static final String RESULT_KEY = "sha256";
+
+    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
+        .setKind(NAME)
+        .setRole(DeviceRole.TRANSFORM.name())
+        .addFunctions("digest")
+        .addFunctions("sha256")
+        // The digest covers the whole stream in order: one instance per flow.
+        .setStateful(true)
+        // A tap changes no byte at all, so any pass-through range is left untouched too.
+        .setPassThrough(true)
+        .setHasSoftwarePath(true)
+        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
+        .build();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public DeviceRole role() {
+        return DeviceRole.TRANSFORM;
+    }
+
+    @Override
+    public String description() {
+        return "SHA-256 tap: passes data through unchanged and reports the digest of the whole stream";
+    }
+
+    @Override
+    public DeviceCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public void validate(DeviceParams params, FlowContext context) {
+        if (!params.asMap().isEmpty()) {
+            final String key = new TreeSet<>(params.asMap().keySet()).first();
+            throw params.bad(key, "is not known to kind '" + NAME + "', which takes no parameters");
+        }
+    }
+
+    @Override
+    public Sha256Tap create(DeviceParams params, FlowContext context) {
+        validate(params, context);
+        return new Sha256Tap(params.stage());
+    }
+}

@@ -1,0 +1,87 @@
+package io.flowswitch.devices.file;
+
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.DeviceParams;
+import io.flowswitch.devices.DeviceRole;
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.ParamChecks;
+import io.flowswitch.proto.DeviceCapabilities;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The {@code file-sink} device kind: writes a flow to a file that appears under its name only when the
+ * flow completed.
+ *
+ * <p>Parameters: {@code path} (required), the file to write; {@code overwrite} ({@code true} or
+ * {@code false}, default {@code true}), whether an existing file may be replaced; {@code sync}
+ * ({@code true} or {@code false}, default {@code false}), whether {@code finish} forces the data and the
+ * rename to the disk before it returns.
+ *
+ * <p>Error codes: {@code BAD_PARAMETER}, {@code NOT_FOUND} (the directory does not exist),
+ * {@code NOT_WRITABLE} (not a directory, no permission, or the target is a directory),
+ * {@code ALREADY_EXISTS} (with {@code overwrite = false}), {@code NO_SPACE}, {@code IO}.
+ *
+ * <p>Stateless and thread-safe; each {@link #create} makes a fresh partial file for one stage. Owns no
+ * buffers.
+ */
+public final class FileSinkKind implements DeviceKind {
+    public static final String NAME = "file-sink";
+    public static final String PATH = "path";
+    public static final String OVERWRITE = "overwrite";
+    public static final String SYNC = "sync";
+
+    private static final Set<String> PARAMETERS = Set.of(PATH, OVERWRITE, SYNC);
+    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
+        .setKind(NAME)
+        .setRole(DeviceRole.SINK.name())
+        .addFunctions("write-file")
+        // Bytes are appended in order to one partial file: the flow must stay on this instance.
+        .setStateful(true)
+        .setPassThrough(false)
+        .setHasSoftwarePath(true)
+        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
+        .build();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public DeviceRole role() {
+        return DeviceRole.SINK;
+    }
+
+    @Override
+    public String description() {
+        return "writes a file that appears under its name only when the flow completes"
+            + " (path, overwrite = true, sync = false)";
+    }
+
+    @Override
+    public DeviceCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    /** Checks the parameters and that the target's directory exists and is writable; creates nothing. */
+    @Override
+    public void validate(DeviceParams params, FlowContext context) {
+        ParamChecks.requireKnown(params, PARAMETERS);
+        final Path path = params.path(PATH);
+        final boolean overwrite = ParamChecks.bool(params, OVERWRITE, true);
+        ParamChecks.bool(params, SYNC, false);
+        FileChecks.requireWritableTarget(params.stage(), path, overwrite);
+    }
+
+    /** Creates the partial file next to the target. The caller owns the returned device and closes it. */
+    @Override
+    public FileSink create(DeviceParams params, FlowContext context) {
+        ParamChecks.requireKnown(params, PARAMETERS);
+        final Path path = params.path(PATH);
+        final boolean overwrite = ParamChecks.bool(params, OVERWRITE, true);
+        final boolean sync = ParamChecks.bool(params, SYNC, false);
+        FileChecks.requireWritableTarget(params.stage(), path, overwrite);
+        return FileSink.open(params.stage(), path, overwrite, sync);
+    }
+}

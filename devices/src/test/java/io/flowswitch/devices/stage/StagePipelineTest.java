@@ -1,0 +1,103 @@
+package io.flowswitch.devices.stage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.driver.MediaDriverNode;
+import io.flowswitch.devices.port.AeronIpcPort;
+import io.flowswitch.devices.port.DataPort;
+import io.flowswitch.devices.port.QueuePort;
+import io.flowswitch.devices.testkit.BytesSource;
+import io.flowswitch.devices.testkit.CollectingSink;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Two islands joined by a port: source island and sink island, as a compiled flow runs them. */
+class StagePipelineTest {
+    private static final int CHUNK_BYTES = 4096;
+    private static ActorSystem system;
+    private static Materializer materializer;
+    private static MediaDriverNode node;
+
+    @BeforeAll
+    static void start() {
+        system = ActorSystem.create("stage-test");
+        materializer = Materializer.createMaterializer(system);
+        node = MediaDriverNode.launch();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        node.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aeron", "fused"})
+    void slowSinkBoundsWhatIsInFlightAndEveryByteArrivesInOrder(String transport) throws Exception {
+        final byte[] data = new byte[2 * 1024 * 1024 + 123];
+        new Random(7).nextBytes(data);
+        final int poolChunks = 12;
+        final ChunkPool pool = new ChunkPool(CHUNK_BYTES, poolChunks);
+        final BytesSource source = new BytesSource(data, CHUNK_BYTES);
+        final CollectingSink sink = new CollectingSink(TimeUnit.MICROSECONDS.toNanos(100));
+        final StageCounters sourceCounters = new StageCounters("1:source");
+        final StageCounters sinkCounters = new StageCounters("2:sink");
+        try (DataPort port = "aeron".equals(transport)
+            ? AeronIpcPort.open(node, 7000 + (int) (System.nanoTime() & 0xff), 4, CHUNK_BYTES + Chunk.TAILROOM)
+            : new QueuePort("fused", 4)) {
+            final AtomicLong maxInFlightBytes = new AtomicLong();
+            final AtomicBoolean running = new AtomicBoolean(true);
+            final Thread sampler = new Thread(() -> {
+                while (running.get()) {
+                    maxInFlightBytes.accumulateAndGet(source.position() - (long) sink.size(), Math::max);
+                    Thread.onSpinWait();
+                    try {
+                        Thread.sleep(0, 200_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.start();
+
+            final CompletableFuture<Done> written = Source.fromGraph(new SourceStage(source, pool, 1, sourceCounters))
+                .toMat(Sink.fromGraph(new PortWriterStage(port, "writer")), Keep.right())
+                .run(materializer).toCompletableFuture();
+            final CompletableFuture<Done> consumed = Source.fromGraph(new PortReaderStage(port, pool, "reader"))
+                .toMat(Sink.fromGraph(new SinkStage(sink, sinkCounters)), Keep.right())
+                .run(materializer).toCompletableFuture();
+            CompletableFuture.allOf(written, consumed).get(60, TimeUnit.SECONDS);
+            running.set(false);
+            sampler.join();
+
+            assertArrayEquals(data, sink.bytes(), "bytes out equal bytes in, in order");
+            assertTrue(sink.finished());
+            assertTrue(source.closed() && sink.closed(), "stages close their devices");
+            assertEquals(data.length, sinkCounters.bytesIn());
+            assertTrue(maxInFlightBytes.get() <= (long) poolChunks * CHUNK_BYTES,
+                "in flight " + maxInFlightBytes.get() + " bytes exceeds the pool of " + poolChunks + " chunks");
+            assertTrue(maxInFlightBytes.get() < data.length / 4, "the source did not run ahead of the slow sink");
+        }
+        assertEquals(poolChunks, pool.available(), "every chunk back in the pool once the port is closed");
+        StreamTestKit.assertAllStagesStopped(materializer);
+    }
+}
