@@ -131,8 +131,7 @@ final class DevicesCommand implements Callable<Integer> {
             return;
         }
         final List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"KIND", "ROLE", "INSTANCES", "LEASES", "HEALTH", "FUNCTIONS", "STATEFUL", "SOFTWARE",
-            "DESCRIPTION"});
+        rows.add(new String[] {"KIND", "ROLE", "INSTANCES", "LEASES", "HEALTH", "STATEFUL", "SOFTWARE", "FUNCTIONS"});
         for (KindView view : kinds) {
             final DeviceCapabilities capabilities = view.capabilities();
             rows.add(new String[] {
@@ -141,10 +140,9 @@ final class DevicesCommand implements Callable<Integer> {
                 Integer.toString(view.instances().size()),
                 view.leases() + "/" + view.maxLeases(),
                 view.health(),
-                capabilities.getFunctionsCount() == 0 ? "-" : String.join(",", capabilities.getFunctionsList()),
                 capabilities.getStateful() ? "yes" : "no",
                 capabilities.getHasSoftwarePath() ? "yes" : "no",
-                view.kind().description()});
+                capabilities.getFunctionsCount() == 0 ? "-" : String.join(",", capabilities.getFunctionsList())});
         }
         final int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -152,11 +150,15 @@ final class DevicesCommand implements Callable<Integer> {
                 widths[c] = Math.max(widths[c], row[c].length());
             }
         }
-        for (int r = 0; r < rows.size(); r++) {
-            out.println(line(rows.get(r), widths));
-            if (instances && r > 0) {
-                for (DeviceActor.Description instance : kinds.get(r - 1).instances()) {
-                    out.printf(Locale.ROOT, "  %s  leases %d/%d  %s%n", instance.instance(), instance.leases(),
+        out.println(line(rows.get(0), widths));
+        for (int k = 0; k < kinds.size(); k++) {
+            final KindView view = kinds.get(k);
+            out.println(line(rows.get(k + 1), widths));
+            // Descriptions are sentences with the kind's parameters: too long for a column.
+            out.println("    " + view.kind().description());
+            if (instances) {
+                for (DeviceActor.Description instance : view.instances()) {
+                    out.printf(Locale.ROOT, "    %s  leases %d/%d  %s%n", instance.instance(), instance.leases(),
                         instance.maxLeases(), word(instance.health()));
                 }
             }

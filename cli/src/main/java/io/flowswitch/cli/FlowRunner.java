@@ -42,12 +42,12 @@ final class FlowRunner {
                 bar.close();
             }
         }
-        if (!result.succeeded()) {
-            final Failure failure = Failure.of(result.error());
-            throw new CliException(failure.exitCode(), failure.message(), result.error());
-        }
         final CompiledFlow compiled = handle.running().toCompletableFuture()
             .exceptionally(error -> null).getNow(null);
+        if (!result.succeeded()) {
+            final Failure failure = Failure.ofFlow(result.error(), compiled != null);
+            throw new CliException(failure.exitCode(), failure.message(), result.error());
+        }
         return new Outcome(result, compiled == null ? List.of() : compiled.edges());
     }
 

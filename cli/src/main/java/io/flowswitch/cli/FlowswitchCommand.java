@@ -39,6 +39,7 @@ import picocli.CommandLine.Option;
         "Errors are one line on stderr; add --debug for the stack trace."})
 final class FlowswitchCommand implements Callable<Integer> {
     static final String LOG_LEVEL_PROPERTY = "flowswitch.log.level";
+    static final String STAGE_LOG_LEVEL_PROPERTY = "flowswitch.stage.log.level";
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
         description = "Print the stack trace with an error, and flowswitch's debug log.")
@@ -55,10 +56,11 @@ final class FlowswitchCommand implements Callable<Integer> {
         throw CliException.usage("no command given: try 'flowswitch demo', or 'flowswitch --help' for all commands");
     }
 
-    /** A node for one command; with {@code --debug} flowswitch's own loggers go to DEBUG first. */
+    /** A node for one command; with {@code --debug} flowswitch's loggers go to DEBUG first (see logback.xml). */
     FlowSwitch acquireNode() {
         if (debug) {
             System.setProperty(LOG_LEVEL_PROPERTY, "DEBUG");
+            System.setProperty(STAGE_LOG_LEVEL_PROPERTY, "ERROR");
         }
         // Set logging up on this thread before the node's threads log: when they race to do it, SLF4J
         // prints a warning about replayed calls on stderr.

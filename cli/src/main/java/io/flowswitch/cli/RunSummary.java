@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Prints what a finished flow did, for {@code flowswitch run}: totals, per-stage counters, results, edges. */
 final class RunSummary {
@@ -22,7 +23,12 @@ final class RunSummary {
         out.printf(Locale.ROOT, "  elapsed   %s, %s%n", Units.seconds(result.elapsedNs()),
             Units.rate(result.throughputBytesPerSecond()));
         printStages(out, result.stages());
-        stageResults(result.stages()).forEach((key, value) -> out.printf(Locale.ROOT, "  %-9s %s%n", key, value));
+        final Map<String, String> results = stageResults(result.stages());
+        if (!results.isEmpty()) {
+            final int width = results.keySet().stream().mapToInt(String::length).max().orElse(0);
+            out.println("  results");
+            results.forEach((stage, values) -> out.printf(Locale.ROOT, "    %-" + width + "s  %s%n", stage, values));
+        }
         if (!outcome.edges().isEmpty()) {
             out.printf(Locale.ROOT, "  edges     %s%n", String.join(", ", outcome.edges()));
         }
@@ -50,24 +56,19 @@ final class RunSummary {
     }
 
     /**
-     * Results by name in stage order, e.g. {@code sha256 -> "ab12... (3:sha256)"}. Replicas of a stage share
-     * their results; a name two stages report is shown under each stage's name.
+     * One line per stage that reported results, in stage order: {@code 2:sha256 -> "sha256=ab12..."}.
+     * Replicas of a stage share their results, so a stage appears once.
      */
     static Map<String, String> stageResults(List<FlowResult.StageReport> stages) {
         final Map<String, String> results = new LinkedHashMap<>();
-        final Map<String, Integer> seen = new LinkedHashMap<>();
         for (FlowResult.StageReport stage : stages) {
             final String name = stage.counters().stage();
             final int hash = name.indexOf('#');
             final String stageName = hash < 0 ? name : name.substring(0, hash);
-            stage.results().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
-                final String line = entry.getValue() + "  (" + stageName + ")";
-                if (results.values().contains(line)) {
-                    return;
-                }
-                final int count = seen.merge(entry.getKey(), 1, Integer::sum);
-                results.put(count == 1 ? entry.getKey() : entry.getKey() + "#" + count, line);
-            });
+            if (!stage.results().isEmpty() && !results.containsKey(stageName)) {
+                results.put(stageName, stage.results().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(" ")));
+            }
         }
         return results;
     }
