@@ -1,0 +1,98 @@
+package io.flowswitch.devices.crypto;
+
+import io.flowswitch.devices.Device;
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.DeviceParams;
+import io.flowswitch.devices.DeviceRole;
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.proto.DeviceCapabilities;
+import java.security.SecureRandom;
+import java.util.Set;
+import javax.crypto.SecretKey;
+
+/**
+ * The {@code aes-gcm-encrypt} device kind: AES-256-GCM into the encrypted stream format
+ * ({@code docs/encrypted-format.md}), in place, one record per chunk; see {@link AesGcmEncryptDevice}.
+ *
+ * <p>Parameters: {@code key}, the name of a 32-byte AES key the application gave the flow (required);
+ * {@code salt-hex}, the stream's 12-byte salt as 24 hex digits (optional). Without {@code salt-hex} every
+ * instance draws a fresh salt from {@link SecureRandom}, which is right for a single instance. Instances
+ * that write parts of one stream (replicas of the stage, or an instance that replaces a failed one and
+ * gets chunks re-issued) must share one salt: whoever creates them draws a fresh salt once per flow and
+ * passes it as {@code salt-hex} to all of them, never to another flow under the same key.
+ *
+ * <p>Records are independent given their sequence, so the kind reports itself stateless and a stage may
+ * be replicated; the end record, though, is written by whichever instance encrypts the chunk flagged
+ * {@link io.flowswitch.devices.chunk.ChunkFlags#LAST}, or else by every instance at end of input, so a
+ * replicated stage needs a source that flags its last chunk. A surplus end record makes the stream fail
+ * to decrypt; it never reuses a nonce.
+ *
+ * <p>Stateless and thread-safe; it holds no buffers.
+ */
+public final class AesGcmEncryptKind implements DeviceKind {
+    /** The kind's name in flow specs, FML and the CLI. */
+    public static final String NAME = "aes-gcm-encrypt";
+
+    private static final Set<String> PARAMETERS = Set.of(AesGcmKeys.KEY, AesGcmKeys.SALT_HEX);
+    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
+        .setKind(NAME)
+        .setRole(DeviceRole.TRANSFORM.name())
+        .addFunctions("aes-256-gcm")
+        .addFunctions("encrypt")
+        .addFunctions("authenticate")
+        .setStateful(false)
+        .setPassThrough(false)
+        .setHasSoftwarePath(true)
+        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
+        .build();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public DeviceRole role() {
+        return DeviceRole.TRANSFORM;
+    }
+
+    @Override
+    public String description() {
+        return "encrypts and authenticates a flow with AES-256-GCM into the flowswitch encrypted stream format";
+    }
+
+    @Override
+    public DeviceCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public void validate(DeviceParams params, FlowContext context) {
+        AesGcmKeys.rejectUnknown(params, PARAMETERS);
+        AesGcmKeys.key(params, context);
+        AesGcmKeys.salt(params);
+    }
+
+    /**
+     * Creates an instance; the first one in the JVM also warms the JDK's GCM (well under a second).
+     *
+     * @throws io.flowswitch.devices.DeviceException {@code BAD_PARAMETER}, {@code NO_SUCH_KEY} or
+     *                                               {@code BAD_KEY}, as {@link #validate} would
+     */
+    @Override
+    public Device create(DeviceParams params, FlowContext context) {
+        AesGcmKeys.rejectUnknown(params, PARAMETERS);
+        final SecretKey key = AesGcmKeys.key(params, context);
+        byte[] salt = AesGcmKeys.salt(params);
+        if (salt == null) {
+            salt = new byte[AesGcmFormat.SALT_LENGTH];
+            SaltSource.RANDOM.nextBytes(salt);
+        }
+        return new AesGcmEncryptDevice(params.stage(), context.flowId(), context.chunkBytes(), key, salt);
+    }
+
+    /** Seeded on first use, not when the kind is loaded: validation alone never touches the entropy source. */
+    private static final class SaltSource {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
+}
