@@ -146,9 +146,11 @@ final class DemoCommand implements Callable<Integer> {
         final FlowSwitch node = root.acquireNode();
         final FlowResult tapped;
         try {
-            report(out, "encrypt", encrypt, FlowRunner.run(node, encrypt, showProgress, err).result());
+            final int width = Math.max(encrypt.chain().length(), decrypt.chain().length());
+            final FlowResult encrypted = FlowRunner.run(node, encrypt, showProgress, err).result();
+            report(out, "encrypt", encrypt.chain(), width, encrypted.bytesIn(), encrypted.elapsedNs());
             tapped = FlowRunner.run(node, decrypt, showProgress, err).result();
-            report(out, "decrypt", decrypt, tapped);
+            report(out, "decrypt", decrypt.chain(), width, tapped.bytesOut(), tapped.elapsedNs());
         } finally {
             root.releaseNode(node);
         }
@@ -171,9 +173,11 @@ final class DemoCommand implements Callable<Integer> {
         return flow.chunkBytes((int) chunkBytes).transport(transport).key(KEY_NAME, key).build();
     }
 
-    private static void report(PrintWriter out, String label, FlowSpec flow, FlowResult result) {
-        out.printf(Locale.ROOT, "  %-8s %-50s %10s  %s  %s%n", label, flow.chain(), Units.bytes(result.bytesIn()),
-            Units.seconds(result.elapsedNs()), Units.rate(Units.perSecond(result.bytesIn(), result.elapsedNs())));
+    /** One line per flow; {@code plainBytes} is the plaintext it moved, so both flows show the same size. */
+    private static void report(PrintWriter out, String label, String chain, int width, long plainBytes,
+        long elapsedNs) {
+        out.printf(Locale.ROOT, "  %-8s %-" + width + "s  %10s  %s  %s%n", label, chain, Units.bytes(plainBytes),
+            Units.seconds(elapsedNs), Units.rate(Units.perSecond(plainBytes, elapsedNs)));
         out.flush();
     }
 
