@@ -2,6 +2,8 @@ package io.flowswitch.devices;
 
 import io.flowswitch.devices.accel.RateLimitKind;
 import io.flowswitch.devices.compress.GunzipKind;
+import io.flowswitch.devices.crypto.AesGcmDecryptKind;
+import io.flowswitch.devices.crypto.AesGcmEncryptKind;
 import io.flowswitch.devices.compress.GzipKind;
 import io.flowswitch.devices.digest.Crc32cKind;
 import io.flowswitch.devices.digest.Sha256Kind;
@@ -20,6 +22,8 @@ final class BuiltInDevices {
         return List.of(
             new FileSourceKind(),
             new TcpSourceKind(),
+            new AesGcmEncryptKind(),
+            new AesGcmDecryptKind(),
             new Sha256Kind(),
             new Crc32cKind(),
             new GzipKind(),

@@ -12,10 +12,22 @@ import java.util.TreeMap;
 public final class DeviceParams {
     private final String stage;
     private final Map<String, String> values;
+    private final int replicas;
 
     public DeviceParams(String stage, Map<String, String> values) {
+        this(stage, values, 1);
+    }
+
+    /**
+     * @param replicas how many instances of this stage share the flow's chunks (each sees only some)
+     */
+    public DeviceParams(String stage, Map<String, String> values, int replicas) {
         this.stage = Objects.requireNonNull(stage, "stage");
         this.values = Map.copyOf(values);
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas must be >= 1: " + replicas);
+        }
+        this.replicas = replicas;
     }
 
     public static DeviceParams of(String stage, String... keyValues) {
@@ -32,6 +44,11 @@ public final class DeviceParams {
     /** The stage these parameters belong to, e.g. {@code "stage 2 (aes-gcm-encrypt)"}; used in messages. */
     public String stage() {
         return stage;
+    }
+
+    /** How many instances of this stage share the flow's chunks; 1 when the stage is not replicated. */
+    public int replicas() {
+        return replicas;
     }
 
     public Map<String, String> asMap() {

@@ -1,5 +1,10 @@
 package io.flowswitch.devices;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import javax.crypto.SecretKey;
@@ -19,6 +24,7 @@ public final class FlowContext {
     private final long flowId;
     private final int chunkBytes;
     private final Map<String, SecretKey> keys;
+    private final byte[] flowSeed = new byte[32];
 
     public FlowContext(long flowId, int chunkBytes, Map<String, SecretKey> keys) {
         if (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > MAX_CHUNK_BYTES) {
@@ -28,6 +34,23 @@ public final class FlowContext {
         this.flowId = flowId;
         this.chunkBytes = chunkBytes;
         this.keys = Map.copyOf(Objects.requireNonNull(keys, "keys"));
+        SeedSource.RANDOM.nextBytes(flowSeed);
+    }
+
+    /**
+     * Random bytes drawn once per flow and stage: every instance of one stage of one flow (its replicas, an
+     * instance that replaces a failed one) gets the same bytes, another stage or another flow different
+     * ones. What a nonce salt needs: replicas agree, nothing is ever shared across flows.
+     */
+    public byte[] salt(String stage, int length) {
+        try {
+            final MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(flowSeed);
+            sha256.update(stage.getBytes(StandardCharsets.UTF_8));
+            return Arrays.copyOf(sha256.digest(), length);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     public long flowId() {
@@ -50,5 +73,10 @@ public final class FlowContext {
             throw new DeviceException("NO_SUCH_KEY", stage + ": no key named '" + name + "' was given to the flow");
         }
         return key;
+    }
+
+    /** Seeded on first use, so validation alone never touches the entropy source. */
+    private static final class SeedSource {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 }

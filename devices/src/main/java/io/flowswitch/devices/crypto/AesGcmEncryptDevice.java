@@ -44,6 +44,7 @@ public final class AesGcmEncryptDevice implements TransformDevice {
     private final RecordCipher cipher;
     private final byte[] fileHeader = new byte[FILE_HEADER_LENGTH];
     private final AesGcmRecordHeader record = new AesGcmRecordHeader();
+    private final boolean replica;
 
     /** Output ready to hand out, first in first out; an accept can make two (a held empty chunk and itself). */
     private Chunk readyFirst;
@@ -58,9 +59,18 @@ public final class AesGcmEncryptDevice implements TransformDevice {
     private long nextPlaintextOffset;
 
     AesGcmEncryptDevice(String stage, long flowId, int chunkBytes, SecretKey key, byte[] salt) {
+        this(stage, flowId, chunkBytes, key, salt, false);
+    }
+
+    /**
+     * @param replica whether other instances encrypt other chunks of the same stream: then only the chunk
+     *                flagged LAST gets the end record, never the end of this instance's input
+     */
+    AesGcmEncryptDevice(String stage, long flowId, int chunkBytes, SecretKey key, byte[] salt, boolean replica) {
         this.stage = stage;
         this.flowId = flowId;
         this.chunkBytes = chunkBytes;
+        this.replica = replica;
         this.cipher = new RecordCipher(stage, key).salt(salt);
         new AesGcmFileHeader().wrap(new UnsafeBuffer(fileHeader), 0).write(chunkBytes, salt);
     }
@@ -96,7 +106,8 @@ public final class AesGcmEncryptDevice implements TransformDevice {
                 nextPlaintextOffset = header.byteOffset() + input.payloadLength();
             }
             final boolean last = header.hasFlag(ChunkFlags.LAST);
-            if (input.payloadLength() == 0 && !last) {
+            // A replica cannot know whether an unflagged empty chunk is the last: it seals it as data.
+            if (input.payloadLength() == 0 && !last && !replica) {
                 heldEmpty = input;
                 return;
             }
@@ -123,7 +134,7 @@ public final class AesGcmEncryptDevice implements TransformDevice {
             sealOrRelease(held, true);
             endRecordWritten = true;
             ready(held);
-        } else if (!endRecordWritten) {
+        } else if (!endRecordWritten && !replica) {
             endChunkPending = true;
         }
     }

@@ -6,7 +6,6 @@ import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.proto.DeviceCapabilities;
-import java.security.SecureRandom;
 import java.util.Set;
 import javax.crypto.SecretKey;
 
@@ -15,17 +14,17 @@ import javax.crypto.SecretKey;
  * ({@code docs/encrypted-format.md}), in place, one record per chunk; see {@link AesGcmEncryptDevice}.
  *
  * <p>Parameters: {@code key}, the name of a 32-byte AES key the application gave the flow (required);
- * {@code salt-hex}, the stream's 12-byte salt as 24 hex digits (optional). Without {@code salt-hex} every
- * instance draws a fresh salt from {@link SecureRandom}, which is right for a single instance. Instances
- * that write parts of one stream (replicas of the stage, or an instance that replaces a failed one and
- * gets chunks re-issued) must share one salt: whoever creates them draws a fresh salt once per flow and
- * passes it as {@code salt-hex} to all of them, never to another flow under the same key.
+ * {@code salt-hex}, the stream's 12-byte salt as 24 hex digits (optional, for reproducible output).
+ * Without it the salt is {@link FlowContext#salt}: random per flow and stage, the same for every instance
+ * of the stage, which is what instances that write parts of one stream need (replicas, or an instance
+ * that replaces a failed one and gets chunks re-issued).
  *
  * <p>Records are independent given their sequence, so the kind reports itself stateless and a stage may
  * be replicated; the end record, though, is written by whichever instance encrypts the chunk flagged
- * {@link io.flowswitch.devices.chunk.ChunkFlags#LAST}, or else by every instance at end of input, so a
- * replicated stage needs a source that flags its last chunk. A surplus end record makes the stream fail
- * to decrypt; it never reuses a nonce.
+ * {@link io.flowswitch.devices.chunk.ChunkFlags#LAST}, or else, when the stage is not replicated, at end
+ * of input. A replica never writes it at end of input, so a replicated stage needs a source that flags
+ * its last chunk (a file does); without one the stream lacks its end record and fails to decrypt as
+ * truncated. It never reuses a nonce.
  *
  * <p>Stateless and thread-safe; it holds no buffers.
  */
@@ -85,14 +84,9 @@ public final class AesGcmEncryptKind implements DeviceKind {
         final SecretKey key = AesGcmKeys.key(params, context);
         byte[] salt = AesGcmKeys.salt(params);
         if (salt == null) {
-            salt = new byte[AesGcmFormat.SALT_LENGTH];
-            SaltSource.RANDOM.nextBytes(salt);
+            salt = context.salt(params.stage(), AesGcmFormat.SALT_LENGTH);
         }
-        return new AesGcmEncryptDevice(params.stage(), context.flowId(), context.chunkBytes(), key, salt);
-    }
-
-    /** Seeded on first use, not when the kind is loaded: validation alone never touches the entropy source. */
-    private static final class SaltSource {
-        static final SecureRandom RANDOM = new SecureRandom();
+        return new AesGcmEncryptDevice(params.stage(), context.flowId(), context.chunkBytes(), key, salt,
+            params.replicas() > 1);
     }
 }

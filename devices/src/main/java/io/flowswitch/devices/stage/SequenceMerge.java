@@ -25,12 +25,11 @@ public final class SequenceMerge extends GraphStage<UniformFanInShape<Chunk, Chu
             throw new IllegalArgumentException("inputs must be >= 1: " + inputs);
         }
         this.inputs = inputs;
-        @SuppressWarnings("unchecked")
-        final Inlet<Chunk>[] ins = new Inlet[inputs];
+        final java.util.List<Inlet<Chunk>> ins = new java.util.ArrayList<>(inputs);
         for (int i = 0; i < inputs; i++) {
-            ins[i] = Inlet.create(name + ".in" + i);
+            ins.add(Inlet.create(name + ".in" + i));
         }
-        this.shape = new UniformFanInShape<>(Outlet.create(name + ".out"), ins);
+        this.shape = UniformFanInShape.create(Outlet.create(name + ".out"), ins);
     }
 
     @Override

@@ -13,7 +13,9 @@ import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 
 /**
- * Emits the chunks a {@link SourceDevice} reads, numbering them: flow id, sequence from 0, byte offset.
+ * Emits the chunks a {@link SourceDevice} reads, numbering them: flow id, sequence from 0, byte offset,
+ * FIRST on the first and, when the source knows its size, LAST on the last (an empty source of known
+ * size gives one empty FIRST|LAST chunk).
  * One chunk per pull, taken from the flow's pool; an empty pool is back pressure (the stage waits for a
  * release, it never allocates). The device may block, so this stage runs on a blocking dispatcher.
  * Ownership of each emitted chunk passes downstream. The stage closes the device when it stops.
@@ -88,16 +90,26 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                     throw e;
                 }
                 counters.addBusyNs(System.nanoTime() - startNs);
+                final long sizeBytes = device.sizeBytes();
                 if (length < 0) {
+                    if (sequence == 0 && sizeBytes == 0) {
+                        // An empty source of known size still says where the flow ends: one empty chunk.
+                        chunk.payload(Chunk.HEADROOM, 0);
+                        chunk.header().flowId(flowId).sequence(0).byteOffset(0).flags(ChunkFlags.FIRST | ChunkFlags.LAST);
+                        sequence++;
+                        push(out, chunk);
+                        return;
+                    }
                     chunk.release();
                     completeStage();
                     return;
                 }
+                final boolean last = sizeBytes >= 0 && byteOffset + length >= sizeBytes;
                 chunk.header()
                     .flowId(flowId)
                     .sequence(sequence)
                     .byteOffset(byteOffset)
-                    .flags(sequence == 0 ? ChunkFlags.FIRST : 0);
+                    .flags((sequence == 0 ? ChunkFlags.FIRST : 0) | (last ? ChunkFlags.LAST : 0));
                 sequence++;
                 byteOffset += length;
                 counters.countOut(length);

@@ -102,13 +102,16 @@ class AesGcmKindTest {
     }
 
     @Test
-    void withoutASaltParameterEachInstanceDrawsItsOwnSalt() {
+    void withoutASaltParameterInstancesOfOneStageShareTheSaltAndOtherFlowsDoNot() {
         final FlowContext context = context(CHUNK, CryptoFixtures.KEY);
         final DeviceParams params = DeviceParams.of(ENCRYPT_STAGE, "key", KEY_NAME);
         final byte[] plaintext = data(100, 1);
         final byte[] one = new DeviceHarness(CHUNK).run((TransformDevice) ENCRYPT.create(params, context), plaintext);
-        final byte[] two = new DeviceHarness(CHUNK).run((TransformDevice) ENCRYPT.create(params, context), plaintext);
-        assertFalse(Arrays.equals(one, 16, 28, two, 16, 28), "salts differ");
+        final byte[] again = new DeviceHarness(CHUNK).run((TransformDevice) ENCRYPT.create(params, context), plaintext);
+        assertArrayEquals(one, again, "a replica or replacement in the same flow writes the same stream");
+        final byte[] two = new DeviceHarness(CHUNK).run(
+            (TransformDevice) ENCRYPT.create(params, context(CHUNK, CryptoFixtures.KEY)), plaintext);
+        assertFalse(Arrays.equals(one, 16, 28, two, 16, 28), "another flow draws another salt");
         assertArrayEquals(plaintext, CryptoFixtures.referenceDecrypt(one, CryptoFixtures.KEY));
         assertArrayEquals(plaintext, CryptoFixtures.referenceDecrypt(two, CryptoFixtures.KEY));
     }

@@ -35,7 +35,7 @@ class MediaDriverNodeTest {
         assertTrue(stale.getParentFile().mkdirs());
         assertTrue(stale.createNewFile());
         try (MediaDriverNode node = MediaDriverNode.launch(context)) {
-            assertFalse(stale.exists(), "stale files deleted on start");
+            assertFalse(stale.exists(), "stale files deleted on start of " + node.aeronDirectoryName());
         }
         assertFalse(new File(context.aeronDirectoryName()).exists());
     }

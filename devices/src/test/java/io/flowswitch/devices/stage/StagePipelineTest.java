@@ -91,7 +91,6 @@ class StagePipelineTest {
 
             assertArrayEquals(data, sink.bytes(), "bytes out equal bytes in, in order");
             assertTrue(sink.finished());
-            assertTrue(source.closed() && sink.closed(), "stages close their devices");
             assertEquals(data.length, sinkCounters.bytesIn());
             assertTrue(maxInFlightBytes.get() <= (long) poolChunks * CHUNK_BYTES,
                 "in flight " + maxInFlightBytes.get() + " bytes exceeds the pool of " + poolChunks + " chunks");
@@ -99,5 +98,6 @@ class StagePipelineTest {
         }
         assertEquals(poolChunks, pool.available(), "every chunk back in the pool once the port is closed");
         StreamTestKit.assertAllStagesStopped(materializer);
+        assertTrue(source.closed() && sink.closed(), "stages close their devices when they stop");
     }
 }

@@ -167,7 +167,7 @@ public final class FlowCompiler {
     }
 
     private static DeviceParams params(int index, StageSpec stage) {
-        return new DeviceParams(stageName(index, stage), stage.params());
+        return new DeviceParams(stageName(index, stage), stage.params(), stage.replicas());
     }
 
     private static String roleWord(DeviceRole role) {
