@@ -41,8 +41,8 @@ final class SizeParser {
             case "g", "gib" -> 30;
             case "t", "tib" -> 40;
             case "kb", "mb", "gb", "tb" -> throw new IllegalArgumentException("'" + text + "': decimal units are"
-                + " ambiguous, use binary ones (" + unit.substring(0, 1).toUpperCase(Locale.ROOT) + "iB, "
-                + EXAMPLES + ")");
+                + " ambiguous; write " + trimmed.substring(0, digits) + unit.substring(0, 1).toUpperCase(Locale.ROOT)
+                + "iB (binary units: KiB, MiB, GiB, TiB)");
             default -> throw new IllegalArgumentException("'" + text + "' has an unknown unit '" + unit
                 + "': use B, KiB, MiB, GiB or TiB (" + EXAMPLES + ")");
         };

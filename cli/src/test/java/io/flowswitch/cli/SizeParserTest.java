@@ -52,7 +52,7 @@ class SizeParserTest {
     void decimalUnitsAreRefusedAsAmbiguous() {
         final IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
             () -> SizeParser.parse("64KB"));
-        assertTrue(error.getMessage().contains("KiB"), error.getMessage());
+        assertTrue(error.getMessage().contains("write 64KiB"), error.getMessage());
         assertTrue(error.getMessage().contains("ambiguous"), error.getMessage());
     }
 
