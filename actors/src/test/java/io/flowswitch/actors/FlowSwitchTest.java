@@ -106,6 +106,22 @@ class FlowSwitchTest {
             "both replicas did work");
     }
 
+    @org.junit.jupiter.api.RepeatedTest(12)
+    void replicatedFlowsEndCleanlyRunAfterRun(org.junit.jupiter.api.RepetitionInfo repetition) throws Exception {
+        // A writer whose upstream finished while its last chunk waited for credit was once stopped early.
+        final Path plain = randomFile("plain.bin", 300_000 + repetition.getCurrentRepetition());
+        final Transport transport = repetition.getCurrentRepetition() % 2 == 0 ? Transport.FUSED : Transport.AERON_IPC;
+        final Path sealed = dir.resolve("sealed.enc");
+        final FlowResult result = run(Flows.from(Devices.file(plain)).via(Devices.aesGcmEncrypt("k"), 2)
+            .to(Devices.fileSink(sealed)).key("k", KEY).chunkBytes(CHUNK).portCapacityChunks(2).transport(transport)
+            .build());
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        final Path opened = dir.resolve("opened.bin");
+        assertTrue(run(Flows.from(Devices.file(sealed)).via(Devices.aesGcmDecrypt("k")).to(Devices.fileSink(opened))
+            .key("k", KEY).chunkBytes(CHUNK).build()).succeeded());
+        assertEquals(sha256(plain), sha256(opened));
+    }
+
     @Test
     void tamperedCiphertextFailsTheFlowAndLeavesNoOutput() throws Exception {
         final Path plain = randomFile("plain.bin", 100_000);

@@ -10,11 +10,13 @@ import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
  * the stages of one flow, which run on different threads.
  */
 public final class ChunkPool {
+    private static final int MAX_WAITERS = 256;
+
     private final int payloadCapacity;
     private final int capacityChunks;
     private final ManyToManyConcurrentArrayQueue<Chunk> free;
-    private final Doorbell releaseDoorbell = new Doorbell();
-    private final java.util.function.BooleanSupplier hasFree = () -> !this.isEmpty();
+    /** Stages of the flow waiting for a release; several may wait at once (a source, a decompressor, a port). */
+    private final ManyToManyConcurrentArrayQueue<Runnable> waiters = new ManyToManyConcurrentArrayQueue<>(MAX_WAITERS);
 
     public ChunkPool(int payloadCapacity, int capacityChunks) {
         if (payloadCapacity <= 0) {
@@ -61,16 +63,21 @@ public final class ChunkPool {
     }
 
     /**
-     * Asks to be woken once after the next release, for a caller that found the pool empty.
+     * Asks to be woken once after the next release, for a caller that found the pool empty. The wake-up
+     * runs on the releasing thread, so it must only hand work over (e.g. invoke an async callback); it
+     * may also run spuriously, so the caller re-checks.
      *
-     * @return {@code true} if chunks are available now (the wake-up is then not armed)
+     * @return {@code true} if chunks are available now: try again at once
      */
     public boolean awaitRelease(Runnable wakeUp) {
-        return releaseDoorbell.arm(wakeUp, hasFree);
-    }
-
-    private boolean isEmpty() {
-        return free.isEmpty();
+        if (!free.isEmpty()) {
+            return true;
+        }
+        if (!waiters.offer(wakeUp)) {
+            return true; // more waiters than any flow has stages: retrying beats losing a wake-up
+        }
+        // A release between the first check and the offer did not see this waiter.
+        return !free.isEmpty();
     }
 
     void release(Chunk chunk) {
@@ -81,6 +88,9 @@ public final class ChunkPool {
             throw new IllegalStateException("chunk released twice: " + chunk);
         }
         free.offer(chunk);
-        releaseDoorbell.ring();
+        Runnable waiter;
+        while ((waiter = waiters.poll()) != null) {
+            waiter.run();
+        }
     }
 }

@@ -30,6 +30,7 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class AeronIpcPort extends CreditedPort implements ControlledFragmentHandler {
     private static final int FRAGMENT_LIMIT = 16;
+    private static final int MAX_IMMEDIATE_RETRIES = 3;
     private static final int FRAME_OVERHEAD_BYTES = 64;
     private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     /** At least 2 MiB of window: a conductor cycle of 100 µs then never limits the writer below 20 GB/s. */
@@ -103,20 +104,23 @@ public final class AeronIpcPort extends CreditedPort implements ControlledFragme
     @Override
     int transfer(Chunk chunk) {
         long result = write(chunk);
-        if (isTransient(result) && node.tryDutyCycle()) {
-            // The window only moves when the driver's conductor runs: run it here rather than wait.
-            result = write(chunk);
+        for (int attempt = 0; attempt < MAX_IMMEDIATE_RETRIES && result < 0; attempt++) {
+            if (result == Publication.ADMIN_ACTION) {
+                // The offer rotated the term: Aeron asks for an immediate retry.
+                result = write(chunk);
+            } else if (result == Publication.BACK_PRESSURED && node.tryDutyCycle()) {
+                // The window only moves when the driver's conductor runs: run it here rather than wait.
+                result = write(chunk);
+            } else {
+                break;
+            }
         }
         if (result > 0) {
             chunk.release();
             return OK;
         }
-        return isTransient(result) ? BACK_PRESSURED : CLOSED;
-    }
-
-    private static boolean isTransient(long result) {
         return result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION
-            || result == Publication.NOT_CONNECTED;
+            || result == Publication.NOT_CONNECTED ? BACK_PRESSURED : CLOSED;
     }
 
     private long write(Chunk chunk) {

@@ -148,6 +148,13 @@ abstract class CreditedPort implements DataPort {
     }
 
     @Override
+    public String toString() {
+        return description + "{offered=" + offered + ", taken=" + taken + ", capacity=" + capacityChunks
+            + (finished ? ", finished" : "") + (cancelled ? ", cancelled" : "") + (failure != null ? ", failed" : "")
+            + ", rejections=" + creditRejections + "}";
+    }
+
+    @Override
     public void close() {
         cancelled = true;
         creditBell.disarm();

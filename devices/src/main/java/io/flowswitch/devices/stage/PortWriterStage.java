@@ -62,6 +62,10 @@ public final class PortWriterStage extends GraphStageWithMaterializedValue<SinkS
                         upstreamFinished = true;
                         if (pending == null) {
                             finish();
+                        } else {
+                            // Its only port is closed: without this Pekko would stop the stage before
+                            // the last chunk has credit.
+                            setKeepGoing(true);
                         }
                     }
 
@@ -87,6 +91,17 @@ public final class PortWriterStage extends GraphStageWithMaterializedValue<SinkS
             }
 
             private void flush() {
+                try {
+                    tryFlush();
+                } catch (RuntimeException e) {
+                    // Fail with the cause itself; postStop alone would only see an abrupt stop.
+                    port.fail(e);
+                    done.completeExceptionally(e);
+                    failStage(e);
+                }
+            }
+
+            private void tryFlush() {
                 if (pending == null) {
                     return;
                 }

@@ -67,6 +67,21 @@ class ChunkHeaderTest {
     }
 
     @Test
+    void everyWaiterIsWokenNotOnlyTheLast() {
+        final ChunkPool pool = new ChunkPool(1024, 2);
+        final Chunk a = pool.acquire();
+        final Chunk b = pool.acquire();
+        final int[] rings = new int[2];
+        assertEquals(false, pool.awaitRelease(() -> rings[0]++));
+        assertEquals(false, pool.awaitRelease(() -> rings[1]++));
+        a.release();
+        assertEquals(1, rings[0], "the first waiter is woken");
+        assertEquals(1, rings[1], "and the second");
+        b.release();
+        assertEquals(2, rings[0] + rings[1], "a wake-up runs once per arming");
+    }
+
+    @Test
     void payloadRangeMustStayInsideTheArray() {
         final Chunk chunk = Chunk.unpooled(1024);
         assertThrows(IllegalArgumentException.class, () -> chunk.payload(0, 10));

@@ -20,7 +20,6 @@ import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,9 +44,14 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * A flow with its devices, ports and pool open, ready to run once. {@link #run} materializes one island
+ * A flow with its devices, ports and pools open, ready to run once. {@link #run} materializes one island
  * per stage and completes with the {@link FlowResult} after every island stopped and every port closed.
- * The flow owns every chunk of its pool; at the end all of them must be back (a leak fails the flow).
+ * The flow owns every chunk of its pools; at the end all of them must be back (a leak fails the flow).
+ *
+ * <p>Pools: with fused ports chunks travel from island to island, so the flow has one pool. With Aeron
+ * ports a chunk never leaves its island (the writer copies it out, the reader copies into its own), so
+ * each island has its own pool: an island that waits for its reader to find a free chunk can then never
+ * be starved by chunks piled up in another island.
  */
 public final class CompiledFlow {
     /** Runs CPU-bound device stages; configured in reference.conf. */
@@ -58,7 +62,7 @@ public final class CompiledFlow {
 
     private final FlowSpec spec;
     private final long flowId;
-    private final ChunkPool pool;
+    private final List<ChunkPool> islandPools;
     private final List<List<Device>> devices;
     private final List<DataPort> ports;
     private final DeviceCatalog catalog;
@@ -67,11 +71,11 @@ public final class CompiledFlow {
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile long startNs;
 
-    CompiledFlow(FlowSpec spec, long flowId, ChunkPool pool, List<List<Device>> devices, List<DataPort> ports,
+    CompiledFlow(FlowSpec spec, long flowId, List<ChunkPool> islandPools, List<List<Device>> devices, List<DataPort> ports,
         DeviceCatalog catalog) {
         this.spec = spec;
         this.flowId = flowId;
-        this.pool = pool;
+        this.islandPools = islandPools;
         this.devices = devices;
         this.ports = ports;
         this.catalog = catalog;
@@ -108,6 +112,22 @@ public final class CompiledFlow {
     /** Total bytes the source will read, or -1 when it cannot know (a socket). */
     public long sourceSizeBytes() {
         return ((SourceDevice) devices.get(0).get(0)).sizeBytes();
+    }
+
+    /** Counters, port and pool state in one line per stage, for diagnosing a stalled flow. */
+    public String debugState() {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < islandPools.size(); i++) {
+            sb.append("island ").append(i + 1).append(" pool ").append(islandPools.get(i).available()).append('/')
+                .append(islandPools.get(i).capacityChunks()).append(" free\n");
+        }
+        for (List<StageCounters> stage : counters) {
+            stage.forEach(c -> sb.append("  ").append(c).append('\n'));
+        }
+        for (DataPort port : ports) {
+            sb.append("  ").append(port).append('\n');
+        }
+        return sb.toString();
     }
 
     /** Where each edge's chunks travel, e.g. {@code aeron:ipc stream 1001}. */
@@ -156,9 +176,9 @@ public final class CompiledFlow {
         final StageSpec stage = spec.stages().get(index);
         final String name = "flow-" + flowId + "." + (index + 1) + ":" + stage.kind();
         final Source<Chunk, NotUsed> head = index == 0
-            ? Source.fromGraph(new SourceStage((SourceDevice) devices.get(0).get(0), pool, flowId,
+            ? Source.fromGraph(new SourceStage((SourceDevice) devices.get(0).get(0), islandPools.get(0), flowId,
                 counters.get(0).get(0)))
-            : Source.fromGraph(new PortReaderStage(ports.get(index - 1), pool, name));
+            : Source.fromGraph(new PortReaderStage(ports.get(index - 1), islandPools.get(index), name));
         Source<Chunk, NotUsed> body = head.via(killSwitch.flow());
         if (index > 0 && index < last) {
             body = body.via(transform(index, stage));
@@ -175,7 +195,7 @@ public final class CompiledFlow {
     private Flow<Chunk, Chunk, NotUsed> transform(int index, StageSpec stage) {
         final List<Device> replicas = devices.get(index);
         if (replicas.size() == 1) {
-            return Flow.fromGraph(new TransformStage((TransformDevice) replicas.get(0), pool,
+            return Flow.fromGraph(new TransformStage((TransformDevice) replicas.get(0), islandPools.get(index),
                 counters.get(index).get(0)));
         }
         final DeviceKind kind = catalog.find(stage.kind()).orElseThrow();
@@ -186,12 +206,13 @@ public final class CompiledFlow {
                 builder.add(new SequenceMerge(replicas.size(), "flow-" + flowId + ".merge" + (index + 1)));
             for (int r = 0; r < replicas.size(); r++) {
                 final FlowShape<Chunk, Chunk> replica = builder.add(
-                    Flow.fromGraph(new TransformStage((TransformDevice) replicas.get(r), pool,
+                    Flow.fromGraph(new TransformStage((TransformDevice) replicas.get(r), islandPools.get(index),
                         counters.get(index).get(r))).async(dispatcher, REPLICA_INPUT_BUFFER_CHUNKS));
                 builder.from(balance.out(r)).via(replica).toInlet(merge.in(r));
             }
             return FlowShape.of(balance.in(), merge.out());
-        }));
+        })).addAttributes(org.apache.pekko.stream.Attributes.inputBuffer(REPLICA_INPUT_BUFFER_CHUNKS,
+            REPLICA_INPUT_BUFFER_CHUNKS));
     }
 
     private FlowResult finish(Throwable failure) {
@@ -199,21 +220,20 @@ public final class CompiledFlow {
         ports.forEach(DataPort::close);
         final List<FlowResult.StageReport> reports = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
-            final Map<String, String> results = new HashMap<>();
+            final long rejections = i < ports.size() ? ports.get(i).creditRejections() : 0;
             for (int r = 0; r < devices.get(i).size(); r++) {
                 final Device device = devices.get(i).get(r);
                 device.close();
-                results.putAll(device.results());
-            }
-            final long rejections = i < ports.size() ? ports.get(i).creditRejections() : 0;
-            for (StageCounters stageCounters : counters.get(i)) {
-                reports.add(new FlowResult.StageReport(stageCounters, Map.copyOf(results), rejections));
+                reports.add(new FlowResult.StageReport(counters.get(i).get(r), Map.copyOf(device.results()),
+                    rejections));
             }
         }
         Throwable error = failure;
-        if (error == null && pool.available() != pool.capacityChunks()) {
-            error = new IllegalStateException("flow " + flowId + " lost track of "
-                + (pool.capacityChunks() - pool.available()) + " chunk buffer(s)");
+        for (ChunkPool pool : islandPools) {
+            if (error == null && pool.available() != pool.capacityChunks()) {
+                error = new IllegalStateException("flow " + flowId + " lost track of "
+                    + (pool.capacityChunks() - pool.available()) + " chunk buffer(s)");
+            }
         }
         final StageCounters source = counters.get(0).get(0);
         final StageCounters sink = counters.get(counters.size() - 1).get(0);

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Turns a {@link FlowSpec} into a {@link CompiledFlow}: checks it, creates one device instance per stage
- * (per replica), one data port per edge, one chunk pool for the flow, and one Pekko Streams island per
+ * (per replica), one data port per edge, the chunk pools, and one Pekko Streams island per
  * stage.
  *
  * <pre>
@@ -43,7 +43,8 @@ public final class FlowCompiler {
     /** Stream ids of data ports start here; lower ids are left for the signalling plane. */
     static final int FIRST_STREAM_ID = 1000;
     private static final int CHUNKS_PER_STAGE = 4;
-    private static final int CHUNKS_PER_REPLICA = 4;
+    /** Two chunks in each async boundary of a replica (in and out, see CompiledFlow), one in its stage, one spare. */
+    private static final int CHUNKS_PER_REPLICA = 6;
     private static final int SPARE_CHUNKS = 8;
 
     private final DeviceCatalog catalog;
@@ -130,7 +131,7 @@ public final class FlowCompiler {
         }
         final FlowContext context = new FlowContext(flowId, spec.chunkBytes(), spec.keys());
         final List<StageSpec> stages = spec.stages();
-        final ChunkPool pool = new ChunkPool(spec.chunkBytes(), poolChunks(spec));
+        final List<ChunkPool> islandPools = pools(spec);
         final List<List<Device>> devices = new ArrayList<>();
         final List<DataPort> ports = new ArrayList<>();
         try {
@@ -159,7 +160,7 @@ public final class FlowCompiler {
             }
             throw new FlowException("SETUP_FAILED", "flow '" + spec.name() + "' could not be set up: " + e, e);
         }
-        return new CompiledFlow(spec, flowId, pool, devices, ports, catalog);
+        return new CompiledFlow(spec, flowId, islandPools, devices, ports, catalog);
     }
 
     static String stageName(int index, StageSpec stage) {
@@ -178,12 +179,31 @@ public final class FlowCompiler {
         };
     }
 
-    /** Enough chunks that every port can be full and every stage still find one: running out is only back pressure. */
-    static int poolChunks(FlowSpec spec) {
-        int chunks = (spec.stages().size() - 1) * spec.portCapacityChunks() + SPARE_CHUNKS;
-        for (StageSpec stage : spec.stages()) {
-            chunks += CHUNKS_PER_STAGE + (stage.replicas() > 1 ? stage.replicas() * CHUNKS_PER_REPLICA : 0);
+    /**
+     * One pool per island for Aeron ports (a chunk never leaves its island), one for the whole flow for
+     * fused ports. Each is larger than all the chunks its holders can keep at once: every port full, every
+     * stage holding what it may, every async boundary of a replicated stage full. So a stage that waits for
+     * the pool waits only for a holder to move on, never for a chunk that cannot come back.
+     */
+    static List<ChunkPool> pools(FlowSpec spec) {
+        final List<StageSpec> stages = spec.stages();
+        if (spec.transport() == Transport.FUSED) {
+            int chunks = (stages.size() - 1) * spec.portCapacityChunks() + SPARE_CHUNKS;
+            for (StageSpec stage : stages) {
+                chunks += islandChunks(stage);
+            }
+            final ChunkPool pool = new ChunkPool(spec.chunkBytes(), chunks);
+            return java.util.Collections.nCopies(stages.size(), pool);
         }
-        return chunks;
+        final List<ChunkPool> pools = new ArrayList<>();
+        for (StageSpec stage : stages) {
+            pools.add(new ChunkPool(spec.chunkBytes(), islandChunks(stage) + SPARE_CHUNKS));
+        }
+        return pools;
+    }
+
+    /** What one island may hold: its reader, its stage, its writer, and each replica's two boundaries. */
+    private static int islandChunks(StageSpec stage) {
+        return CHUNKS_PER_STAGE + (stage.replicas() > 1 ? stage.replicas() * CHUNKS_PER_REPLICA : 0);
     }
 }

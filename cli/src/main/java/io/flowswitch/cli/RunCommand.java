@@ -1,0 +1,173 @@
+package io.flowswitch.cli;
+
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.Transport;
+import io.flowswitch.javadsl.FlowSwitch;
+import io.flowswitch.javadsl.Flows;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flowswitch run}: one flow from a source through transforms to a sink, then a summary on stdout. */
+@Command(name = "run",
+    header = "Run one flow from a source through transforms to a sink.",
+    mixinStandardHelpOptions = true,
+    versionProvider = FlowswitchCommand.Version.class,
+    usageHelpAutoWidth = true,
+    sortOptions = false,
+    description = {
+        "Runs one flow: --from a source, --via zero or more transforms, --to a sink. Shows a progress bar on"
+            + " stderr when the flow takes more than a second, then a summary on stdout: bytes, chunks, elapsed"
+            + " time, rate, per-stage counters, results (e.g. sha256=...) and how each edge was carried.",
+        "",
+        "A stage is KIND[:name=value,...]. Values cannot contain a comma. In a --via stage, replicas=N spreads a"
+            + " stateless transform over N device instances and merges their output back in order.",
+        "On failure the sink leaves no partial output."},
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.DONE_LINE, ExitCodes.FLOW_FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REJECTED_LINE},
+    footerHeading = "%nDevice kinds and their parameters ('flowswitch devices' lists them all):%n",
+    footer = {
+        "  file-source path=FILE            file-sink path=FILE",
+        "  tcp-source listen-port=N | host=H,port=N",
+        "  tcp-sink host=H,port=N",
+        "  aes-gcm-encrypt key=NAME         aes-gcm-decrypt key=NAME",
+        "  sha256    crc32c    gzip level=N    gunzip",
+        "  rate-limit rate-bytes-per-second=N,latency-us=N",
+        "",
+        "A key file holds 32 raw bytes or 64 hex characters:",
+        "  head -c 32 /dev/urandom > key.bin      openssl rand -hex 32 > key.hex",
+        "",
+        "Examples:",
+        "  flowswitch run --from file-source:path=in.bin --via aes-gcm-encrypt:key=k1 \\",
+        "      --to file-sink:path=c.enc --key k1=key.bin",
+        "  flowswitch run --from file-source:path=c.enc --via aes-gcm-decrypt:key=k1 \\",
+        "      --via sha256 --to file-sink:path=back.bin --key k1=key.bin",
+        "  flowswitch run --from file-source:path=big.bin --key k1=key.hex \\",
+        "      --via aes-gcm-encrypt:key=k1,replicas=2 \\",
+        "      --to tcp-sink:host=127.0.0.1,port=9000 --chunk 256KiB --transport aeron"})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", required = true, paramLabel = StageArg.FORM, converter = StageArg.Converter.class,
+        description = "The source stage, e.g. file-source:path=in.bin")
+    StageArg from;
+
+    @Option(names = "--via", paramLabel = StageArg.FORM, converter = StageArg.Converter.class,
+        description = "A transform stage, in order; repeatable. e.g. aes-gcm-encrypt:key=k1,replicas=2")
+    List<StageArg> via = new ArrayList<>();
+
+    @Option(names = "--to", required = true, paramLabel = StageArg.FORM, converter = StageArg.Converter.class,
+        description = "The sink stage, e.g. file-sink:path=out.enc")
+    StageArg to;
+
+    @Option(names = "--key", paramLabel = "NAME=FILE", converter = KeyArg.Converter.class,
+        description = "A 256-bit key that stages refer to by NAME (key=NAME); repeatable."
+            + " FILE holds 32 raw bytes or 64 hex characters.")
+    List<KeyArg> keys = new ArrayList<>();
+
+    @Option(names = "--chunk", paramLabel = "SIZE", defaultValue = "64KiB", converter = SizeParser.Converter.class,
+        description = "Payload bytes per chunk, 1KiB to 1MiB, e.g. 4096, 64KiB, 1MiB. Default: ${DEFAULT-VALUE}.")
+    long chunkBytes;
+
+    @Option(names = "--transport", paramLabel = "fused|aeron", defaultValue = "fused",
+        converter = TransportConverter.class, description = TransportConverter.HELP)
+    Transport transport;
+
+    @Option(names = "--port-capacity", paramLabel = "N", defaultValue = "" + FlowSpec.DEFAULT_PORT_CAPACITY_CHUNKS,
+        description = "Chunks each edge's data port holds, 1 to " + FlowSpec.MAX_PORT_CAPACITY_CHUNKS
+            + ". Default: ${DEFAULT-VALUE}.")
+    int portCapacityChunks;
+
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "run",
+        description = "The flow's name in logs and reports. Default: ${DEFAULT-VALUE}.")
+    String name;
+
+    @Option(names = "--progress", negatable = true,
+        description = "Show (or, with --no-progress, hide) the progress bar. Default: shown only on a terminal.")
+    Boolean progress;
+
+    private final FlowswitchCommand root;
+
+    RunCommand(FlowswitchCommand root) {
+        this.root = root;
+    }
+
+    @Override
+    public Integer call() {
+        checkChunkBytes(chunkBytes);
+        if (portCapacityChunks < 1 || portCapacityChunks > FlowSpec.MAX_PORT_CAPACITY_CHUNKS) {
+            throw CliException.usage("--port-capacity must be between 1 and " + FlowSpec.MAX_PORT_CAPACITY_CHUNKS
+                + " chunks, got " + portCapacityChunks);
+        }
+        final List<StageArg> stages = new ArrayList<>();
+        stages.add(from);
+        stages.addAll(via);
+        stages.add(to);
+        final Map<String, byte[]> keyBytes = loadKeys(stages);
+        final FlowSpec flow;
+        try {
+            final Flows.Builder builder = Flows.from(from.toSpec());
+            via.forEach(stage -> builder.via(stage.toSpec()));
+            builder.to(to.toSpec())
+                .name(name)
+                .chunkBytes((int) chunkBytes)
+                .transport(transport)
+                .portCapacityChunks(portCapacityChunks);
+            keyBytes.forEach(builder::key);
+            flow = builder.build();
+        } finally {
+            keyBytes.values().forEach(bytes -> Arrays.fill(bytes, (byte) 0));
+        }
+        final FlowSwitch node = root.acquireNode();
+        final FlowRunner.Outcome outcome;
+        try {
+            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr());
+        } finally {
+            root.releaseNode(node);
+        }
+        RunSummary.print(spec.commandLine().getOut(), chain(stages), outcome);
+        return ExitCodes.DONE;
+    }
+
+    /** Reads every key file, and checks that each key a stage names was given. */
+    private Map<String, byte[]> loadKeys(List<StageArg> stages) {
+        final Map<String, byte[]> loaded = new LinkedHashMap<>();
+        for (KeyArg key : keys) {
+            if (loaded.containsKey(key.name())) {
+                throw CliException.usage("--key " + key.name() + " is given twice");
+            }
+            loaded.put(key.name(), key.load());
+        }
+        for (int i = 0; i < stages.size(); i++) {
+            final String keyName = stages.get(i).params().get("key");
+            if (keyName != null && !loaded.containsKey(keyName)) {
+                throw CliException.usage("stage " + (i + 1) + " (" + stages.get(i).kind() + ") uses key '" + keyName
+                    + "': give it with --key " + keyName + "=FILE");
+            }
+        }
+        return loaded;
+    }
+
+    static void checkChunkBytes(long chunkBytes) {
+        if (chunkBytes < FlowContext.MIN_CHUNK_BYTES || chunkBytes > FlowContext.MAX_CHUNK_BYTES) {
+            throw CliException.usage("--chunk must be between " + SizeParser.format(FlowContext.MIN_CHUNK_BYTES) + " and "
+                + SizeParser.format(FlowContext.MAX_CHUNK_BYTES) + ", got " + SizeParser.format(chunkBytes));
+        }
+    }
+
+    /** {@code file-source -> aes-gcm-encrypt x2 -> file-sink}. */
+    static String chain(List<StageArg> stages) {
+        return stages.stream().map(stage -> stage.kind() + (stage.replicas() > 1 ? " x" + stage.replicas() : ""))
+            .collect(Collectors.joining(" -> "));
+    }
+}

@@ -1,0 +1,54 @@
+package io.flowswitch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs the command line in-process with stdout and stderr captured. */
+final class Cli {
+    /** What one command line did. */
+    record Outcome(int exitCode, String out, String err) {
+        /** Asserts the exit code and that stderr is exactly one {@code flowswitch: ...} line; returns that line. */
+        String assertError(int expectedExitCode) {
+            assertEquals(expectedExitCode, exitCode, this::toString);
+            final String[] lines = err.strip().split("\\R");
+            assertEquals(1, lines.length, () -> "expected one line on stderr: " + this);
+            assertTrue(lines[0].startsWith("flowswitch: "), this::toString);
+            return lines[0];
+        }
+
+        void assertDone() {
+            assertEquals(ExitCodes.DONE, exitCode, this::toString);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** A provider for commands that must fail before they need a node. */
+    static final NodeProvider NO_NODE = new NodeProvider() {
+        @Override
+        public io.flowswitch.javadsl.FlowSwitch acquire() {
+            throw new AssertionError("this command line should have been refused before starting a node");
+        }
+
+        @Override
+        public void release(io.flowswitch.javadsl.FlowSwitch node) {
+            throw new AssertionError("no node to release");
+        }
+    };
+
+    private Cli() {
+    }
+
+    static Outcome run(NodeProvider nodes, String... args) {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int exitCode = FlowswitchCommand.execute(nodes, new PrintWriter(out), new PrintWriter(err), args);
+        return new Outcome(exitCode, out.toString(), err.toString());
+    }
+}
