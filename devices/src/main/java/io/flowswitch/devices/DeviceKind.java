@@ -22,6 +22,25 @@ public interface DeviceKind {
         return role() != DeviceRole.TRANSFORM;
     }
 
+    /**
+     * For a source: instances can read chunk {@code i} directly ({@link SourceDevice#readChunk}). For a
+     * sink: instances are {@link PositionalSink}s, writing each chunk at its byte offset, from several
+     * threads at once. With a positional source and sink and only {@link #laneSafe()} transforms between
+     * them, a replicated flow runs as parallel lanes that share nothing but the two files.
+     */
+    default boolean positional() {
+        return false;
+    }
+
+    /**
+     * For a transform: one output chunk per input chunk, which depends only on that chunk and its
+     * sequence number, at a byte offset known from the chunk alone (a cipher in counter mode, a rate
+     * limiter). Such a stage can run in every lane of a laned flow, each lane seeing only some chunks.
+     */
+    default boolean laneSafe() {
+        return false;
+    }
+
     /** One line for {@code flowswitch devices}. */
     String description();
 

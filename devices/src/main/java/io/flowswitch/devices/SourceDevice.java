@@ -14,6 +14,18 @@ public interface SourceDevice extends Device {
      */
     int read(Chunk chunk);
 
+    /**
+     * Fills the chunk with chunk number {@code index} of the source (bytes {@code index * chunkBytes} on),
+     * for a source whose kind is {@link DeviceKind#positional()}; several instances may read disjoint
+     * chunks of one source at once. An empty source has one empty chunk, number 0.
+     *
+     * @return the number of payload bytes, or -1 when {@code index} lies past the end
+     * @throws UnsupportedOperationException when the source cannot read by position
+     */
+    default int readChunk(Chunk chunk, long index) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read chunks by position");
+    }
+
     /** Total bytes this source will produce, when known up front (a file); -1 otherwise (a socket). */
     default long sizeBytes() {
         return -1;

@@ -57,6 +57,12 @@ public final class RateLimitKind implements DeviceKind {
         return DeviceRole.TRANSFORM;
     }
 
+    /** Passes each chunk through as it is: each lane models its own accelerator. */
+    @Override
+    public boolean laneSafe() {
+        return true;
+    }
+
     /** The modelled delay parks the stage's thread. */
     @Override
     public boolean blocking() {

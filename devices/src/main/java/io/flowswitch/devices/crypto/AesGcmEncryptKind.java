@@ -55,6 +55,15 @@ public final class AesGcmEncryptKind implements DeviceKind {
         return DeviceRole.TRANSFORM;
     }
 
+    /**
+     * One record per chunk, from the chunk and its sequence alone, at {@link AesGcmFormat#encryptedOffset}:
+     * lanes sharing the flow's salt write one stream together.
+     */
+    @Override
+    public boolean laneSafe() {
+        return true;
+    }
+
     @Override
     public String description() {
         return "encrypts and authenticates a flow with AES-256-GCM into the flowswitch encrypted stream format";

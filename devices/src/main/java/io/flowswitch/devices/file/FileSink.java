@@ -1,7 +1,7 @@
 package io.flowswitch.devices.file;
 
 import io.flowswitch.devices.DeviceException;
-import io.flowswitch.devices.SinkDevice;
+import io.flowswitch.devices.PositionalSink;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.internal.ArrayViews;
 import io.flowswitch.devices.internal.IoReasons;
@@ -35,7 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * file and its channel. Not thread-safe: one stage thread calls it; writes block on the disk, so that
  * stage runs on the blocking-I/O dispatcher.
  */
-public final class FileSink implements SinkDevice {
+public final class FileSink implements PositionalSink {
     /** Longest part of the target's name kept in the partial file's name, so the name stays under 255 bytes. */
     private static final int MAX_NAME_IN_PARTIAL = 160;
     private static final int CREATE_ATTEMPTS = 5;
@@ -50,7 +50,9 @@ public final class FileSink implements SinkDevice {
     private final boolean sync;
     private final ArrayViews views = new ArrayViews();
     private long bytesWritten;
-    private State state = State.OPEN;
+    /** Bytes written by lanes through {@link #writeAt}, from several threads. */
+    private final java.util.concurrent.atomic.AtomicLong bytesWrittenAt = new java.util.concurrent.atomic.AtomicLong();
+    private volatile State state = State.OPEN;
 
     private FileSink(String stage, Path target, Path partial, FileChannel channel, boolean overwrite, boolean sync) {
         this.stage = stage;
@@ -104,7 +106,31 @@ public final class FileSink implements SinkDevice {
     }
 
     public long bytesWritten() {
-        return bytesWritten;
+        return bytesWritten + bytesWrittenAt.get();
+    }
+
+    /**
+     * Writes {@code source} at {@code positionBytes} of the partial file. Thread-safe (positional writes
+     * on one channel), for the lanes of a laned flow.
+     *
+     * @throws DeviceException {@code NO_SPACE} or {@code IO}; the partial file stays until {@link #abort}
+     */
+    @Override
+    public void writeAt(ByteBuffer source, long positionBytes) {
+        if (state != State.OPEN) {
+            throw new IllegalStateException(stage + ": writeAt() on a sink that is no longer open");
+        }
+        long position = positionBytes;
+        try {
+            while (source.hasRemaining()) {
+                final int n = channel.write(source, position);
+                position += n;
+                bytesWrittenAt.addAndGet(n);
+            }
+        } catch (IOException e) {
+            throw new DeviceException(IoReasons.isNoSpace(e) ? FileChecks.NO_SPACE : FileChecks.IO,
+                stage + ": cannot write " + target + " at byte " + position + ": " + IoReasons.of(e), e);
+        }
     }
 
     /**
@@ -178,7 +204,7 @@ public final class FileSink implements SinkDevice {
     /** {@code bytes}: bytes written. */
     @Override
     public Map<String, String> results() {
-        return Map.of("bytes", Long.toString(bytesWritten));
+        return Map.of("bytes", Long.toString(bytesWritten()));
     }
 
     private void publish() throws IOException {
@@ -246,6 +272,6 @@ public final class FileSink implements SinkDevice {
 
     @Override
     public String toString() {
-        return "FileSink{" + stage + ", " + target + ", " + bytesWritten + " bytes, " + state + "}";
+        return "FileSink{" + stage + ", " + target + ", " + bytesWritten() + " bytes, " + state + "}";
     }
 }

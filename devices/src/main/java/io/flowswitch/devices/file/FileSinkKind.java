@@ -53,6 +53,12 @@ public final class FileSinkKind implements DeviceKind {
         return DeviceRole.SINK;
     }
 
+    /** Writes each chunk at its byte offset: lanes of a flow write into one file at once. */
+    @Override
+    public boolean positional() {
+        return true;
+    }
+
     @Override
     public String description() {
         return "writes a file that appears under its name only when the flow completes"

@@ -125,6 +125,38 @@ public final class FileSource implements SourceDevice {
         return filled;
     }
 
+    /**
+     * Reads chunk {@code index} by position: bytes {@code index * chunkBytes} on, as far as the size the
+     * file had when opened. Each lane of a laned flow has its own instance, so this needs no lock.
+     */
+    @Override
+    public int readChunk(Chunk chunk, long index) {
+        if (closed) {
+            throw new IllegalStateException(stage + ": readChunk() after close()");
+        }
+        final long start = index * chunkBytes;
+        if (index < 0 || (start >= sizeBytes && !(index == 0 && sizeBytes == 0))) {
+            return -1;
+        }
+        final int length = (int) Math.min(Math.min(chunk.payloadCapacity(), chunkBytes), sizeBytes - start);
+        final ByteBuffer view = views.view(chunk.array(), Chunk.HEADROOM, Chunk.HEADROOM + length);
+        try {
+            while (view.hasRemaining()) {
+                final int n = channel.read(view, start + view.position() - Chunk.HEADROOM);
+                if (n < 0) {
+                    throw new DeviceException(FileChecks.IO, stage + ": " + path + " shrank while being read: chunk "
+                        + index + " ends at byte " + (start + length) + " but the file ends before");
+                }
+            }
+        } catch (IOException e) {
+            throw new DeviceException(FileChecks.IO,
+                stage + ": cannot read " + path + " at byte " + start + ": " + IoReasons.of(e), e);
+        }
+        positionBytes += length;
+        chunk.payload(Chunk.HEADROOM, length);
+        return length;
+    }
+
     /** {@code bytes}: bytes read. */
     @Override
     public Map<String, String> results() {

@@ -45,6 +45,12 @@ public final class FileSourceKind implements DeviceKind {
         return DeviceRole.SOURCE;
     }
 
+    /** Reads chunk i at byte i times the chunk size: lanes of a flow each read their own chunks. */
+    @Override
+    public boolean positional() {
+        return true;
+    }
+
     @Override
     public String description() {
         return "reads a regular file from start to end (path = the file)";

@@ -27,12 +27,30 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
     private final ChunkPool pool;
     private final long flowId;
     private final StageCounters counters;
+    private final int lane;
+    private final int lanes;
+    private final int chunkBytes;
 
     public SourceStage(SourceDevice device, ChunkPool pool, long flowId, StageCounters counters) {
+        this(device, pool, flowId, counters, 0, 1, 0);
+    }
+
+    /**
+     * A source for lane {@code lane} of {@code lanes}: it reads chunks {@code lane}, {@code lane + lanes},
+     * ... by position ({@link SourceDevice#readChunk}), numbered by their place in the whole source.
+     */
+    public SourceStage(SourceDevice device, ChunkPool pool, long flowId, StageCounters counters, int lane, int lanes,
+        int chunkBytes) {
+        if (lane < 0 || lanes < 1 || lane >= lanes) {
+            throw new IllegalArgumentException("lane " + lane + " of " + lanes);
+        }
         this.device = device;
         this.pool = pool;
         this.flowId = flowId;
         this.counters = counters;
+        this.lane = lane;
+        this.lanes = lanes;
+        this.chunkBytes = chunkBytes;
         this.out = Outlet.create(counters.stage() + ".out");
         this.shape = SourceShape.of(out);
     }
@@ -74,6 +92,10 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
             }
 
             private void emitNext() {
+                if (lanes > 1) {
+                    emitLaneChunk();
+                    return;
+                }
                 Chunk chunk = pool.acquire();
                 while (chunk == null) {
                     if (!pool.awaitRelease(poolWakeUp)) {
@@ -112,6 +134,42 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                     .flags((sequence == 0 ? ChunkFlags.FIRST : 0) | (last ? ChunkFlags.LAST : 0));
                 sequence++;
                 byteOffset += length;
+                counters.countOut(length);
+                push(out, chunk);
+            }
+
+            private void emitLaneChunk() {
+                final Chunk chunk = pool.acquire();
+                if (chunk == null) {
+                    if (pool.awaitRelease(poolWakeUp)) {
+                        emitLaneChunk();
+                    }
+                    return;
+                }
+                final long index = lane + sequence * lanes;
+                final long startNs = System.nanoTime();
+                final int length;
+                try {
+                    length = device.readChunk(chunk, index);
+                } catch (RuntimeException e) {
+                    chunk.release();
+                    throw e;
+                }
+                counters.addBusyNs(System.nanoTime() - startNs);
+                if (length < 0) {
+                    chunk.release();
+                    completeStage();
+                    return;
+                }
+                final long offset = index * chunkBytes;
+                final long sizeBytes = device.sizeBytes();
+                final boolean last = offset + length >= sizeBytes;
+                chunk.header()
+                    .flowId(flowId)
+                    .sequence(index)
+                    .byteOffset(offset)
+                    .flags((index == 0 ? ChunkFlags.FIRST : 0) | (last ? ChunkFlags.LAST : 0));
+                sequence++;
                 counters.countOut(length);
                 push(out, chunk);
             }

@@ -62,6 +62,8 @@ public final class CompiledFlow {
 
     private final FlowSpec spec;
     private final long flowId;
+    /** 1 for a chain of islands joined by ports; more for that many lanes, each one island end to end. */
+    private final int lanes;
     private final List<ChunkPool> islandPools;
     private final List<List<Device>> devices;
     private final List<DataPort> ports;
@@ -71,10 +73,11 @@ public final class CompiledFlow {
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile long startNs;
 
-    CompiledFlow(FlowSpec spec, long flowId, List<ChunkPool> islandPools, List<List<Device>> devices, List<DataPort> ports,
-        DeviceCatalog catalog) {
+    CompiledFlow(FlowSpec spec, long flowId, int lanes, List<ChunkPool> islandPools, List<List<Device>> devices,
+        List<DataPort> ports, DeviceCatalog catalog) {
         this.spec = spec;
         this.flowId = flowId;
+        this.lanes = lanes;
         this.islandPools = islandPools;
         this.devices = devices;
         this.ports = ports;
@@ -83,9 +86,10 @@ public final class CompiledFlow {
         for (int i = 0; i < spec.stages().size(); i++) {
             final List<StageCounters> stageCounters = new ArrayList<>();
             final StageSpec stage = spec.stages().get(i);
-            for (int r = 0; r < stage.replicas(); r++) {
+            final int instances = devices.get(i).size();
+            for (int r = 0; r < instances; r++) {
                 stageCounters.add(new StageCounters((i + 1) + ":" + stage.kind()
-                    + (stage.replicas() > 1 ? "#" + r : "")));
+                    + (lanes > 1 ? "@lane" + r : instances > 1 ? "#" + r : "")));
             }
             counters.add(stageCounters);
         }
@@ -101,12 +105,12 @@ public final class CompiledFlow {
 
     /** Bytes the sink has taken so far; safe to read from any thread while the flow runs. */
     public long bytesDone() {
-        return counters.get(counters.size() - 1).get(0).bytesIn();
+        return counters.get(counters.size() - 1).stream().mapToLong(StageCounters::bytesIn).sum();
     }
 
     /** Bytes the source has read so far. */
     public long bytesRead() {
-        return counters.get(0).get(0).bytesOut();
+        return counters.get(0).stream().mapToLong(StageCounters::bytesOut).sum();
     }
 
     /** Total bytes the source will read, or -1 when it cannot know (a socket). */
@@ -130,9 +134,17 @@ public final class CompiledFlow {
         return sb.toString();
     }
 
-    /** Where each edge's chunks travel, e.g. {@code aeron:ipc stream 1001}. */
+    /** Where each edge's chunks travel, e.g. {@code aeron:ipc stream 1001}, or how the lanes run. */
     public List<String> edges() {
+        if (lanes > 1) {
+            return List.of(lanes + " lanes, each fused end to end on one thread");
+        }
         return ports.stream().map(DataPort::description).toList();
+    }
+
+    /** How many parallel lanes the flow runs as; 1 when it runs as a chain of islands. */
+    public int lanes() {
+        return lanes;
     }
 
     /** Stops the flow: every island fails with {@code cause}, the sink removes partial output. */
@@ -154,8 +166,9 @@ public final class CompiledFlow {
         final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         final int last = spec.stages().size() - 1;
         try {
-            for (int i = 0; i <= last; i++) {
-                final CompletableFuture<Done> island = island(i, last).run(materializer).toCompletableFuture();
+            for (int i = 0; i < (lanes > 1 ? lanes : last + 1); i++) {
+                final CompletableFuture<Done> island =
+                    (lanes > 1 ? lane(i) : island(i, last)).run(materializer).toCompletableFuture();
                 island.whenComplete((done, error) -> {
                     if (error != null && firstFailure.compareAndSet(null, unwrap(error))) {
                         // One island failed: stop the others rather than let them wait on a dead port.
@@ -170,6 +183,23 @@ public final class CompiledFlow {
         }
         return CompletableFuture.allOf(islands.toArray(CompletableFuture[]::new))
             .handle((ignored, error) -> finish(firstFailure.get()));
+    }
+
+    /** Lane {@code lane}: source, transforms and sink fused on one thread, no port at all. */
+    private org.apache.pekko.stream.javadsl.RunnableGraph<CompletionStage<Done>> lane(int lane) {
+        final int last = spec.stages().size() - 1;
+        final ChunkPool pool = islandPools.get(lane);
+        Source<Chunk, NotUsed> body = Source.fromGraph(new SourceStage((SourceDevice) devices.get(0).get(lane), pool,
+            flowId, counters.get(0).get(lane), lane, lanes, spec.chunkBytes())).via(killSwitch.flow());
+        for (int i = 1; i < last; i++) {
+            body = body.via(Flow.fromGraph(new TransformStage((TransformDevice) devices.get(i).get(lane), pool,
+                counters.get(i).get(lane))));
+        }
+        final String name = "flow-" + flowId + ".lane" + lane;
+        return body.toMat(Sink.fromGraph(new SinkStage((SinkDevice) devices.get(last).get(lane),
+                counters.get(last).get(lane))), Keep.right())
+            .withAttributes(ActorAttributes.dispatcher(BLOCKING_DISPATCHER)
+                .and(org.apache.pekko.stream.Attributes.name(name)));
     }
 
     private org.apache.pekko.stream.javadsl.RunnableGraph<CompletionStage<Done>> island(int index, int last) {
@@ -235,10 +265,9 @@ public final class CompiledFlow {
                     + (pool.capacityChunks() - pool.available()) + " chunk buffer(s)");
             }
         }
-        final StageCounters source = counters.get(0).get(0);
-        final StageCounters sink = counters.get(counters.size() - 1).get(0);
-        return new FlowResult(flowId, spec.name(), source.bytesOut(), sink.bytesIn(), source.chunksOut(), elapsedNs,
-            List.copyOf(reports), error);
+        final long chunks = counters.get(0).stream().mapToLong(StageCounters::chunksOut).sum();
+        return new FlowResult(flowId, spec.name(), bytesRead(), bytesDone(), chunks, elapsedNs, List.copyOf(reports),
+            error);
     }
 
     private static Throwable unwrap(Throwable error) {

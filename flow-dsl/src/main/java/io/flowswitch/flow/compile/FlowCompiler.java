@@ -7,12 +7,14 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.PositionalSink;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.driver.MediaDriverNode;
 import io.flowswitch.devices.port.AeronIpcPort;
 import io.flowswitch.devices.port.DataPort;
 import io.flowswitch.devices.port.QueuePort;
+import io.flowswitch.devices.stage.LaneSinks;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
@@ -131,21 +133,28 @@ public final class FlowCompiler {
         }
         final FlowContext context = new FlowContext(flowId, spec.chunkBytes(), spec.keys());
         final List<StageSpec> stages = spec.stages();
-        final List<ChunkPool> islandPools = pools(spec);
+        final int lanes = lanes(spec);
+        final List<ChunkPool> islandPools = lanes > 1 ? lanePools(spec, lanes) : pools(spec);
         final List<List<Device>> devices = new ArrayList<>();
         final List<DataPort> ports = new ArrayList<>();
         try {
             for (int i = 0; i < stages.size(); i++) {
                 final StageSpec stage = stages.get(i);
                 final DeviceKind kind = catalog.find(stage.kind()).orElseThrow();
-                final List<Device> replicas = new ArrayList<>();
-                devices.add(replicas);
-                for (int r = 0; r < stage.replicas(); r++) {
-                    replicas.add(kind.create(params(i, stage), context));
+                final List<Device> instances = new ArrayList<>();
+                devices.add(instances);
+                if (lanes > 1 && i == stages.size() - 1) {
+                    instances.addAll(new LaneSinks((PositionalSink) kind.create(params(i, stage, lanes), context),
+                        lanes).lanes());
+                    continue;
+                }
+                final int count = lanes > 1 ? lanes : stage.replicas();
+                for (int r = 0; r < count; r++) {
+                    instances.add(kind.create(params(i, stage, count), context));
                 }
             }
             final int maxPayloadBytes = spec.chunkBytes() + Chunk.HEADROOM + Chunk.TAILROOM;
-            for (int i = 0; i < stages.size() - 1; i++) {
+            for (int i = 0; lanes == 1 && i < stages.size() - 1; i++) {
                 final String edge = "edge " + (i + 1) + "->" + (i + 2);
                 ports.add(spec.transport() == Transport.AERON_IPC
                     ? AeronIpcPort.open(driverNode, nextStreamId.getAndIncrement(), spec.portCapacityChunks(),
@@ -160,7 +169,34 @@ public final class FlowCompiler {
             }
             throw new FlowException("SETUP_FAILED", "flow '" + spec.name() + "' could not be set up: " + e, e);
         }
-        return new CompiledFlow(spec, flowId, islandPools, devices, ports, catalog);
+        return new CompiledFlow(spec, flowId, lanes, islandPools, devices, ports, catalog);
+    }
+
+    /**
+     * How many parallel lanes the flow runs as: the largest replica count when it asks for replicas and
+     * its whole chain allows lanes (a positional source and sink, only lane-safe transforms); else 1, and
+     * a replicated stage is balanced over its replicas and merged back in order.
+     *
+     * <p>Lanes are the cheaper way to replicate a slow device: each lane reads its own chunks, transforms
+     * them and writes them in place, on one thread, with no hand-off at all.
+     */
+    public int lanes(FlowSpec spec) {
+        final List<StageSpec> stages = spec.stages();
+        int replicas = 1;
+        for (StageSpec stage : stages) {
+            replicas = Math.max(replicas, stage.replicas());
+        }
+        if (replicas == 1 || stages.size() < 2) {
+            return 1;
+        }
+        for (int i = 0; i < stages.size(); i++) {
+            final DeviceKind kind = catalog.find(stages.get(i).kind()).orElse(null);
+            final boolean end = i == 0 || i == stages.size() - 1;
+            if (kind == null || (end ? !kind.positional() : !kind.laneSafe())) {
+                return 1;
+            }
+        }
+        return replicas;
     }
 
     static String stageName(int index, StageSpec stage) {
@@ -168,7 +204,11 @@ public final class FlowCompiler {
     }
 
     private static DeviceParams params(int index, StageSpec stage) {
-        return new DeviceParams(stageName(index, stage), stage.params(), stage.replicas());
+        return params(index, stage, stage.replicas());
+    }
+
+    private static DeviceParams params(int index, StageSpec stage, int instances) {
+        return new DeviceParams(stageName(index, stage), stage.params(), instances);
     }
 
     private static String roleWord(DeviceRole role) {
@@ -198,6 +238,15 @@ public final class FlowCompiler {
         final List<ChunkPool> pools = new ArrayList<>();
         for (StageSpec stage : stages) {
             pools.add(new ChunkPool(spec.chunkBytes(), islandChunks(stage) + SPARE_CHUNKS));
+        }
+        return pools;
+    }
+
+    /** One pool per lane: a lane holds a chunk per stage at most, plus what a device takes for trailers. */
+    static List<ChunkPool> lanePools(FlowSpec spec, int lanes) {
+        final List<ChunkPool> pools = new ArrayList<>();
+        for (int i = 0; i < lanes; i++) {
+            pools.add(new ChunkPool(spec.chunkBytes(), spec.stages().size() + SPARE_CHUNKS));
         }
         return pools;
     }
