@@ -4,7 +4,9 @@ import io.flowswitch.devices.crypto.AesGcmFormat;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.Transport;
+import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.javadsl.Devices;
+import io.flowswitch.javadsl.FlowHandle;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
 import java.nio.file.Files;
@@ -31,6 +33,7 @@ final class FlowswitchVariant implements Variant {
     private final int replicas;
     private final int chunkBytes;
     private FlowResult lastResult;
+    private String lastShape;
 
     FlowswitchVariant(FlowSwitch node, byte[] key, Transport transport, int replicas, int chunkBytes) {
         this.node = node;
@@ -42,13 +45,16 @@ final class FlowswitchVariant implements Variant {
 
     @Override
     public String name() {
-        return "c-" + (transport == Transport.FUSED ? "fused" : "aeron") + (replicas > 1 ? "-x" + replicas : "");
+        // A replicated chain of a positional source, lane-safe transforms and a positional sink runs as
+        // lanes, where no port (so no transport) is involved: the name then only says how many.
+        return replicas > 1 ? "c-x" + replicas : "c-" + (transport == Transport.FUSED ? "fused" : "aeron");
     }
 
     @Override
     public String description() {
         return "flowswitch: file-source -> aes-gcm-encrypt" + (replicas > 1 ? " x" + replicas + " replicas" : "")
-            + " -> file-sink, " + transport.name().toLowerCase(Locale.ROOT) + " ports";
+            + " -> file-sink, " + (replicas > 1 ? "as the compiler chose" : transport.name().toLowerCase(Locale.ROOT)
+            + " ports") + (lastShape == null ? "" : " (ran as: " + lastShape + ")");
     }
 
     @Override
@@ -77,7 +83,10 @@ final class FlowswitchVariant implements Variant {
             .transport(transport)
             .name("bench-" + name())
             .build();
-        final FlowResult result = runFlow(spec);
+        final FlowHandle handle = node.run(spec);
+        final FlowResult result = await(handle, spec);
+        final CompiledFlow compiled = handle.running().toCompletableFuture().getNow(null);
+        lastShape = compiled == null ? null : String.join("; ", compiled.edges());
         lastResult = result;
         return result.elapsedNs();
     }
@@ -97,8 +106,8 @@ final class FlowswitchVariant implements Variant {
         return sb.append(String.format(Locale.ROOT, "flow %.0f ms", result.elapsedNs() / 1e6)).toString();
     }
 
-    private FlowResult runFlow(FlowSpec spec) throws Exception {
-        final FlowResult result = node.run(spec).completion().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    private static FlowResult await(FlowHandle handle, FlowSpec spec) throws Exception {
+        final FlowResult result = handle.completion().toCompletableFuture().get(10, TimeUnit.MINUTES);
         if (!result.succeeded()) {
             throw new IllegalStateException("flow '" + spec.name() + "' failed: " + result.error(), result.error());
         }
@@ -119,13 +128,14 @@ final class FlowswitchVariant implements Variant {
         }
         Files.deleteIfExists(scratch);
         try {
-            runFlow(Flows.from(Devices.file(out))
+            final FlowSpec spec = Flows.from(Devices.file(out))
                 .via(Devices.aesGcmDecrypt(KEY_NAME))
                 .to(Devices.fileSink(scratch))
                 .key(KEY_NAME, key)
                 .chunkBytes(chunkBytes)
                 .name("bench-verify-" + name())
-                .build());
+                .build();
+            await(node.run(spec), spec);
             return Digests.sha256(scratch);
         } finally {
             Files.deleteIfExists(scratch);

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * A variant is used by the harness's thread only; whatever threads it starts are its own business.
  */
 interface Variant {
-    /** Short name in the table, e.g. {@code "a"} or {@code "c-aeron-x2"}. */
+    /** Short name in the table, e.g. {@code "a"} or {@code "c-x2"}. */
     String name();
 
     /** One line: what the variant does. */
