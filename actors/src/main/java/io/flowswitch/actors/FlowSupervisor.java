@@ -51,7 +51,8 @@ public final class FlowSupervisor {
     private final CompletableFuture<CompiledFlow> compiledFuture;
     private final CompletableFuture<FlowResult> resultFuture;
     private final List<ActorRef<DeviceActor.Command>> leased = new ArrayList<>();
-    private final List<String> refusals = new ArrayList<>();
+    /** Why instances refused, per stage, for the rejection's message. */
+    private final List<List<String>> refusals = new ArrayList<>();
     private final int[] nextCandidate;
     private final int[] grants;
     private CompiledFlow compiled;
@@ -71,6 +72,7 @@ public final class FlowSupervisor {
         this.resultFuture = resultFuture;
         this.nextCandidate = new int[spec.stages().size()];
         this.grants = new int[spec.stages().size()];
+        spec.stages().forEach(stage -> refusals.add(new ArrayList<>()));
     }
 
     public static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler, Executor blockingExecutor,
@@ -128,7 +130,7 @@ public final class FlowSupervisor {
                 return fail(refused(m.stage()));
             }
         } else {
-            refusals.add(m.error() != null ? m.instance().path().name() + ": " + m.error().getMessage()
+            refusals.get(m.stage()).add(m.error() != null ? m.instance().path().name() + ": " + m.error().getMessage()
                 : m.reply().getReason());
             if (!askNextInstance(m.stage())) {
                 return fail(refused(m.stage()));
@@ -147,7 +149,7 @@ public final class FlowSupervisor {
     private FlowException refused(int stage) {
         final StageSpec spec = this.spec.stages().get(stage);
         return new FlowException("ADMISSION_REFUSED", "stage " + (stage + 1) + " (" + spec.kind() + "): "
-            + "requested " + spec.replicas() + " instance(s), granted " + grants[stage] + "; " + String.join("; ", refusals));
+            + "requested " + spec.replicas() + " instance(s), granted " + grants[stage] + "; " + String.join("; ", refusals.get(stage)));
     }
 
     private Behavior<Command> onCompiled(Compiled m) {

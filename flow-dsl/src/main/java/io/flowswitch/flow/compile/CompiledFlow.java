@@ -147,9 +147,18 @@ public final class CompiledFlow {
         return lanes;
     }
 
-    /** Stops the flow: every island fails with {@code cause}, the sink removes partial output. */
+    /**
+     * Stops the flow: every island fails with {@code cause}, the sink removes partial output. A stage
+     * blocked inside its device (a socket waiting for a peer, a write to a slow one) would only see the
+     * kill switch after the call returns, so the devices of the ends are closed too: their blocked call
+     * then fails at once.
+     */
     public void abort(Throwable cause) {
         killSwitch.abort(cause);
+        if (started.get()) {
+            devices.get(0).forEach(Device::close);
+            devices.get(devices.size() - 1).forEach(Device::close);
+        }
     }
 
     /**
