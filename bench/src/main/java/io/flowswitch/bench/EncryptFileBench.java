@@ -63,7 +63,7 @@ public final class EncryptFileBench {
 
     /** Command-line settings; see {@link #usage()}. */
     record Options(long sizeBytes, int runs, Path dir, long warmupBytes, int warmupRuns, int chunkBytes,
-        Set<String> variants, boolean verify) {
+        Set<String> variants, boolean verify, boolean copy) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -95,7 +95,8 @@ public final class EncryptFileBench {
             "  --warmup-runs N     warm-up runs per variant (default 1)",
             "  --chunk SIZE        chunk size (default 64KiB)",
             "  --variants LIST     comma-separated subset of: a,a-overwrite,b,c-fused,c-aeron,c-x2",
-            "  --no-verify         skip decrypting the outputs at the end (sizes are still checked)");
+            "  --no-verify         skip decrypting the outputs at the end (sizes are still checked)",
+            "  --copy              also run copy-a and copy-c: the same I/O without the cipher (loop, flow)");
     }
 
     static Options parse(String[] args) {
@@ -107,6 +108,7 @@ public final class EncryptFileBench {
         int chunk = 64 << 10;
         final Set<String> variants = new LinkedHashSet<>();
         boolean verify = true;
+        boolean copy = false;
         for (int i = 0; i < args.length; i++) {
             final String arg = args[i];
             switch (arg) {
@@ -114,6 +116,7 @@ public final class EncryptFileBench {
                     return null;
                 }
                 case "--no-verify" -> verify = false;
+                case "--copy" -> copy = true;
                 case "--size", "--runs", "--dir", "--warmup-size", "--warmup-runs", "--chunk", "--variants" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(arg + " needs a value");
@@ -139,7 +142,7 @@ public final class EncryptFileBench {
             final Path shm = Path.of("/dev/shm");
             dir = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
         }
-        return new Options(size, runs, dir, warmup, Math.max(0, warmupRuns), chunk, variants, verify);
+        return new Options(size, runs, dir, warmup, Math.max(0, warmupRuns), chunk, variants, verify, copy);
     }
 
     private static int positive(String option, String value) {
@@ -195,6 +198,12 @@ public final class EncryptFileBench {
                 all.add(new FlowswitchVariant(node, keyBytes, Transport.FUSED, 2, options.chunkBytes()));
             }
             // Variants that cannot run here, or whose output was wrong: they get no figures at all.
+            if (options.copy()) {
+                all.add(new CopyVariant(null, options.chunkBytes()));
+                if (node != null) {
+                    all.add(new CopyVariant(node, options.chunkBytes()));
+                }
+            }
             final Map<String, String> notRun = new LinkedHashMap<>();
             // Runs that failed, by variant: the variant goes on in the next rounds, and the table says so.
             final Map<String, List<String>> failures = new LinkedHashMap<>();
