@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Shows a node at work, with nothing to set up: makes a file of random bytes and a random 256-bit key in"
             + " a new temporary directory, then runs two flows:",
-        "  encrypt  file -> aes-gcm-encrypt -> file",
+        "  encrypt  file -> aes-gcm-encrypt x2 -> file   (two lanes, see --replicas)",
         "  decrypt  file -> aes-gcm-decrypt -> sha256 -> file",
         "and prints bytes, elapsed time and rate for each. Finally it compares the SHA-256 of the original file"
             + " with the sha256 tap's result and with the decrypted file's digest, and prints 'digests match: <hex>'"
@@ -57,6 +57,7 @@ import picocli.CommandLine.Spec;
         "  flowswitch demo --size 64MiB --transport aeron --dir /dev/shm"})
 final class DemoCommand implements Callable<Integer> {
     static final String KEY_NAME = "demo";
+    private static final int MAX_REPLICAS = 64;
     private static final int IO_BUFFER_BYTES = 1024 * 1024;
     /** The plain file, its ciphertext and the decrypted copy exist at once, plus a little for tags. */
     private static final int FILES_AT_ONCE = 3;
@@ -75,6 +76,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--chunk", paramLabel = "SIZE", defaultValue = "64KiB", converter = SizeParser.Converter.class,
         description = "Payload bytes per chunk, 1KiB to 1MiB. Default: ${DEFAULT-VALUE}.")
     long chunkBytes;
+
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "2",
+        description = "Instances of the cipher for encryption; the flow then runs as N parallel lanes, each reading,"
+            + " encrypting and writing its own chunks. 1 runs it as a pipeline of three stages. Default: ${DEFAULT-VALUE}.")
+    int replicas;
 
     @Option(names = "--transport", paramLabel = "fused|aeron", defaultValue = "fused",
         converter = TransportConverter.class, description = TransportConverter.HELP)
@@ -95,6 +101,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (sizeBytes < 1) {
             throw CliException.usage("--size must be at least 1 byte");
+        }
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw CliException.usage("--replicas must be between 1 and " + MAX_REPLICAS + ", got " + replicas);
         }
         RunCommand.checkChunkBytes(chunkBytes);
         final Path base = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
@@ -134,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
         final FlowSpec encrypt;
         final FlowSpec decrypt;
         try {
-            encrypt = settings(Flows.from(Devices.file(plain)).via(Devices.aesGcmEncrypt(KEY_NAME))
+            encrypt = settings(Flows.from(Devices.file(plain)).via(Devices.aesGcmEncrypt(KEY_NAME), replicas)
                 .to(Devices.fileSink(cipher)).name("demo-encrypt"), key);
             decrypt = settings(Flows.from(Devices.file(cipher)).via(Devices.aesGcmDecrypt(KEY_NAME))
                 .via(Devices.sha256()).to(Devices.fileSink(decrypted)).name("demo-decrypt"), key);

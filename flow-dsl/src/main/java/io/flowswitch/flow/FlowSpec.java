@@ -35,9 +35,10 @@ public record FlowSpec(
             DEFAULT_PORT_CAPACITY_CHUNKS, Map.of());
     }
 
-    /** The stages as one line: {@code file-source -> aes-gcm-encrypt -> file-sink}. */
+    /** The stages as one line: {@code file-source -> aes-gcm-encrypt x2 -> file-sink}. */
     public String chain() {
-        return stages.stream().map(StageSpec::kind).collect(Collectors.joining(" -> "));
+        return stages.stream().map(stage -> stage.kind() + (stage.replicas() > 1 ? " x" + stage.replicas() : ""))
+            .collect(Collectors.joining(" -> "));
     }
 
     @Override
