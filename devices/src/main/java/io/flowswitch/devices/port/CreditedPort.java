@@ -23,6 +23,7 @@ abstract class CreditedPort implements DataPort {
     private volatile boolean cancelled;
     private volatile Throwable failure;
     private long creditRejections;
+    private final int resumeCredit;
 
     CreditedPort(String description, int capacityChunks) {
         if (capacityChunks <= 0) {
@@ -30,6 +31,7 @@ abstract class CreditedPort implements DataPort {
         }
         this.description = description;
         this.capacityChunks = capacityChunks;
+        this.resumeCredit = Math.max(1, capacityChunks / 2);
     }
 
     /** Moves the chunk into the transport; on {@link #OK} the port owns it. Called with credit held. */
@@ -94,8 +96,13 @@ abstract class CreditedPort implements DataPort {
     public final Chunk poll(ChunkPool pool) {
         final Chunk chunk = receive(pool);
         if (chunk != null) {
-            taken = taken + 1;
-            creditBell.ring();
+            final long nowTaken = taken + 1;
+            taken = nowTaken;
+            // A writer that ran out of credit sleeps until half the port is free, not until one slot is:
+            // one wake-up per half a port of chunks instead of one per chunk.
+            if (capacityChunks - (offered - nowTaken) >= resumeCredit) {
+                creditBell.ring();
+            }
         }
         return chunk;
     }
