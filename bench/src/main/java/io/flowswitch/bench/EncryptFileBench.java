@@ -197,13 +197,13 @@ public final class EncryptFileBench {
                 all.add(new FlowswitchVariant(node, keyBytes, Transport.AERON_IPC, 1, options.chunkBytes()));
                 all.add(new FlowswitchVariant(node, keyBytes, Transport.FUSED, 2, options.chunkBytes()));
             }
-            // Variants that cannot run here, or whose output was wrong: they get no figures at all.
             if (options.copy()) {
                 all.add(new CopyVariant(null, options.chunkBytes()));
                 if (node != null) {
                     all.add(new CopyVariant(node, options.chunkBytes()));
                 }
             }
+            // Variants that cannot run here, or whose output was wrong: they get no figures at all.
             final Map<String, String> notRun = new LinkedHashMap<>();
             // Runs that failed, by variant: the variant goes on in the next rounds, and the table says so.
             final Map<String, List<String>> failures = new LinkedHashMap<>();
