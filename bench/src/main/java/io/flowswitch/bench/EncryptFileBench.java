@@ -477,7 +477,8 @@ public final class EncryptFileBench {
     }
 
     private static String ratio(double value, double base) {
-        return Double.isNaN(base) || base == 0 ? "-" : String.format(Locale.ROOT, "%.2f", value / base);
+        return Double.isNaN(value) || Double.isNaN(base) || base == 0 ? "-"
+            : String.format(Locale.ROOT, "%.2f", value / base);
     }
 
     private static String describe(Throwable e) {
