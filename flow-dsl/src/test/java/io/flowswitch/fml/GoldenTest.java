@@ -69,6 +69,15 @@ class GoldenTest {
         assertTrue(GoldenFiles.programs("reject").size() >= 40, "at least 40 reject cases");
     }
 
+    @Test
+    void theReferenceListsEveryCodeWithItsTitle() throws IOException {
+        final String reference = Files.readString(Path.of("..", "docs", "fml.md"), StandardCharsets.UTF_8);
+        for (Code code : Code.values()) {
+            assertTrue(reference.contains("| " + code.id() + " | " + code.title() + " |"),
+                () -> "docs/fml.md lacks the row of " + code.id() + " (" + code.title() + ")");
+        }
+    }
+
     private static void compare(Path expectedFile, String actual) throws IOException {
         if (GoldenFiles.update()) {
             Files.writeString(expectedFile, actual, StandardCharsets.UTF_8);
