@@ -108,6 +108,9 @@ public final class Fml {
 
     public static Result check(String file, String text, FmlOptions options) {
         final Reporter reporter = new Reporter();
+        if (text.startsWith("\ufeff")) {
+            text = text.substring(1);
+        }
         if (!SourceText.checkText(file, text, reporter)) {
             return new Result(file, text.length() > SourceText.MAX_BYTES ? "" : text, reporter.result(), Optional.empty());
         }
