@@ -63,7 +63,7 @@ public final class EncryptFileBench {
 
     /** Command-line settings; see {@link #usage()}. */
     record Options(long sizeBytes, int runs, Path dir, long warmupBytes, int warmupRuns, int chunkBytes,
-        Set<String> variants, boolean verify, boolean copy) {
+        Set<String> variants, boolean verify, boolean copy, int portCapacityChunks) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -96,7 +96,8 @@ public final class EncryptFileBench {
             "  --chunk SIZE        chunk size (default 64KiB)",
             "  --variants LIST     comma-separated subset of: a,a-overwrite,b,c-fused,c-aeron,c-x2",
             "  --no-verify         skip decrypting the outputs at the end (sizes are still checked)",
-            "  --copy              also run copy-a and copy-c: the same I/O without the cipher (loop, flow)");
+            "  --copy              also run copy-a and copy-c: the same I/O without the cipher (loop, flow)",
+            "  --port-capacity N   chunks per data port of the flowswitch variants (default: the flow default)");
     }
 
     static Options parse(String[] args) {
@@ -109,6 +110,7 @@ public final class EncryptFileBench {
         final Set<String> variants = new LinkedHashSet<>();
         boolean verify = true;
         boolean copy = false;
+        int portCapacity = 0;
         for (int i = 0; i < args.length; i++) {
             final String arg = args[i];
             switch (arg) {
@@ -117,7 +119,8 @@ public final class EncryptFileBench {
                 }
                 case "--no-verify" -> verify = false;
                 case "--copy" -> copy = true;
-                case "--size", "--runs", "--dir", "--warmup-size", "--warmup-runs", "--chunk", "--variants" -> {
+                case "--size", "--runs", "--dir", "--warmup-size", "--warmup-runs", "--chunk", "--variants",
+                    "--port-capacity" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(arg + " needs a value");
                     }
@@ -129,6 +132,7 @@ public final class EncryptFileBench {
                         case "--warmup-size" -> warmup = Sizes.parse(value);
                         case "--warmup-runs" -> warmupRuns = Integer.parseInt(value);
                         case "--chunk" -> chunk = Math.toIntExact(Sizes.parse(value));
+                        case "--port-capacity" -> portCapacity = positive(arg, value);
                         default -> variants.addAll(Arrays.asList(value.split(",")));
                     }
                 }
@@ -142,7 +146,8 @@ public final class EncryptFileBench {
             final Path shm = Path.of("/dev/shm");
             dir = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
         }
-        return new Options(size, runs, dir, warmup, Math.max(0, warmupRuns), chunk, variants, verify, copy);
+        return new Options(size, runs, dir, warmup, Math.max(0, warmupRuns), chunk, variants, verify, copy,
+            portCapacity);
     }
 
     private static int positive(String option, String value) {
@@ -193,9 +198,10 @@ public final class EncryptFileBench {
             all.add(new JavaLoopVariant(key, options.chunkBytes(), true));
             all.add(new PekkoStreamsVariant(materializer, key, options.chunkBytes()));
             if (node != null) {
-                all.add(new FlowswitchVariant(node, keyBytes, Transport.FUSED, 1, options.chunkBytes()));
-                all.add(new FlowswitchVariant(node, keyBytes, Transport.AERON_IPC, 1, options.chunkBytes()));
-                all.add(new FlowswitchVariant(node, keyBytes, Transport.FUSED, 2, options.chunkBytes()));
+                final int capacity = options.portCapacityChunks();
+                all.add(new FlowswitchVariant(node, keyBytes, Transport.FUSED, 1, options.chunkBytes(), capacity));
+                all.add(new FlowswitchVariant(node, keyBytes, Transport.AERON_IPC, 1, options.chunkBytes(), capacity));
+                all.add(new FlowswitchVariant(node, keyBytes, Transport.FUSED, 2, options.chunkBytes(), capacity));
             }
             if (options.copy()) {
                 all.add(new CopyVariant(null, options.chunkBytes()));

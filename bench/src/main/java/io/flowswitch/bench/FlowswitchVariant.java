@@ -32,15 +32,19 @@ final class FlowswitchVariant implements Variant {
     private final Transport transport;
     private final int replicas;
     private final int chunkBytes;
+    private final int portCapacityChunks;
     private FlowResult lastResult;
     private String lastShape;
 
-    FlowswitchVariant(FlowSwitch node, byte[] key, Transport transport, int replicas, int chunkBytes) {
+    /** @param portCapacityChunks capacity of each data port, or 0 for the flow default */
+    FlowswitchVariant(FlowSwitch node, byte[] key, Transport transport, int replicas, int chunkBytes,
+        int portCapacityChunks) {
         this.node = node;
         this.key = key.clone();
         this.transport = transport;
         this.replicas = replicas;
         this.chunkBytes = chunkBytes;
+        this.portCapacityChunks = portCapacityChunks;
     }
 
     @Override
@@ -54,7 +58,8 @@ final class FlowswitchVariant implements Variant {
     public String description() {
         return "flowswitch: file-source -> aes-gcm-encrypt" + (replicas > 1 ? " x" + replicas + " replicas" : "")
             + " -> file-sink, " + (replicas > 1 ? "as the compiler chose" : transport.name().toLowerCase(Locale.ROOT)
-            + " ports") + (lastShape == null ? "" : " (ran as: " + lastShape + ")");
+            + " ports") + (portCapacityChunks > 0 ? ", " + portCapacityChunks + " chunks per port" : "")
+            + (lastShape == null ? "" : " (ran as: " + lastShape + ")");
     }
 
     @Override
@@ -75,14 +80,17 @@ final class FlowswitchVariant implements Variant {
 
     @Override
     public long run(Path in, Path out) throws Exception {
-        final FlowSpec spec = Flows.from(Devices.file(in))
+        final Flows.Builder builder = Flows.from(Devices.file(in))
             .via(Devices.aesGcmEncrypt(KEY_NAME), replicas)
             .to(Devices.fileSink(out))
             .key(KEY_NAME, key)
             .chunkBytes(chunkBytes)
             .transport(transport)
-            .name("bench-" + name())
-            .build();
+            .name("bench-" + name());
+        if (portCapacityChunks > 0) {
+            builder.portCapacityChunks(portCapacityChunks);
+        }
+        final FlowSpec spec = builder.build();
         final FlowHandle handle = node.run(spec);
         final FlowResult result = await(handle, spec);
         final CompiledFlow compiled = handle.running().toCompletableFuture().getNow(null);
