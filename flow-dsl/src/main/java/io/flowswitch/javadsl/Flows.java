@@ -30,7 +30,8 @@ public final class Flows {
         private String name = "flow";
         private int chunkBytes = FlowContext.DEFAULT_CHUNK_BYTES;
         private Transport transport = Transport.FUSED;
-        private int portCapacityChunks = FlowSpec.DEFAULT_PORT_CAPACITY_CHUNKS;
+        /** Null until set: then the default of the transport. */
+        private Integer portCapacityChunks;
         private boolean closed;
 
         private Builder(StageSpec source) {
@@ -91,7 +92,8 @@ public final class Flows {
             if (!closed) {
                 throw new IllegalStateException("the flow has no sink: end it with to(...)");
             }
-            return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys);
+            return new FlowSpec(name, stages, chunkBytes, transport,
+                portCapacityChunks != null ? portCapacityChunks : FlowSpec.defaultPortCapacityChunks(transport), keys);
         }
     }
 }

@@ -51,7 +51,7 @@ public final class Planner {
         final int chunk = flow.chunk().map(c -> (int) c.size().value()).orElse(FlowContext.DEFAULT_CHUNK_BYTES);
         final Transport transport = flow.transport().map(t -> t.mode().text().equals("aeron") ? Transport.AERON_IPC
             : Transport.FUSED).orElse(Transport.FUSED);
-        final FlowSpec spec = new FlowSpec(flow.name(), stages, chunk, transport, FlowSpec.DEFAULT_PORT_CAPACITY_CHUNKS,
+        final FlowSpec spec = new FlowSpec(flow.name(), stages, chunk, transport, FlowSpec.defaultPortCapacityChunks(transport),
             Map.of());
         final Map<String, List<LadderStep>> ladders = new LinkedHashMap<>();
         final Map<String, List<LadderStep>> events = new LinkedHashMap<>();
