@@ -9,10 +9,15 @@ import io.flowswitch.proto.DeviceCapabilities;
  * stage (or one replica of a stage) of one flow.
  */
 public interface DeviceKind {
-    /** Stable name used in flow specs, FML and the CLI, e.g. {@code "file-source"}. */
-    String name();
+    /** Stable name used in flow specs, FML and the CLI, e.g. {@code "file-source"}: the capabilities' kind. */
+    default String name() {
+        return capabilities().getKind();
+    }
 
-    DeviceRole role();
+    /** The capabilities' role. */
+    default DeviceRole role() {
+        return DeviceRole.valueOf(capabilities().getRole());
+    }
 
     /**
      * Whether instances block their thread (files, sockets, a modelled accelerator's delay): their stages
@@ -41,10 +46,15 @@ public interface DeviceKind {
         return false;
     }
 
-    /** One line for {@code flowswitch devices}. */
-    String description();
+    /** One line for {@code flowswitch devices}: the capabilities' description. */
+    default String description() {
+        return capabilities().getDescription();
+    }
 
-    /** What the kind can do, as the signalling plane describes it (instances and rate are filled in by the pool). */
+    /**
+     * What the kind can do, as the signalling plane describes it: kind, role, description, functions,
+     * limits (instances and measured rate are filled in by the node).
+     */
     DeviceCapabilities capabilities();
 
     /**

@@ -55,6 +55,22 @@ public final class DeviceParams {
         return values;
     }
 
+    /**
+     * Rejects any parameter not in {@code known}, so that a typo ({@code levle}) fails instead of quietly
+     * leaving an option at its default. Checked in name order, so a program always gets the same error.
+     *
+     * @throws DeviceException {@code BAD_PARAMETER} naming the parameter and the known ones
+     */
+    public DeviceParams requireOnly(java.util.Set<String> known) {
+        for (String name : new TreeMap<>(values).keySet()) {
+            if (!known.contains(name)) {
+                throw bad(name, known.isEmpty() ? "is not a parameter of this device, which takes none"
+                    : "is not a parameter of this device; known: " + String.join(", ", new java.util.TreeSet<>(known)));
+            }
+        }
+        return this;
+    }
+
     public boolean has(String name) {
         return values.containsKey(name);
     }

@@ -38,6 +38,7 @@ public final class RateLimitKind implements DeviceKind {
     private static final Set<String> PARAMETERS = Set.of(RATE_BYTES_PER_SECOND, LATENCY_US);
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("passes data unchanged at the speed of a modelled accelerator (rate-bytes-per-second, latency-us = 0)")
         .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("rate-limit")
         .setStateful(false)
@@ -46,16 +47,6 @@ public final class RateLimitKind implements DeviceKind {
         .setHasSoftwarePath(true)
         .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.TRANSFORM;
-    }
 
     /** Passes each chunk through as it is: each lane models its own accelerator. */
     @Override
@@ -67,11 +58,6 @@ public final class RateLimitKind implements DeviceKind {
     @Override
     public boolean blocking() {
         return true;
-    }
-
-    @Override
-    public String description() {
-        return "passes data unchanged at the speed of a modelled accelerator (rate-bytes-per-second, latency-us = 0)";
     }
 
     @Override
@@ -92,7 +78,7 @@ public final class RateLimitKind implements DeviceKind {
     }
 
     private static long rate(DeviceParams params) {
-        ParamChecks.requireKnown(params, PARAMETERS);
+        params.requireOnly(PARAMETERS);
         return ParamChecks.requiredLong(params, RATE_BYTES_PER_SECOND, MIN_RATE_BYTES_PER_SECOND,
             MAX_RATE_BYTES_PER_SECOND);
     }

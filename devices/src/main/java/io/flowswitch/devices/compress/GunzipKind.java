@@ -5,7 +5,7 @@ import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.proto.DeviceCapabilities;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * The {@code gunzip} device kind: decompresses a gzip stream (RFC 1952) as {@code gzip -d} does: any
@@ -22,6 +22,7 @@ public final class GunzipKind implements DeviceKind {
 
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("gzip decompressor: concatenated members, header flags, CRC-32 and length checked")
         .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("decompress")
         .addFunctions("gzip")
@@ -34,31 +35,13 @@ public final class GunzipKind implements DeviceKind {
         .build();
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.TRANSFORM;
-    }
-
-    @Override
-    public String description() {
-        return "gzip decompressor: concatenated members, header flags, CRC-32 and length checked";
-    }
-
-    @Override
     public DeviceCapabilities capabilities() {
         return CAPABILITIES;
     }
 
     @Override
     public void validate(DeviceParams params, FlowContext context) {
-        if (!params.asMap().isEmpty()) {
-            final String key = new TreeSet<>(params.asMap().keySet()).first();
-            throw params.bad(key, "is not known to kind '" + NAME + "', which takes no parameters");
-        }
+        params.requireOnly(Set.of());
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.proto.DeviceCapabilities;
+import java.util.Set;
 
 /**
  * The {@code gzip} device kind: compresses a flow into one standard gzip member (RFC 1952) that
@@ -26,6 +27,7 @@ public final class GzipKind implements DeviceKind {
 
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("gzip compressor: one RFC 1952 member, deflate level 1-9 (default 6)")
         .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("compress")
         .addFunctions("gzip")
@@ -36,21 +38,6 @@ public final class GzipKind implements DeviceKind {
         .setHasSoftwarePath(true)
         .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.TRANSFORM;
-    }
-
-    @Override
-    public String description() {
-        return "gzip compressor: one RFC 1952 member, deflate level 1-9 (default 6)";
-    }
 
     @Override
     public DeviceCapabilities capabilities() {
@@ -69,11 +56,7 @@ public final class GzipKind implements DeviceKind {
 
     /** The {@code level} parameter; rejects it out of range and rejects unknown parameters. */
     private static int level(DeviceParams params) {
-        for (String key : params.asMap().keySet()) {
-            if (!LEVEL.equals(key)) {
-                throw params.bad(key, "is not known to kind '" + NAME + "' (it takes only '" + LEVEL + "')");
-            }
-        }
+        params.requireOnly(Set.of(LEVEL));
         return params.intValue(LEVEL, DEFAULT_LEVEL, MIN_LEVEL, MAX_LEVEL);
     }
 }

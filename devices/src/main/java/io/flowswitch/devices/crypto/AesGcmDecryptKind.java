@@ -26,6 +26,7 @@ public final class AesGcmDecryptKind implements DeviceKind {
     private static final Set<String> PARAMETERS = Set.of(AesGcmKeys.KEY);
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("verifies and decrypts a flowswitch AES-256-GCM encrypted stream")
         .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("aes-256-gcm")
         .addFunctions("decrypt")
@@ -37,28 +38,13 @@ public final class AesGcmDecryptKind implements DeviceKind {
         .build();
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.TRANSFORM;
-    }
-
-    @Override
-    public String description() {
-        return "verifies and decrypts a flowswitch AES-256-GCM encrypted stream";
-    }
-
-    @Override
     public DeviceCapabilities capabilities() {
         return CAPABILITIES;
     }
 
     @Override
     public void validate(DeviceParams params, FlowContext context) {
-        AesGcmKeys.rejectUnknown(params, PARAMETERS);
+        params.requireOnly(PARAMETERS);
         AesGcmKeys.key(params, context);
     }
 
@@ -71,7 +57,7 @@ public final class AesGcmDecryptKind implements DeviceKind {
      */
     @Override
     public Device create(DeviceParams params, FlowContext context) {
-        AesGcmKeys.rejectUnknown(params, PARAMETERS);
+        params.requireOnly(PARAMETERS);
         return new AesGcmDecryptDevice(params.stage(), context.flowId(), context.chunkBytes(),
             AesGcmKeys.key(params, context));
     }

@@ -35,6 +35,7 @@ public final class AesGcmEncryptKind implements DeviceKind {
     private static final Set<String> PARAMETERS = Set.of(AesGcmKeys.KEY, AesGcmKeys.SALT_HEX);
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("encrypts and authenticates a flow with AES-256-GCM into the flowswitch encrypted stream format")
         .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("aes-256-gcm")
         .addFunctions("encrypt")
@@ -44,16 +45,6 @@ public final class AesGcmEncryptKind implements DeviceKind {
         .setHasSoftwarePath(true)
         .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.TRANSFORM;
-    }
 
     /**
      * One record per chunk, from the chunk and its sequence alone, at {@link AesGcmFormat#encryptedOffset}:
@@ -65,18 +56,13 @@ public final class AesGcmEncryptKind implements DeviceKind {
     }
 
     @Override
-    public String description() {
-        return "encrypts and authenticates a flow with AES-256-GCM into the flowswitch encrypted stream format";
-    }
-
-    @Override
     public DeviceCapabilities capabilities() {
         return CAPABILITIES;
     }
 
     @Override
     public void validate(DeviceParams params, FlowContext context) {
-        AesGcmKeys.rejectUnknown(params, PARAMETERS);
+        params.requireOnly(PARAMETERS);
         AesGcmKeys.key(params, context);
         AesGcmKeys.salt(params);
     }
@@ -89,7 +75,7 @@ public final class AesGcmEncryptKind implements DeviceKind {
      */
     @Override
     public Device create(DeviceParams params, FlowContext context) {
-        AesGcmKeys.rejectUnknown(params, PARAMETERS);
+        params.requireOnly(PARAMETERS);
         final SecretKey key = AesGcmKeys.key(params, context);
         byte[] salt = AesGcmKeys.salt(params);
         if (salt == null) {

@@ -19,15 +19,6 @@ final class AesGcmKeys {
     private AesGcmKeys() {
     }
 
-    /** Rejects parameters the kind does not know, so that a misspelt {@code salt-hex} is not silently ignored. */
-    static void rejectUnknown(DeviceParams params, Set<String> known) {
-        for (String name : params.asMap().keySet()) {
-            if (!known.contains(name)) {
-                throw params.bad(name, "is not a parameter of this device; known: " + String.join(", ",
-                    new TreeSet<>(known)));
-            }
-        }
-    }
 
     /** The flow's key named by the {@code key} parameter, checked to be a 32-byte AES key. */
     static SecretKey key(DeviceParams params, FlowContext context) {

@@ -5,6 +5,7 @@ import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.proto.DeviceCapabilities;
+import java.util.Set;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -28,6 +29,7 @@ public final class Crc32cKind implements DeviceKind {
 
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("CRC-32C tap: passes data through unchanged, reports the whole-stream CRC-32C and can check it")
         .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("checksum")
         .addFunctions("crc32c")
@@ -39,21 +41,6 @@ public final class Crc32cKind implements DeviceKind {
         .setHasSoftwarePath(true)
         .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.TRANSFORM;
-    }
-
-    @Override
-    public String description() {
-        return "CRC-32C tap: passes data through unchanged, reports the whole-stream CRC-32C and can check it";
-    }
 
     @Override
     public DeviceCapabilities capabilities() {
@@ -72,11 +59,7 @@ public final class Crc32cKind implements DeviceKind {
 
     /** The {@code expect} parameter in lowercase, or {@code null} when absent; rejects unknown parameters. */
     private static String expected(DeviceParams params) {
-        for (String key : params.asMap().keySet()) {
-            if (!EXPECT.equals(key)) {
-                throw params.bad(key, "is not known to kind '" + NAME + "' (it takes only '" + EXPECT + "')");
-            }
-        }
+        params.requireOnly(Set.of(EXPECT));
         if (!params.has(EXPECT)) {
             return null;
         }

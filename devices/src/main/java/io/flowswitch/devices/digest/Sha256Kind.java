@@ -5,7 +5,7 @@ import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.proto.DeviceCapabilities;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * The {@code sha256} device kind: a tap that passes its flow through untouched and reports the SHA-256
@@ -22,6 +22,7 @@ public final class Sha256Kind implements DeviceKind {
 
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("SHA-256 tap: passes data through unchanged and reports the digest of the whole stream")
         .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("digest")
         .addFunctions("sha256")
@@ -34,31 +35,13 @@ public final class Sha256Kind implements DeviceKind {
         .build();
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.TRANSFORM;
-    }
-
-    @Override
-    public String description() {
-        return "SHA-256 tap: passes data through unchanged and reports the digest of the whole stream";
-    }
-
-    @Override
     public DeviceCapabilities capabilities() {
         return CAPABILITIES;
     }
 
     @Override
     public void validate(DeviceParams params, FlowContext context) {
-        if (!params.asMap().isEmpty()) {
-            final String key = new TreeSet<>(params.asMap().keySet()).first();
-            throw params.bad(key, "is not known to kind '" + NAME + "', which takes no parameters");
-        }
+        params.requireOnly(Set.of());
     }
 
     @Override

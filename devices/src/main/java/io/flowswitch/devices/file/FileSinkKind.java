@@ -34,6 +34,8 @@ public final class FileSinkKind implements DeviceKind {
     private static final Set<String> PARAMETERS = Set.of(PATH, OVERWRITE, SYNC);
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("writes a file that appears under its name only when the flow completes"
+            + " (path, overwrite = true, sync = false)")
         .setRole(DeviceRole.SINK.name())
         .addFunctions("write-file")
         // Bytes are appended in order to one partial file: the flow must stay on this instance.
@@ -43,26 +45,10 @@ public final class FileSinkKind implements DeviceKind {
         .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.SINK;
-    }
-
     /** Writes each chunk at its byte offset: lanes of a flow write into one file at once. */
     @Override
     public boolean positional() {
         return true;
-    }
-
-    @Override
-    public String description() {
-        return "writes a file that appears under its name only when the flow completes"
-            + " (path, overwrite = true, sync = false)";
     }
 
     @Override
@@ -73,7 +59,7 @@ public final class FileSinkKind implements DeviceKind {
     /** Checks the parameters and that the target's directory exists and is writable; creates nothing. */
     @Override
     public void validate(DeviceParams params, FlowContext context) {
-        ParamChecks.requireKnown(params, PARAMETERS);
+        params.requireOnly(PARAMETERS);
         final Path path = params.path(PATH);
         final boolean overwrite = ParamChecks.bool(params, OVERWRITE, true);
         ParamChecks.bool(params, SYNC, false);
@@ -83,7 +69,7 @@ public final class FileSinkKind implements DeviceKind {
     /** Creates the partial file next to the target. The caller owns the returned device and closes it. */
     @Override
     public FileSink create(DeviceParams params, FlowContext context) {
-        ParamChecks.requireKnown(params, PARAMETERS);
+        params.requireOnly(PARAMETERS);
         final Path path = params.path(PATH);
         final boolean overwrite = ParamChecks.bool(params, OVERWRITE, true);
         final boolean sync = ParamChecks.bool(params, SYNC, false);

@@ -26,6 +26,7 @@ public final class FileSourceKind implements DeviceKind {
     private static final Set<String> PARAMETERS = Set.of(PATH);
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("reads a regular file from start to end (path = the file)")
         .setRole(DeviceRole.SOURCE.name())
         .addFunctions("read-file")
         // One reader per file per flow: the read position is the device's state.
@@ -35,25 +36,10 @@ public final class FileSourceKind implements DeviceKind {
         .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.SOURCE;
-    }
-
     /** Reads chunk i at byte i times the chunk size: lanes of a flow each read their own chunks. */
     @Override
     public boolean positional() {
         return true;
-    }
-
-    @Override
-    public String description() {
-        return "reads a regular file from start to end (path = the file)";
     }
 
     @Override
@@ -64,14 +50,14 @@ public final class FileSourceKind implements DeviceKind {
     /** Checks the parameter and that the file exists and is readable; opens nothing. */
     @Override
     public void validate(DeviceParams params, FlowContext context) {
-        ParamChecks.requireKnown(params, PARAMETERS);
+        params.requireOnly(PARAMETERS);
         FileChecks.requireReadableFile(params.stage(), params.path(PATH));
     }
 
     /** Opens the file. The caller owns the returned device and closes it. */
     @Override
     public FileSource create(DeviceParams params, FlowContext context) {
-        ParamChecks.requireKnown(params, PARAMETERS);
+        params.requireOnly(PARAMETERS);
         final Path path = params.path(PATH);
         // Checked again: the file system may have changed since validate(), and opening a directory
         // succeeds on some systems, failing only at the first read with a less clear message.

@@ -12,21 +12,6 @@ public final class ParamChecks {
     private ParamChecks() {
     }
 
-    /**
-     * Rejects a parameter the kind does not know, so that a misspelt optional parameter
-     * ({@code overwite = false}) is an error rather than silently the default.
-     *
-     * @throws io.flowswitch.devices.DeviceException {@code BAD_PARAMETER} naming the parameter and the known ones
-     */
-    public static void requireKnown(DeviceParams params, Set<String> known) {
-        // Sorted, so that the same wrong program always gets the same first error.
-        for (String name : new TreeSet<>(params.asMap().keySet())) {
-            if (!known.contains(name)) {
-                throw params.bad(name,
-                    "is not a parameter of this device; known: " + String.join(", ", new TreeSet<>(known)));
-            }
-        }
-    }
 
     /**
      * A {@code true}/{@code false} parameter (case-insensitive).

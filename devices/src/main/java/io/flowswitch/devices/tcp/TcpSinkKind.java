@@ -30,6 +30,7 @@ public final class TcpSinkKind implements DeviceKind {
     private static final Set<String> PARAMETERS = Set.of(HOST, PORT, CONNECT_TIMEOUT_MS);
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("sends the flow over a TCP connection it opens (host = 127.0.0.1, port, connect-timeout-ms = 5000)")
         .setRole(DeviceRole.SINK.name())
         .addFunctions("send-tcp")
         // One byte stream on one connection: the flow must stay on this instance.
@@ -38,21 +39,6 @@ public final class TcpSinkKind implements DeviceKind {
         .setHasSoftwarePath(false)
         .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.SINK;
-    }
-
-    @Override
-    public String description() {
-        return "sends the flow over a TCP connection it opens (host = 127.0.0.1, port, connect-timeout-ms = 5000)";
-    }
 
     @Override
     public DeviceCapabilities capabilities() {
@@ -89,7 +75,7 @@ public final class TcpSinkKind implements DeviceKind {
         }
 
         static Settings of(DeviceParams params) {
-            ParamChecks.requireKnown(params, PARAMETERS);
+            params.requireOnly(PARAMETERS);
             final String host = params.string(HOST, TcpSupport.DEFAULT_HOST).trim();
             if (host.isEmpty()) {
                 throw params.bad(HOST, "must not be empty (default " + TcpSupport.DEFAULT_HOST + ")");

@@ -49,6 +49,8 @@ public final class TcpSourceKind implements DeviceKind {
     private static final Set<String> CONNECT_ONLY = Set.of(HOST, PORT, CONNECT_TIMEOUT_MS);
     private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
         .setKind(NAME)
+        .setDescription("reads the flow from one TCP connection, accepted (listen-port, bind-host = 127.0.0.1,"
+            + " accept-timeout-ms = 30000) or opened (host = 127.0.0.1, port, connect-timeout-ms = 5000)")
         .setRole(DeviceRole.SOURCE.name())
         .addFunctions("receive-tcp")
         // One byte stream from one connection: the flow must stay on this instance.
@@ -57,22 +59,6 @@ public final class TcpSourceKind implements DeviceKind {
         .setHasSoftwarePath(false)
         .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public DeviceRole role() {
-        return DeviceRole.SOURCE;
-    }
-
-    @Override
-    public String description() {
-        return "reads the flow from one TCP connection, accepted (listen-port, bind-host = 127.0.0.1,"
-            + " accept-timeout-ms = 30000) or opened (host = 127.0.0.1, port, connect-timeout-ms = 5000)";
-    }
 
     @Override
     public DeviceCapabilities capabilities() {
@@ -135,7 +121,7 @@ public final class TcpSourceKind implements DeviceKind {
         }
 
         static Settings of(DeviceParams params) {
-            ParamChecks.requireKnown(params, PARAMETERS);
+            params.requireOnly(PARAMETERS);
             final boolean listen = params.has(LISTEN_PORT);
             if (listen && params.has(PORT)) {
                 throw params.bad(LISTEN_PORT, "cannot be combined with '" + PORT + "': give '" + LISTEN_PORT
