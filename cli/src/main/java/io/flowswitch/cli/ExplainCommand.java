@@ -98,6 +98,8 @@ final class ExplainCommand implements Callable<Integer> {
                 .start();
             try (OutputStream in = process.getOutputStream()) {
                 in.write(graph.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException brokenPipe) {
+                // dot stopped reading: its exit code and message below say why.
             }
             if (!process.waitFor(DOT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
