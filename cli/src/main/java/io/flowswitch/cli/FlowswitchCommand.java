@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
         "A data-flow manager: moves data between devices (files, sockets, ciphers, digests, compressors)"
             + " while applications only set flows up and watch them.",
         "",
-        "New here? Run 'flowswitch demo'."},
+        "New here? Run 'flowswitch demo'. Flows can also be written as FML programs: see 'flowswitch check',"
+            + " 'explain' and 'run FILE.fml', docs/fml.md and examples/."},
     commandListHeading = "%nCommands:%n",
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.DONE_LINE, ExitCodes.FLOW_FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REJECTED_LINE},
@@ -35,6 +36,9 @@ import picocli.CommandLine.Option;
         "  flowswitch devices",
         "  flowswitch run --from file-source:path=in.bin --via aes-gcm-encrypt:key=k1 \\",
         "      --to file-sink:path=out.enc --key k1=key.bin",
+        "  flowswitch check examples/*.fml",
+        "  flowswitch explain examples/replicated-accelerator.fml",
+        "  flowswitch run examples/encrypt-file.fml --key k1=examples/data/key.bin",
         "",
         "Errors are one line on stderr; add --debug for the stack trace."})
 final class FlowswitchCommand implements Callable<Integer> {
@@ -79,6 +83,8 @@ final class FlowswitchCommand implements Callable<Integer> {
             .addSubcommand("demo", new DemoCommand(root))
             .addSubcommand("run", new RunCommand(root))
             .addSubcommand("devices", new DevicesCommand(root))
+            .addSubcommand("check", new CheckCommand())
+            .addSubcommand("explain", new ExplainCommand())
             .addSubcommand("help", new CommandLine.HelpCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler(FlowswitchCommand::usageError);

@@ -45,6 +45,18 @@ final class Cli {
     private Cli() {
     }
 
+    /** Runs {@code args} on a command line the caller prepared (e.g. with a command's field changed). */
+    static Outcome run(picocli.CommandLine commandLine, String... args) {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        final int exitCode = commandLine.execute(args);
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
+        return new Outcome(exitCode, out.toString(), err.toString());
+    }
+
     static Outcome run(NodeProvider nodes, String... args) {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();

@@ -1,0 +1,223 @@
+package io.flowswitch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.flowswitch.javadsl.FlowSwitch;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every program in {@code examples/} run as written, from the repository root (the working directory of
+ * this module's tests), with the command lines examples/README.md gives. The inputs the programs name
+ * ({@code examples/data/plain.bin}, {@code key.bin}) are made here when absent; everything this class
+ * creates is removed at the end. One real node is shared by the class.
+ */
+class ExamplesTest {
+    static final Path EXAMPLES = Path.of("examples");
+    static final Path DATA = EXAMPLES.resolve("data");
+    static final Path PLAIN = DATA.resolve("plain.bin");
+    static final Path KEY = DATA.resolve("key.bin");
+    /** The port gzip-encrypt-tcp.fml sends to and receive-decrypt-gunzip.fml listens on. */
+    static final int TCP_PORT = 9417;
+    /** Each example and what exercises it: a run, or (header-records-tcp) a check that ends in FML090. */
+    static final Set<String> PROGRAMS = Set.of("encrypt-file.fml", "decrypt-file.fml", "gzip-encrypt-tcp.fml",
+        "receive-decrypt-gunzip.fml", "replicated-accelerator.fml", "header-records-tcp.fml", "digest-tap.fml",
+        "full-ladder.fml");
+    static final String CHECK_ONLY = "header-records-tcp.fml";
+    private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
+
+    private static FlowSwitch node;
+    private static NodeProvider nodes;
+    /** What this class made, removed in reverse order at the end. */
+    private static final List<Path> CREATED = new ArrayList<>();
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        assertTrue(Files.isDirectory(EXAMPLES), () -> "the examples run from the repository root, but the working"
+            + " directory is " + Path.of("").toAbsolutePath() + " (see the surefire configuration in cli/pom.xml)");
+        if (!Files.isDirectory(DATA)) {
+            CREATED.add(Files.createDirectory(DATA));
+        }
+        // As examples/README.md does with head -c ... /dev/urandom; an odd size leaves a short last chunk.
+        if (!Files.exists(PLAIN)) {
+            CREATED.add(Files.write(PLAIN, random(3 * 1024 * 1024 + 4321, 1)));
+        }
+        if (!Files.exists(KEY)) {
+            CREATED.add(Files.write(KEY, random(32, 2)));
+        }
+        LoggerFactory.getILoggerFactory();
+        node = FlowSwitch.start();
+        nodes = NodeProvider.shared(node);
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        if (node != null) {
+            node.close();
+        }
+        // The outputs the programs write (plain.bin.enc, .dec, ...), then what this class created.
+        try (Stream<Path> files = Files.list(DATA)) {
+            for (Path output : files.filter(file -> file.getFileName().toString().startsWith("plain.bin.")).toList()) {
+                Files.delete(output);
+            }
+        }
+        for (int i = CREATED.size() - 1; i >= 0; i--) {
+            Files.delete(CREATED.get(i));
+        }
+        CREATED.clear();
+    }
+
+    private static Cli.Outcome cli(String... args) {
+        return Cli.run(nodes, args);
+    }
+
+    private static String example(String name) {
+        return EXAMPLES.resolve(name).toString();
+    }
+
+    @Test
+    void everyExampleHasATest() throws IOException {
+        try (Stream<Path> files = Files.list(EXAMPLES)) {
+            assertEquals(PROGRAMS, files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".fml"))
+                .collect(Collectors.toSet()));
+        }
+        final String readme = Files.readString(EXAMPLES.resolve("README.md"));
+        for (String program : PROGRAMS) {
+            assertTrue(readme.contains(program), "examples/README.md does not explain " + program);
+        }
+    }
+
+    @Test
+    void everyRunnableExampleChecksCleanAndTheHeaderProgramEndsInFml090() {
+        final List<String> runnable = PROGRAMS.stream().filter(name -> !name.equals(CHECK_ONLY)).sorted()
+            // decrypt-file.fml reads what encrypt-file.fml writes: without it, it is (rightly) FML071.
+            .filter(name -> !name.equals("decrypt-file.fml")).map(ExamplesTest::example).toList();
+        final Cli.Outcome clean = cli(Stream.concat(Stream.of("check"), runnable.stream()).toArray(String[]::new));
+        clean.assertDone();
+        assertTrue(clean.out().endsWith(runnable.size() + " programs, all valid\n"), clean::toString);
+        cli("check", "--no-environment", example("decrypt-file.fml")).assertDone();
+
+        final Cli.Outcome header = cli("check", example(CHECK_ONLY));
+        assertEquals(ExitCodes.INVALID_PROGRAM, header.exitCode(), header::toString);
+        assertTrue(header.out().contains(example(CHECK_ONLY) + ":11:3: error FML090: a header program is valid FML but"
+            + " not supported by the runtime yet"), header::toString);
+        assertTrue(header.out().endsWith(example(CHECK_ONLY) + ": 1 error, 0 warnings\n"), header::toString);
+        final Cli.Outcome run = Cli.run(Cli.NO_NODE, "run", example(CHECK_ONLY));
+        assertTrue(run.assertError(ExitCodes.REJECTED).contains("was rejected"), run::toString);
+        assertTrue(run.out().contains("error FML090"), run::toString);
+    }
+
+    @Test
+    void encryptFileThenDecryptFileGiveTheInputBack() throws IOException {
+        final Cli.Outcome encrypt = cli("run", example("encrypt-file.fml"), "--key", "k1=" + KEY);
+        encrypt.assertDone();
+        assertTrue(encrypt.out().contains("file-source -> aes-gcm-encrypt x2 -> file-sink (encrypt-file)"), encrypt::toString);
+        assertTrue(encrypt.out().contains("2 lanes"), encrypt::toString);
+        final Cli.Outcome decrypt = cli("run", example("decrypt-file.fml"), "--key", "k1=" + KEY);
+        decrypt.assertDone();
+        assertEquals(DemoCommand.sha256(PLAIN), sha256Of(decrypt.out()));
+        assertEquals(DemoCommand.sha256(PLAIN), DemoCommand.sha256(DATA.resolve("plain.bin.dec")));
+    }
+
+    @Test
+    void gzipEncryptOverTcpReachesTheReceiverIntact() throws Exception {
+        try (ServerSocket probe = new ServerSocket(TCP_PORT, 1, InetAddress.getLoopbackAddress())) {
+            assumeTrue(probe.isBound(), "port " + TCP_PORT + " is free");
+        } catch (IOException inUse) {
+            assumeTrue(false, "port " + TCP_PORT + ", which the TCP examples use, is taken on this machine: " + inUse);
+        }
+        final CompletableFuture<Cli.Outcome> receiver = CompletableFuture.supplyAsync(
+            () -> cli("run", example("receive-decrypt-gunzip.fml"), "--key", "session=" + KEY));
+        // The receiver binds when its flow starts; until then a connection is refused, so the sender tries again.
+        Cli.Outcome sender = null;
+        for (int attempt = 0; attempt < 100 && !receiver.isDone(); attempt++) {
+            sender = cli("run", example("gzip-encrypt-tcp.fml"), "--key", "session=" + KEY);
+            if (sender.exitCode() != ExitCodes.FLOW_FAILED || !sender.err().contains("refused")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        final Cli.Outcome received = receiver.get(60, TimeUnit.SECONDS);
+        assertTrue(sender != null, received::toString);
+        sender.assertDone();
+        assertTrue(sender.out().contains("edges     aeron:ipc"), sender::toString);
+        received.assertDone();
+        assertEquals(DemoCommand.sha256(PLAIN), sha256Of(received.out()));
+        assertArrayEquals(Files.readAllBytes(PLAIN), Files.readAllBytes(DATA.resolve("plain.bin.received")));
+    }
+
+    @Test
+    void replicatedAcceleratorRunsAsFourLanesAndCopiesTheFile() {
+        final Cli.Outcome explain = cli("explain", example("replicated-accelerator.fml"));
+        explain.assertDone();
+        assertTrue(explain.out().contains("accel        rate-limit   x4") && explain.out().contains("4 lanes"),
+            explain::toString);
+        final Cli.Outcome run = cli("run", example("replicated-accelerator.fml"));
+        run.assertDone();
+        assertTrue(run.out().contains("file-source -> rate-limit x4 -> file-sink") && run.out().contains("4 lanes"),
+            run::toString);
+        assertEquals(DemoCommand.sha256(PLAIN), DemoCommand.sha256(DATA.resolve("plain.bin.accel")));
+    }
+
+    @Test
+    void digestTapReportsTheSha256OfTheFileItCopies() {
+        final Cli.Outcome run = cli("run", example("digest-tap.fml"));
+        run.assertDone();
+        assertEquals(DemoCommand.sha256(PLAIN), sha256Of(run.out()));
+        assertEquals(DemoCommand.sha256(PLAIN), DemoCommand.sha256(DATA.resolve("plain.bin.copy")));
+    }
+
+    @Test
+    void fullLadderIsInThePlanAndTheFlowRuns() {
+        final Cli.Outcome explain = cli("explain", example("full-ladder.fml"));
+        explain.assertDone();
+        assertTrue(explain.out().contains("cipher: retry 3 backoff 10ms -> redirect instance -> redirect kind"
+            + " aes-gcm-encrypt -> notify -> fallback software -> terminate"), explain::toString);
+        assertTrue(explain.out().contains("peer-reset: retry 2 backoff 500ms -> notify -> terminate"), explain::toString);
+        final Cli.Outcome dot = cli("explain", "--dot", example("full-ladder.fml"));
+        dot.assertDone();
+        assertTrue(dot.out().contains("on failure: retry 3 backoff 10ms"), dot::toString);
+
+        final Cli.Outcome run = cli("run", example("full-ladder.fml"), "--key", "k1=" + KEY);
+        run.assertDone();
+        // Undo the encryption with the option form of run: the ciphertext must decrypt to the input.
+        final Path back = DATA.resolve("plain.bin.ladder.dec");
+        final Cli.Outcome decrypt = cli("run", "--from", "file-source:path=" + DATA.resolve("plain.bin.ladder.enc"),
+            "--via", "aes-gcm-decrypt:key=k1", "--via", "sha256", "--to", "file-sink:path=" + back, "--key", "k1=" + KEY);
+        decrypt.assertDone();
+        assertEquals(DemoCommand.sha256(PLAIN), sha256Of(decrypt.out()));
+        assertEquals(DemoCommand.sha256(PLAIN), DemoCommand.sha256(back));
+    }
+
+    private static byte[] random(int size, long seed) {
+        final byte[] bytes = new byte[size];
+        new SplittableRandom(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String sha256Of(String out) {
+        final Matcher matcher = SHA256.matcher(out);
+        assertTrue(matcher.find(), () -> "no sha256 result in:\n" + out);
+        return matcher.group(1);
+    }
+}
