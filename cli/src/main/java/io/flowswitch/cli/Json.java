@@ -1,33 +1,14 @@
 package io.flowswitch.cli;
 
+import io.flowswitch.fml.diag.Diagnostics;
+
 /** The few JSON pieces {@code flowswitch devices --format json} needs, without a JSON library. */
 final class Json {
     private Json() {
     }
 
-    /** A JSON string literal, quotes included. */
+    /** A JSON string literal, quotes included, or {@code null}; escaped as diagnostics are. */
     static String string(String value) {
-        if (value == null) {
-            return "null";
-        }
-        final StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            final char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return value == null ? "null" : Diagnostics.quote(value);
     }
 }
