@@ -263,8 +263,9 @@ public final class Admission {
         int fixedInstances = 0;
         int autoStages = 0;
         for (StageRequest stage : request.stages()) {
-            fixedInstances += stage.isAuto() ? 0 : stage.replicas();
-            autoStages += stage.isAuto() ? 1 : 0;
+            final boolean auto = replicated(stage);
+            fixedInstances += auto ? 0 : Math.max(1, stage.replicas());
+            autoStages += auto ? 1 : 0;
         }
         int grantLeft = grant.maxInstances() - fixedInstances;
 
@@ -281,23 +282,25 @@ public final class Admission {
                     ? placement.stage(i).instances() : List.of();
             } else {
                 final List<InstanceId> candidates = candidates(capacity, kindUsed, kindCounts);
-                if (stage.isAuto()) {
+                if (replicated(stage)) {
                     autoStages--;
                     chosen = fewestThatCarry(candidates, rate, capacity, kindUsed, grantLeft - autoStages);
                     grantLeft -= chosen.size();
                 } else {
-                    final int n = stage.replicas();
+                    // A stateful stage asking for auto replicas gets its one instance.
+                    final int n = Math.max(1, stage.replicas());
                     chosen = candidates.size() >= n && fits(candidates.subList(0, n), rate, capacity, kindUsed, kindCounts)
                         ? candidates.subList(0, n) : List.of();
                 }
             }
             if (chosen.isEmpty()) {
                 final int wanted = placement != null ? placement.stage(i).replicas()
-                    : stage.isAuto() ? instancesToCarry(rate, capacity) : stage.replicas();
+                    : replicated(stage) ? instancesToCarry(rate, capacity) : Math.max(1, stage.replicas());
                 shortfalls.merge(stage.kind(), shortfall(capacity, rate, wanted), (a, b) -> new Shortfall(a.kind(),
                     saturatedAdd(a.requestedBytesPerSecond(), b.requestedBytesPerSecond()), a.inUseBytesPerSecond(),
-                    a.limitBytesPerSecond(), a.requestedInstances() + b.requestedInstances(), a.freeInstances(),
-                    a.instances(), a.stateful()));
+                    a.limitBytesPerSecond(), a.requestedInstances() + b.requestedInstances(),
+                    Math.max(a.partBytesPerSecond(), b.partBytesPerSecond()),
+                    Math.min(a.fitInstances(), b.fitInstances()), a.openInstances(), a.instances(), a.stateful()));
                 continue;
             }
             final List<Assignment> assignments = new ArrayList<>();
@@ -318,6 +321,11 @@ public final class Admission {
         final Lease lease = new Lease(request.flowId(), request.principal(), rate, request.weight(), stages);
         commit(lease);
         return new Decision.Granted(lease);
+    }
+
+    /** {@code replicas auto} on a stateless kind: a stateful stage stays on one instance whatever it asks. */
+    private boolean replicated(StageRequest stage) {
+        return stage.isAuto() && !pool.require(stage.kind()).stateful();
     }
 
     private void commit(Lease lease) {
@@ -389,15 +397,19 @@ public final class Admission {
         final long[] used = usedBytesPerSecond.get(capacity.kind());
         final int[] counts = leaseCounts.get(capacity.kind());
         final long share = part(rate, Math.max(1, wanted), 0);
-        int free = 0;
+        int fit = 0;
+        int open = 0;
         long inUse = 0;
         for (int i = 0; i < capacity.instances(); i++) {
             inUse += used[i];
-            if (counts[i] < capacity.leasesPerInstance() && free(capacity, used, i) >= share) {
-                free++;
+            if (counts[i] < capacity.leasesPerInstance()) {
+                open++;
+                if (free(capacity, used, i) >= share) {
+                    fit++;
+                }
             }
         }
-        return new Shortfall(capacity.kind(), rate, inUse, capacity.limitBytesPerSecond(), wanted, free,
+        return new Shortfall(capacity.kind(), rate, inUse, capacity.limitBytesPerSecond(), wanted, share, fit, open,
             capacity.instances(), capacity.stateful());
     }
 

@@ -2,11 +2,16 @@ package io.flowswitch.scheduler;
 
 /**
  * Why one device kind could not take a flow: what the flow asked of it, what is in use, and the kind's
- * limit; when the rate would fit but not enough instances are free (stateful instances are one flow
- * each), how many it needed and how many were free. Immutable.
+ * limit; when the rate would fit in total but not on enough instances, how many instances it needed with
+ * how much free rate each, and how many had that. Immutable.
+ *
+ * @param partBytesPerSecond the rate one replica needs free
+ * @param fitInstances instances with a free lease slot and {@code partBytesPerSecond} free
+ * @param openInstances instances with a free lease slot (stateful ones: without a flow)
  */
 public record Shortfall(String kind, long requestedBytesPerSecond, long inUseBytesPerSecond,
-    long limitBytesPerSecond, int requestedInstances, int freeInstances, int instances, boolean stateful) {
+    long limitBytesPerSecond, int requestedInstances, long partBytesPerSecond, int fitInstances, int openInstances,
+    int instances, boolean stateful) {
 
     /** Whether the rate is the limit (else the instances are). */
     public boolean rateLimited() {
@@ -20,9 +25,18 @@ public record Shortfall(String kind, long requestedBytesPerSecond, long inUseByt
         if (rateLimited()) {
             return rates;
         }
-        return rates + ", but it needs " + requestedInstances + (requestedInstances == 1 ? " instance" : " instances")
-            + " with room and " + freeInstances + " of " + instances + " have it"
-            + (stateful ? " (stateful: one flow per instance)" : "");
+        if (openInstances < requestedInstances) {
+            return rates + ", but it needs " + count(requestedInstances) + " and " + openInstances + " of " + instances
+                + (openInstances == 1 ? " is" : " are") + " free"
+                + (stateful ? " (stateful: one flow per instance)" : "");
+        }
+        return rates + ", but it needs " + count(requestedInstances) + " with " + Rates.format(partBytesPerSecond)
+            + " free" + (requestedInstances == 1 ? "" : " each") + " and " + fitInstances + " of " + instances
+            + (fitInstances == 1 ? " has" : " have") + " it";
+    }
+
+    private static String count(int n) {
+        return n + (n == 1 ? " instance" : " instances");
     }
 
     @Override
