@@ -10,7 +10,8 @@ import javax.crypto.SecretKey;
 /**
  * A flow in the intermediate form that the Java API (and later FML) produce and the compiler consumes:
  * a chain of stages from one source to one sink, the chunk size, the transport between stages, the
- * capacity of each data port, and the keys the flow may use, by name. Immutable.
+ * capacity of each data port, the keys the flow may use, by name, and what it asks of the scheduler (its
+ * {@link FlowPolicy}: rate and weight). Immutable.
  */
 public record FlowSpec(
     String name,
@@ -18,7 +19,8 @@ public record FlowSpec(
     int chunkBytes,
     Transport transport,
     int portCapacityChunks,
-    Map<String, SecretKey> keys) {
+    Map<String, SecretKey> keys,
+    FlowPolicy policy) {
 
     /** Default capacity of a fused port: a queue hand-off needs little slack. */
     public static final int DEFAULT_PORT_CAPACITY_CHUNKS = 8;
@@ -34,6 +36,18 @@ public record FlowSpec(
         stages = List.copyOf(stages);
         Objects.requireNonNull(transport, "transport");
         keys = Map.copyOf(keys);
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    /** A flow with the {@link FlowPolicy#DEFAULT default policy}: no rate reserved, weight 1. */
+    public FlowSpec(String name, List<StageSpec> stages, int chunkBytes, Transport transport, int portCapacityChunks,
+        Map<String, SecretKey> keys) {
+        this(name, stages, chunkBytes, transport, portCapacityChunks, keys, FlowPolicy.DEFAULT);
+    }
+
+    /** This flow asking the scheduler for {@code value}. */
+    public FlowSpec withPolicy(FlowPolicy value) {
+        return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys, value);
     }
 
     public static FlowSpec of(String name, List<StageSpec> stages) {
@@ -55,6 +69,8 @@ public record FlowSpec(
     @Override
     public String toString() {
         return "FlowSpec{" + name + ": " + stages + ", chunk=" + chunkBytes + "B, " + transport
-            + ", port=" + portCapacityChunks + " chunks, keys=" + keys.keySet() + "}";
+            + ", port=" + portCapacityChunks + " chunks, keys=" + keys.keySet()
+            + (policy.equals(FlowPolicy.DEFAULT) ? "" : ", rate=" + policy.rateBytesPerSecond() + "B/s, weight="
+                + policy.weight()) + "}";
     }
 }

@@ -1,6 +1,7 @@
 package io.flowswitch.javadsl;
 
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.flow.FlowPolicy;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.Transport;
@@ -32,6 +33,7 @@ public final class Flows {
         private Transport transport = Transport.FUSED;
         /** Null until set: then the default of the transport. */
         private Integer portCapacityChunks;
+        private FlowPolicy policy = FlowPolicy.DEFAULT;
         private boolean closed;
 
         private Builder(StageSpec source) {
@@ -77,6 +79,22 @@ public final class Flows {
             return this;
         }
 
+        /** What the flow asks of the scheduler: the rate to reserve and its weight; default none and 1. */
+        public Builder policy(FlowPolicy value) {
+            this.policy = java.util.Objects.requireNonNull(value, "policy");
+            return this;
+        }
+
+        /** Reserves {@code bytesPerSecond} on every device the flow uses, keeping the weight. */
+        public Builder rateBytesPerSecond(long bytesPerSecond) {
+            return policy(new FlowPolicy(bytesPerSecond, policy.weight()));
+        }
+
+        /** The flow's weight against other flows on the same devices (&gt;= 1), keeping the rate. */
+        public Builder weight(int value) {
+            return policy(policy.withWeight(value));
+        }
+
         /** Gives the flow a raw AES key under a name that stages refer to; the bytes are copied. */
         public Builder key(String keyName, byte[] keyBytes) {
             keys.put(keyName, new SecretKeySpec(keyBytes.clone(), "AES"));
@@ -93,7 +111,8 @@ public final class Flows {
                 throw new IllegalStateException("the flow has no sink: end it with to(...)");
             }
             return new FlowSpec(name, stages, chunkBytes, transport,
-                portCapacityChunks != null ? portCapacityChunks : FlowSpec.defaultPortCapacityChunks(transport), keys);
+                portCapacityChunks != null ? portCapacityChunks : FlowSpec.defaultPortCapacityChunks(transport), keys,
+                policy);
         }
     }
 }

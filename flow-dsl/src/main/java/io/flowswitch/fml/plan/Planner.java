@@ -8,6 +8,7 @@ import io.flowswitch.fml.diag.Reporter;
 import io.flowswitch.fml.parse.Ast;
 import io.flowswitch.fml.resolve.ResolvedFlow;
 import io.flowswitch.fml.verify.ParamText;
+import io.flowswitch.flow.FlowPolicy;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.Transport;
@@ -51,8 +52,9 @@ public final class Planner {
         final int chunk = flow.chunk().map(c -> (int) c.size().value()).orElse(FlowContext.DEFAULT_CHUNK_BYTES);
         final Transport transport = flow.transport().map(t -> t.mode().text().equals("aeron") ? Transport.AERON_IPC
             : Transport.FUSED).orElse(Transport.FUSED);
+        final Policy policy = policy(flow);
         final FlowSpec spec = new FlowSpec(flow.name(), stages, chunk, transport, FlowSpec.defaultPortCapacityChunks(transport),
-            Map.of());
+            Map.of(), flowPolicy(policy));
         final Map<String, List<LadderStep>> ladders = new LinkedHashMap<>();
         final Map<String, List<LadderStep>> events = new LinkedHashMap<>();
         for (ResolvedFlow.Handler h : flow.handlers()) {
@@ -65,7 +67,7 @@ public final class Planner {
         }
         final int lanes = new FlowCompiler(catalog, null).lanes(spec);
         return Optional.of(new FmlPlan(flow.name(), flow.principal(), spec, List.copyOf(flow.keys().keySet()),
-            stagePlans, lanes, policy(flow), ladders, events));
+            stagePlans, lanes, policy, ladders, events));
     }
 
     private static boolean supported(ResolvedFlow flow, Reporter reporter) {
@@ -110,6 +112,14 @@ public final class Planner {
             return new LadderStep.FallbackSoftware();
         }
         return new LadderStep.Terminate();
+    }
+
+    /**
+     * What the scheduler sees of a policy: its rate (0 when none), and its priority as a weight: priority
+     * 0 (the lowest, and the default) weighs 1, priority 9 weighs 10.
+     */
+    static FlowPolicy flowPolicy(Policy policy) {
+        return new FlowPolicy(policy.rateBytesPerSecond().orElse(0), policy.priority().orElse(0) + 1);
     }
 
     private static Policy policy(ResolvedFlow flow) {
