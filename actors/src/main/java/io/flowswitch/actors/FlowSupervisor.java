@@ -22,7 +22,8 @@ import org.apache.pekko.stream.Materializer;
 /**
  * One per flow: leases the device instances the flow names, has the flow compiled (off the actor's
  * thread: compiling opens files, sockets and Aeron streams), runs it, and releases every lease when it
- * ends, however it ends. The application hears about the flow through the futures it was given.
+ * ends, however it ends, telling the flow manager so that it releases the flow's lease in its ledger. The
+ * application hears about the flow through the futures it was given.
  */
 public final class FlowSupervisor {
     public sealed interface Command permits Start, Leased, Compiled, Finished, Cancel {}
@@ -50,6 +51,7 @@ public final class FlowSupervisor {
     private final Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind;
     private final CompletableFuture<CompiledFlow> compiledFuture;
     private final CompletableFuture<FlowResult> resultFuture;
+    private final ActorRef<FlowManager.Command> manager;
     private final List<ActorRef<DeviceActor.Command>> leased = new ArrayList<>();
     /** Why instances refused, per stage, for the rejection's message. */
     private final List<List<String>> refusals = new ArrayList<>();
@@ -61,8 +63,10 @@ public final class FlowSupervisor {
 
     private FlowSupervisor(ActorContext<Command> context, long flowId, FlowSpec spec, FlowCompiler compiler,
         Executor blockingExecutor, Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind,
-        CompletableFuture<CompiledFlow> compiledFuture, CompletableFuture<FlowResult> resultFuture) {
+        CompletableFuture<CompiledFlow> compiledFuture, CompletableFuture<FlowResult> resultFuture,
+        ActorRef<FlowManager.Command> manager) {
         this.context = context;
+        this.manager = manager;
         this.flowId = flowId;
         this.spec = spec;
         this.compiler = compiler;
@@ -77,9 +81,9 @@ public final class FlowSupervisor {
 
     public static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler, Executor blockingExecutor,
         Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind, CompletableFuture<CompiledFlow> compiled,
-        CompletableFuture<FlowResult> result) {
+        CompletableFuture<FlowResult> result, ActorRef<FlowManager.Command> manager) {
         return Behaviors.setup(context -> new FlowSupervisor(context, flowId, spec, compiler, blockingExecutor,
-            instancesByKind, compiled, result).behavior());
+            instancesByKind, compiled, result, manager).behavior());
     }
 
     private Behavior<Command> behavior() {
@@ -189,7 +193,12 @@ public final class FlowSupervisor {
         return Behaviors.stopped();
     }
 
+    /**
+     * Gives back the instances and tells the manager the flow ended, before the application hears of it:
+     * a flow the application opens next finds the capacity back in the ledger.
+     */
     private void releaseLeases() {
+        manager.tell(new FlowManager.FlowEnded(flowId));
         for (ActorRef<DeviceActor.Command> instance : leased) {
             instance.tell(new DeviceActor.Release(flowId));
         }

@@ -67,8 +67,8 @@ public final class FlowSwitch implements AutoCloseable {
                 org.apache.pekko.actor.typed.javadsl.Behaviors.setup(context -> {
                     final Executor blocking = context.getSystem().dispatchers()
                         .lookup(DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER));
-                    return FlowManager.create(compiler, blocking, settings.instancesPerKind(),
-                        settings.maxLeasesPerInstance(), settings.portCapacityChunks());
+                    return FlowManager.create(compiler, blocking, settings.pool(), settings.grants(),
+                        settings.portCapacityChunks());
                 }),
                 "flowswitch", config);
             return new FlowSwitch(driverNode, system, catalog);
@@ -91,14 +91,30 @@ public final class FlowSwitch implements AutoCloseable {
         return driverNode.aeronDirectoryName();
     }
 
-    /** Sets up and runs a flow. Never blocks; set-up errors arrive in the handle's completion. */
+    /**
+     * Admits, sets up and runs a flow. Never blocks; a refusal ({@code ADMISSION_REFUSED}: requested, in use
+     * and limit per device kind) and set-up errors arrive in the handle's completion.
+     */
     public FlowHandle run(FlowSpec spec) {
+        return run(spec, null);
+    }
+
+    /**
+     * As {@link #run(FlowSpec)}, tied to {@code owner}, an actor of the application in this node's actor
+     * system: when it stops, the flow is cancelled and its lease released.
+     */
+    public FlowHandle run(FlowSpec spec, ActorRef<?> owner) {
         final long flowId = nextFlowId.getAndIncrement();
         final CompletableFuture<CompiledFlow> compiled = new CompletableFuture<>();
         final CompletableFuture<FlowResult> result = new CompletableFuture<>();
-        system.tell(new FlowManager.OpenFlow(flowId, spec, compiled, result));
+        system.tell(new FlowManager.OpenFlow(flowId, spec, compiled, result, owner));
         return new FlowHandle(flowId, compiled, result,
             reason -> system.tell(new FlowManager.CancelFlow(flowId, reason)));
+    }
+
+    /** What the node's lease ledger holds now, per device kind. */
+    public CompletionStage<FlowManager.Usage> usage() {
+        return AskPattern.ask(system, FlowManager.GetUsage::new, ASK_TIMEOUT, system.scheduler());
     }
 
     /** Describes every device instance of the node. */

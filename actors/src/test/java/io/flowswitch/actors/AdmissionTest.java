@@ -46,8 +46,8 @@ class AdmissionTest {
             assertFalse(refused.succeeded());
             final FlowException error = (FlowException) refused.error();
             assertEquals("ADMISSION_REFUSED", error.code());
-            assertEquals("stage 2 (gzip): requested 1 instance(s), granted 0; gzip#0: requested 1 lease, in use 1, "
-                + "limit 1", error.getMessage());
+            assertEquals("flow 2 refused: gzip: requested 0 B/s, in use 0 B/s, limit 1 GiB/s, but it needs 1 instance"
+                + " and 0 of 1 are free (stateful: one flow per instance)", error.getMessage());
 
             waiting.cancel("test is done with it");
             final FlowResult cancelled = waiting.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -71,6 +71,8 @@ public final class CompiledFlow {
     private final List<List<StageCounters>> counters = new ArrayList<>();
     private final SharedKillSwitch killSwitch;
     private final AtomicBoolean started = new AtomicBoolean();
+    /** What stopped the flow first: an island's error or an abort's cause; the result carries it. */
+    private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     private volatile long startNs;
 
     CompiledFlow(FlowSpec spec, long flowId, int lanes, List<ChunkPool> islandPools, List<List<Device>> devices,
@@ -154,6 +156,8 @@ public final class CompiledFlow {
      * then fails at once.
      */
     public void abort(Throwable cause) {
+        // Recorded before the devices are closed: their blocked calls then fail, but the flow was aborted.
+        firstFailure.compareAndSet(null, cause);
         killSwitch.abort(cause);
         if (started.get()) {
             devices.get(0).forEach(Device::close);
@@ -172,7 +176,6 @@ public final class CompiledFlow {
         }
         startNs = System.nanoTime();
         final List<CompletableFuture<Done>> islands = new ArrayList<>();
-        final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         final int last = spec.stages().size() - 1;
         try {
             for (int i = 0; i < (lanes > 1 ? lanes : last + 1); i++) {
