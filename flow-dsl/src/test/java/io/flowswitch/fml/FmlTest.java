@@ -12,6 +12,7 @@ import io.flowswitch.fml.lex.SourceText;
 import io.flowswitch.fml.plan.FmlPlan;
 import io.flowswitch.fml.plan.LadderStep;
 import io.flowswitch.flow.FlowException;
+import io.flowswitch.flow.FlowPolicy;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.Transport;
 import io.flowswitch.flow.compile.FlowCompiler;
@@ -120,6 +121,9 @@ class FmlTest {
         assertEquals(2, plan.policy().priority().getAsInt());
         assertEquals(16 * 1024, plan.policy().smallRequestThresholdBytes().getAsLong());
         assertEquals(Optional.of(Duration.ofSeconds(30)), plan.policy().timeout());
+        // What the scheduler sees: the rate, and priority 2 as weight 3 (priority 0 weighs 1).
+        assertEquals(new FlowPolicy(500L << 20, 3), plan.spec().policy());
+        assertEquals(plan.spec().policy(), plan.spec(Map.of()).policy());
         assertEquals(List.of(new LadderStep.Retry(3, Optional.of(Duration.ofMillis(10))), new LadderStep.Notify(),
             new LadderStep.FallbackSoftware()), plan.ladders().get("digest"));
         assertEquals(List.of(new LadderStep.Notify(), new LadderStep.Terminate()), plan.events().get("sink-full"));
