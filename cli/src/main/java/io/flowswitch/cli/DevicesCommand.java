@@ -1,10 +1,12 @@
 package io.flowswitch.cli;
 
 import io.flowswitch.actors.DeviceActor;
+import io.flowswitch.actors.FlowManager;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.proto.DeviceCapabilities;
 import io.flowswitch.proto.Health;
+import io.flowswitch.scheduler.Rates;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
         "Lists the device kinds of a node and their instances: role, instance count, leases in use and the"
-            + " limit, health, functions, whether the kind is stateful (pinned to one instance per flow), whether"
+            + " limit, the rate the node's ledger has reserved of the kind and its limit, health, functions, whether the kind is stateful (pinned to one instance per flow), whether"
             + " a software reference path exists, and what the kind does."},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.DONE_LINE, ExitCodes.FLOW_FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REJECTED_LINE},
@@ -61,10 +63,19 @@ final class DevicesCommand implements Callable<Integer> {
         this.root = root;
     }
 
-    /** One kind with its instances. */
-    record KindView(DeviceKind kind, List<DeviceActor.Description> instances) {
+    /**
+     * One kind with its instances and what the node's ledger holds of it ({@code usage} is null for a kind
+     * the node does not lease).
+     */
+    record KindView(DeviceKind kind, List<DeviceActor.Description> instances, FlowManager.KindUsage usage) {
         DeviceCapabilities capabilities() {
             return instances.isEmpty() ? kind.capabilities() : instances.get(0).capabilities();
+        }
+
+        /** {@code 120 MiB/s of 200 MiB/s}, or {@code -}. */
+        String rate() {
+            return usage == null ? "-" : Rates.format(usage.inUseBytesPerSecond()) + " of "
+                + Rates.format(usage.limitBytesPerSecond());
         }
 
         int leases() {
@@ -108,8 +119,10 @@ final class DevicesCommand implements Callable<Integer> {
 
     static List<KindView> describe(FlowSwitch node) {
         final List<DeviceActor.Description> all;
+        final FlowManager.Usage usage;
         try {
             all = node.devices().toCompletableFuture().get(ASK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            usage = node.usage().toCompletableFuture().get(ASK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.FLOW_FAILED, "interrupted while asking the node for its devices", e);
@@ -120,7 +133,8 @@ final class DevicesCommand implements Callable<Integer> {
         final List<KindView> kinds = new ArrayList<>();
         for (DeviceKind kind : node.catalog().kinds()) {
             final String prefix = kind.name() + "#";
-            kinds.add(new KindView(kind, all.stream().filter(d -> d.instance().startsWith(prefix)).toList()));
+            kinds.add(new KindView(kind, all.stream().filter(d -> d.instance().startsWith(prefix)).toList(),
+                usage.kinds().get(kind.name())));
         }
         return kinds;
     }
@@ -131,7 +145,7 @@ final class DevicesCommand implements Callable<Integer> {
             return;
         }
         final List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"KIND", "ROLE", "INSTANCES", "LEASES", "HEALTH", "STATEFUL", "SOFTWARE", "FUNCTIONS"});
+        rows.add(new String[] {"KIND", "ROLE", "INSTANCES", "LEASES", "RATE IN USE", "HEALTH", "STATEFUL", "SOFTWARE", "FUNCTIONS"});
         for (KindView view : kinds) {
             final DeviceCapabilities capabilities = view.capabilities();
             rows.add(new String[] {
@@ -139,6 +153,7 @@ final class DevicesCommand implements Callable<Integer> {
                 view.kind().role().name().toLowerCase(Locale.ROOT),
                 Integer.toString(view.instances().size()),
                 view.leases() + "/" + view.maxLeases(),
+                view.rate(),
                 view.health(),
                 capabilities.getStateful() ? "yes" : "no",
                 capabilities.getHasSoftwarePath() ? "yes" : "no",
@@ -196,6 +211,10 @@ final class DevicesCommand implements Callable<Integer> {
             out.println("      \"portCapacityChunks\": " + capabilities.getPortCapacityChunks() + ",");
             out.println("      \"leases\": " + view.leases() + ",");
             out.println("      \"maxLeases\": " + view.maxLeases() + ",");
+            if (view.usage() != null) {
+                out.println("      \"inUseBytesPerSecond\": " + view.usage().inUseBytesPerSecond() + ",");
+                out.println("      \"limitBytesPerSecond\": " + view.usage().limitBytesPerSecond() + ",");
+            }
             out.println("      \"health\": " + Json.string(view.health()) + ",");
             out.println("      \"instances\": [");
             for (int i = 0; i < view.instances().size(); i++) {

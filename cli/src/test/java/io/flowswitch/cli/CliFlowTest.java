@@ -223,6 +223,9 @@ class CliFlowTest {
             assertEquals(1, count(json.out(), "\"kind\": \"" + kind.name() + "\""), kind.name());
             assertTrue(json.out().contains("\"name\": \"" + kind.name() + "#0\""), kind.name());
         }
+        assertEquals(node.catalog().kinds().size(), count(json.out(), "\"limitBytesPerSecond\": "),
+            "every kind shows its rate limit from the node's ledger");
+        assertTrue(text.out().lines().findFirst().orElseThrow().contains("RATE IN USE"), text.out());
         assertTrue(json.out().strip().startsWith("{") && json.out().strip().endsWith("}"));
     }
 
