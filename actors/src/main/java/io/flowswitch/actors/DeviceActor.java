@@ -24,7 +24,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  */
 public final class DeviceActor {
     /** The control protocol. */
-    public sealed interface Command permits Describe, CheckHealth, Reset, Lease, Release, ReportFault {}
+    public sealed interface Command permits Describe, CheckHealth, Reset, Lease, Release, ReportFault,
+        UpdateMeasuredRate {}
 
     /** Replies with the kind's capabilities, this instance's count of leases and port capacity filled in. */
     public record Describe(ActorRef<Description> replyTo) implements Command {}
@@ -39,6 +40,9 @@ public final class DeviceActor {
 
     /** The flow is done with the instance. Idempotent. */
     public record Release(long flowId) implements Command {}
+
+    /** The kind's measured rate changed (self-benchmark, then flows); {@link Describe} reports it. */
+    public record UpdateMeasuredRate(double bytesPerSecond) implements Command {}
 
     /** A flow saw this instance fail; it stops taking leases until reset. */
     public record ReportFault(long flowId, String cause) implements Command {}
@@ -56,10 +60,20 @@ public final class DeviceActor {
     }
 
     public static Behavior<Command> create(DeviceKind kind, int index, int maxLeases, int portCapacityChunks) {
+        return create(kind, index, maxLeases, portCapacityChunks, 0);
+    }
+
+    /**
+     * As {@link #create(DeviceKind, int, int, int)}, describing {@code measuredBytesPerSecond} (0: not
+     * measured) until told otherwise.
+     */
+    public static Behavior<Command> create(DeviceKind kind, int index, int maxLeases, int portCapacityChunks,
+        double measuredBytesPerSecond) {
         return Behaviors.<Command>supervise(Behaviors.setup(context -> {
             context.getSystem().receptionist().tell(Receptionist.register(serviceKey(kind.name()), context.getSelf()));
             return new State(kind, kind.name() + "#" + index,
-                kind.capabilities().getStateful() ? 1 : maxLeases, portCapacityChunks).behavior();
+                kind.capabilities().getStateful() ? 1 : maxLeases, portCapacityChunks, measuredBytesPerSecond)
+                .behavior();
         })).onFailure(SupervisorStrategy.restart());
     }
 
@@ -72,8 +86,10 @@ public final class DeviceActor {
         private long nextLeaseId = 1;
         private Health health = Health.HEALTHY;
         private String detail = "ok";
+        private double measuredBytesPerSecond;
 
-        State(DeviceKind kind, String instance, int maxLeases, int portCapacityChunks) {
+        State(DeviceKind kind, String instance, int maxLeases, int portCapacityChunks, double measuredBytesPerSecond) {
+            this.measuredBytesPerSecond = measuredBytesPerSecond;
             this.kind = kind;
             this.instance = instance;
             this.maxLeases = maxLeases;
@@ -98,6 +114,10 @@ public final class DeviceActor {
                     leaseIdsByFlow.remove(m.flowId());
                     return Behaviors.same();
                 })
+                .onMessage(UpdateMeasuredRate.class, m -> {
+                    measuredBytesPerSecond = m.bytesPerSecond();
+                    return Behaviors.same();
+                })
                 .onMessage(ReportFault.class, m -> {
                     health = Health.DEGRADED;
                     detail = "flow " + m.flowId() + ": " + m.cause();
@@ -107,10 +127,13 @@ public final class DeviceActor {
         }
 
         private Behavior<Command> onDescribe(Describe m) {
-            final DeviceCapabilities capabilities = kind.capabilities().toBuilder()
-                .setPortCapacityChunks(portCapacityChunks)
-                .build();
-            m.replyTo().tell(new Description(instance, capabilities, leaseIdsByFlow.size(), maxLeases, health));
+            final DeviceCapabilities.Builder capabilities = kind.capabilities().toBuilder()
+                .setPortCapacityChunks(portCapacityChunks);
+            if (measuredBytesPerSecond > 0) {
+                capabilities.setMeasuredBytesPerSecond(measuredBytesPerSecond);
+            }
+            m.replyTo().tell(new Description(instance, capabilities.build(), leaseIdsByFlow.size(), maxLeases,
+                health));
             return Behaviors.same();
         }
 

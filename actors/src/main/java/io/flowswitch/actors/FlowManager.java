@@ -1,6 +1,8 @@
 package io.flowswitch.actors;
 
+import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
@@ -13,6 +15,8 @@ import io.flowswitch.scheduler.Decision;
 import io.flowswitch.scheduler.DevicePool;
 import io.flowswitch.scheduler.FlowRequest;
 import io.flowswitch.scheduler.Grants;
+import io.flowswitch.scheduler.MeasuredRate;
+import io.flowswitch.scheduler.RateChange;
 import io.flowswitch.scheduler.SchedulerException;
 import io.flowswitch.scheduler.StageRequest;
 import java.util.ArrayList;
@@ -45,7 +49,8 @@ public final class FlowManager {
     /** The principal flows opened through the Java API run as: FML's principal of programs that name none. */
     public static final String DEFAULT_PRINCIPAL = "default";
 
-    public sealed interface Command permits OpenFlow, CancelFlow, ListDevices, GetUsage, FlowEnded, OwnerStopped {}
+    public sealed interface Command
+        permits OpenFlow, CancelFlow, ListDevices, GetUsage, FlowEnded, OwnerStopped, StagesMeasured {}
 
     /**
      * Opens a flow. {@code compiled} completes once the flow runs (or exceptionally if it is refused or
@@ -79,6 +84,60 @@ public final class FlowManager {
     record OwnerStopped(ActorRef<?> owner) implements Command {}
 
     /**
+     * What the stages of a flow that ended successfully measured, sent by its supervisor: one sample per
+     * stage instance, {@code bytes} in over {@code busyNs} of the instance's own work.
+     */
+    record StagesMeasured(long flowId, List<RateSample> samples) implements Command {
+        StagesMeasured {
+            samples = List.copyOf(samples);
+        }
+    }
+
+    /** One stage instance's work in a flow: what one instance of {@code kind} did alone. */
+    public record RateSample(String kind, long bytes, long busyNs) {}
+
+    /**
+     * How the node senses its devices' rates.
+     *
+     * @param startingRates per kind, the self-benchmark's rate (bytes per second); a kind not listed has none
+     * @param configuredKinds kinds whose rate {@code flowswitch.pool} sets (the self-benchmark skips them)
+     * @param sensedKinds kinds whose rate flows measure: CPU-bound transforms, whose speed is the device's own
+     *     (a file's or a socket's depends on the path, a rate limiter's on its parameter)
+     * @param halfLifeNs the moving average's half-life, in busy time
+     * @param minSampleBytes a stage instance that moved fewer bytes is not sampled: too short to be more than noise
+     * @param change how far the measured rate must move before the kind's device actors are told
+     */
+    public record RateSensing(Map<String, Double> startingRates, Set<String> configuredKinds,
+        Set<String> sensedKinds, long halfLifeNs, long minSampleBytes, RateChange change) {
+
+        public RateSensing {
+            startingRates = Map.copyOf(startingRates);
+            configuredKinds = Set.copyOf(configuredKinds);
+            sensedKinds = Set.copyOf(sensedKinds);
+        }
+
+        /** The defaults: no self-benchmark, CPU-bound transforms sensed, 1 s half-life, 1 MiB samples. */
+        public static RateSensing defaults(DeviceCatalog catalog) {
+            return new RateSensing(Map.of(), Set.of(), sensedKinds(catalog), DEFAULT_HALF_LIFE_NS,
+                DEFAULT_MIN_SAMPLE_BYTES, RateChange.DEFAULT);
+        }
+
+        /** The catalog's CPU-bound transforms. */
+        public static Set<String> sensedKinds(DeviceCatalog catalog) {
+            final Set<String> kinds = new java.util.TreeSet<>();
+            for (DeviceKind kind : catalog.kinds()) {
+                if (kind.role() == DeviceRole.TRANSFORM && !kind.blocking()) {
+                    kinds.add(kind.name());
+                }
+            }
+            return kinds;
+        }
+    }
+
+    public static final long DEFAULT_HALF_LIFE_NS = 1_000_000_000L;
+    public static final long DEFAULT_MIN_SAMPLE_BYTES = 1L << 20;
+
+    /**
      * The ledger at one moment.
      *
      * @param kinds per device kind, by name
@@ -97,9 +156,12 @@ public final class FlowManager {
      * @param inUseBytesPerSecond rate reserved over all instances; the limit is {@code instances × rate}
      * @param maxInstanceInUseBytesPerSecond the most rate reserved on any one instance
      * @param maxInstanceLeases the most leases held on any one instance
+     * @param measuredBytesPerSecond one instance's measured rate (self-benchmark, then flows, as a moving
+     *     average); 0 when the kind was never measured
      */
     public record KindUsage(String kind, int instances, long rateBytesPerSecond, int leasesPerInstance,
-        long inUseBytesPerSecond, int leases, long maxInstanceInUseBytesPerSecond, int maxInstanceLeases) {
+        long inUseBytesPerSecond, int leases, long maxInstanceInUseBytesPerSecond, int maxInstanceLeases,
+        double measuredBytesPerSecond) {
 
         public long limitBytesPerSecond() {
             return instances * rateBytesPerSecond;
@@ -122,10 +184,23 @@ public final class FlowManager {
     private final ActorRef<Usage> observer;
     private final Map<Long, Flow> flows = new HashMap<>();
     private final Map<ActorRef<?>, Set<Long>> flowsByOwner = new HashMap<>();
+    private final RateSensing sensing;
+    /** Per sensed kind, its measured rate; a kind appears with its first measurement. */
+    private final Map<String, MeasuredRate> measured = new HashMap<>();
+    /** Per kind, the rate its device actors were last told: they hear of a change past the margin. */
+    private final Map<String, Double> described = new HashMap<>();
 
     private FlowManager(ActorContext<Command> context, FlowCompiler compiler, Executor blockingExecutor,
-        Map<String, List<ActorRef<DeviceActor.Command>>> devices, Admission admission, ActorRef<Usage> observer) {
+        Map<String, List<ActorRef<DeviceActor.Command>>> devices, Admission admission, ActorRef<Usage> observer,
+        RateSensing sensing) {
         this.context = context;
+        this.sensing = sensing;
+        sensing.startingRates().forEach((kind, rate) -> {
+            if (rate > 0) {
+                measured.put(kind, MeasuredRate.startingAt(sensing.halfLifeNs(), rate));
+                described.put(kind, rate);
+            }
+        });
         this.compiler = compiler;
         this.blockingExecutor = blockingExecutor;
         this.devices = devices;
@@ -139,12 +214,28 @@ public final class FlowManager {
      */
     public static Behavior<Command> create(FlowCompiler compiler, Executor blockingExecutor, DevicePool pool,
         Grants grants, int portCapacityChunks) {
-        return create(compiler, blockingExecutor, pool, grants, portCapacityChunks, null);
+        return create(compiler, blockingExecutor, pool, grants, portCapacityChunks,
+            RateSensing.defaults(compiler.catalog()), null);
+    }
+
+    /**
+     * As {@link #create(FlowCompiler, Executor, DevicePool, Grants, int)}, sensing rates as {@code sensing}
+     * says: {@code pool} already holds the self-benchmark's rates where configuration did not set them.
+     */
+    public static Behavior<Command> create(FlowCompiler compiler, Executor blockingExecutor, DevicePool pool,
+        Grants grants, int portCapacityChunks, RateSensing sensing) {
+        return create(compiler, blockingExecutor, pool, grants, portCapacityChunks, sensing, null);
     }
 
     /** As {@link #create(FlowCompiler, Executor, DevicePool, Grants, int)}, telling {@code observer} every change. */
     static Behavior<Command> create(FlowCompiler compiler, Executor blockingExecutor, DevicePool pool, Grants grants,
         int portCapacityChunks, ActorRef<Usage> observer) {
+        return create(compiler, blockingExecutor, pool, grants, portCapacityChunks,
+            RateSensing.defaults(compiler.catalog()), observer);
+    }
+
+    static Behavior<Command> create(FlowCompiler compiler, Executor blockingExecutor, DevicePool pool, Grants grants,
+        int portCapacityChunks, RateSensing sensing, ActorRef<Usage> observer) {
         return Behaviors.setup(context -> {
             final Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind = new LinkedHashMap<>();
             for (DeviceKind kind : compiler.catalog().kinds()) {
@@ -153,12 +244,13 @@ public final class FlowManager {
                 final int count = capacity == null ? 0 : capacity.instances();
                 for (int i = 0; i < count; i++) {
                     instances.add(context.spawn(DeviceActor.create(kind, i, capacity.maxLeasesPerInstance(),
-                        portCapacityChunks), "device-" + kind.name() + "-" + i));
+                        portCapacityChunks, sensing.startingRates().getOrDefault(kind.name(), 0.0)),
+                        "device-" + kind.name() + "-" + i));
                 }
                 instancesByKind.put(kind.name(), List.copyOf(instances));
             }
             return new FlowManager(context, compiler, blockingExecutor, Map.copyOf(instancesByKind),
-                new Admission(pool, grants), observer).behavior();
+                new Admission(pool, grants), observer, sensing).behavior();
         });
     }
 
@@ -168,6 +260,7 @@ public final class FlowManager {
             .onMessage(CancelFlow.class, this::onCancel)
             .onMessage(FlowEnded.class, this::onEnded)
             .onMessage(OwnerStopped.class, this::onOwnerStopped)
+            .onMessage(StagesMeasured.class, this::onStagesMeasured)
             .onMessage(ListDevices.class, m -> {
                 m.replyTo().tell(devices);
                 return Behaviors.same();
@@ -273,6 +366,44 @@ public final class FlowManager {
         return Behaviors.same();
     }
 
+    /**
+     * Folds a finished flow's samples into each sensed kind's moving average ({@link Usage} reports it);
+     * when it has moved by more than the margin from what the kind's instances last described, they are
+     * told: O(instances) messages per flow at most, and only on a real change.
+     *
+     * <p>The ledger keeps planning with the rate it started with (configured, self-benchmarked or the
+     * default): a short flow measures a device still being compiled by the JIT, and a ledger that took
+     * such a sample would refuse flows the device can carry. Moving the ledger to measured rates belongs
+     * with re-planning running flows on a rate change.
+     */
+    private Behavior<Command> onStagesMeasured(StagesMeasured m) {
+        final Set<String> changed = new LinkedHashSet<>();
+        for (RateSample sample : m.samples()) {
+            if (!sensing.sensedKinds().contains(sample.kind()) || sample.bytes() < sensing.minSampleBytes()
+                || sample.busyNs() <= 0 || admission.pool().find(sample.kind()).isEmpty()) {
+                continue;
+            }
+            measured.merge(sample.kind(),
+                MeasuredRate.empty(sensing.halfLifeNs()).sample(sample.bytes(), sample.busyNs()),
+                (before, first) -> before.sample(sample.bytes(), sample.busyNs()));
+            changed.add(sample.kind());
+        }
+        for (String kind : changed) {
+            final double rate = measured.get(kind).bytesPerSecond();
+            final Double told = described.get(kind);
+            if (told == null || sensing.change().significant(told, rate)) {
+                described.put(kind, rate);
+                for (ActorRef<DeviceActor.Command> instance : devices.getOrDefault(kind, List.of())) {
+                    instance.tell(new DeviceActor.UpdateMeasuredRate(rate));
+                }
+            }
+        }
+        if (!changed.isEmpty()) {
+            observe();
+        }
+        return Behaviors.same();
+    }
+
     private void observe() {
         if (observer != null) {
             observer.tell(usage());
@@ -295,7 +426,8 @@ public final class FlowManager {
                 maxLeases = Math.max(maxLeases, count);
             }
             kinds.put(capacity.kind(), new KindUsage(capacity.kind(), capacity.instances(),
-                capacity.rateBytesPerSecond(), capacity.leasesPerInstance(), inUse, leases, maxInUse, maxLeases));
+                capacity.rateBytesPerSecond(), capacity.leasesPerInstance(), inUse, leases, maxInUse, maxLeases,
+                measured.containsKey(capacity.kind()) ? measured.get(capacity.kind()).bytesPerSecond() : 0));
         }
         return new Usage(kinds, admission.leases().size());
     }

@@ -1,5 +1,6 @@
 package io.flowswitch.actors;
 
+import io.flowswitch.devices.stage.StageCounters;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
@@ -173,6 +174,10 @@ public final class FlowSupervisor {
     }
 
     private Behavior<Command> onFinished(Finished m) {
+        if (m.result() != null && m.result().succeeded()) {
+            // Before FlowEnded: the application that hears the flow ended then sees the rates it measured.
+            manager.tell(new FlowManager.StagesMeasured(flowId, samples(m.result())));
+        }
         releaseLeases();
         resultFuture.complete(m.result());
         return Behaviors.stopped();
@@ -203,6 +208,27 @@ public final class FlowSupervisor {
             instance.tell(new DeviceActor.Release(flowId));
         }
         leased.clear();
+    }
+
+    /** One sample per stage instance: its bytes in over its busy time, under its stage's kind. */
+    private List<FlowManager.RateSample> samples(FlowResult result) {
+        final List<FlowManager.RateSample> samples = new ArrayList<>();
+        for (FlowResult.StageReport report : result.stages()) {
+            final StageCounters counters = report.counters();
+            // Stage names are "<1-based stage index>:<kind>[#replica|@lane]".
+            final int colon = counters.stage().indexOf(':');
+            final int stage;
+            try {
+                stage = Integer.parseInt(counters.stage().substring(0, Math.max(0, colon))) - 1;
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (stage >= 0 && stage < spec.stages().size()) {
+                samples.add(new FlowManager.RateSample(spec.stages().get(stage).kind(), counters.bytesIn(),
+                    counters.busyNs()));
+            }
+        }
+        return samples;
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -5,15 +5,21 @@ import com.typesafe.config.ConfigFactory;
 import io.flowswitch.actors.DeviceActor;
 import io.flowswitch.actors.FlowManager;
 import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.SelfBenchmark;
 import io.flowswitch.devices.driver.MediaDriverNode;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.flow.compile.FlowCompiler;
+import io.flowswitch.scheduler.DevicePool;
+import io.flowswitch.scheduler.RateChange;
+import io.flowswitch.scheduler.Rates;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -24,6 +30,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.agrona.CloseHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A flowswitch node in this JVM: an actor system with the flow manager and one actor per device
@@ -41,6 +49,7 @@ import org.agrona.CloseHelper;
  */
 public final class FlowSwitch implements AutoCloseable {
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(FlowSwitch.class);
 
     private final MediaDriverNode driverNode;
     private final ActorSystem<FlowManager.Command> system;
@@ -60,15 +69,24 @@ public final class FlowSwitch implements AutoCloseable {
 
     public static FlowSwitch start(Config config, DeviceCatalog catalog) {
         final NodeSettings settings = NodeSettings.from(config, catalog);
+        // The self-benchmark runs on a thread of its own while the media driver starts: never on an actor's.
+        final CompletableFuture<Map<String, Double>> benchmarked = settings.selfBenchmark()
+            ? CompletableFuture.supplyAsync(() -> selfBenchmark(catalog, settings), FlowSwitch::benchmarkThread)
+            : CompletableFuture.completedFuture(Map.of());
         final MediaDriverNode driverNode = MediaDriverNode.launch();
         try {
+            final Map<String, Double> measured = benchmarked.join();
+            final DevicePool pool = settings.poolWith(measured);
+            final FlowManager.RateSensing sensing = new FlowManager.RateSensing(measured,
+                settings.configuredRateKinds(), FlowManager.RateSensing.sensedKinds(catalog),
+                settings.measuredRateHalfLifeNs(), settings.measuredRateMinSampleBytes(), RateChange.DEFAULT);
             final FlowCompiler compiler = new FlowCompiler(catalog, driverNode);
             final ActorSystem<FlowManager.Command> system = ActorSystem.create(
                 org.apache.pekko.actor.typed.javadsl.Behaviors.setup(context -> {
                     final Executor blocking = context.getSystem().dispatchers()
                         .lookup(DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER));
-                    return FlowManager.create(compiler, blocking, settings.pool(), settings.grants(),
-                        settings.portCapacityChunks());
+                    return FlowManager.create(compiler, blocking, pool, settings.grants(),
+                        settings.portCapacityChunks(), sensing);
                 }),
                 "flowswitch", config);
             return new FlowSwitch(driverNode, system, catalog);
@@ -76,6 +94,39 @@ public final class FlowSwitch implements AutoCloseable {
             driverNode.close();
             throw e;
         }
+    }
+
+    /**
+     * Measures every kind the self-benchmark can run that the pool has and configuration leaves unrated, one
+     * after another (so that they do not compete for cores). A kind whose run fails is left unmeasured.
+     */
+    private static Map<String, Double> selfBenchmark(DeviceCatalog catalog, NodeSettings settings) {
+        final SelfBenchmark benchmark = new SelfBenchmark(settings.selfBenchmarkMaxBytes(),
+            settings.selfBenchmarkMaxTimeNs());
+        final Map<String, Double> rates = new TreeMap<>();
+        for (DeviceKind kind : catalog.kinds()) {
+            if (!SelfBenchmark.measurable(kind) || settings.configuredRateKinds().contains(kind.name())
+                || settings.pool().find(kind.name()).map(capacity -> capacity.instances() == 0).orElse(true)) {
+                continue;
+            }
+            try {
+                benchmark.run(kind).ifPresent(result -> {
+                    rates.put(kind.name(), result.bytesPerSecond());
+                    LOG.debug("self-benchmark: {} runs at {} ({} bytes in {} us)", kind.name(),
+                        Rates.format(result.bytesPerSecond()), result.bytes(), result.elapsedNs() / 1000);
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("self-benchmark of {} failed, so its rate stays the configured default: {}", kind.name(),
+                    e.getMessage());
+            }
+        }
+        return rates;
+    }
+
+    private static void benchmarkThread(Runnable task) {
+        final Thread thread = new Thread(task, "flowswitch-self-benchmark");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     public DeviceCatalog catalog() {

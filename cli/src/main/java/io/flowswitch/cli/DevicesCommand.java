@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
         "Lists the device kinds of a node and their instances: role, instance count, leases in use and the"
-            + " limit, the rate the node's ledger has reserved of the kind and its limit, health, functions, whether the kind is stateful (pinned to one instance per flow), whether"
+            + " limit, the rate the node's ledger has reserved of the kind and its limit, the rate one instance measured"
+            + " (a self-benchmark at start, then running flows; - when not measured), health, functions, whether the kind is stateful (pinned to one instance per flow), whether"
             + " a software reference path exists, and what the kind does."},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.DONE_LINE, ExitCodes.FLOW_FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REJECTED_LINE},
@@ -76,6 +77,23 @@ final class DevicesCommand implements Callable<Integer> {
         String rate() {
             return usage == null ? "-" : Rates.format(usage.inUseBytesPerSecond()) + " of "
                 + Rates.format(usage.limitBytesPerSecond());
+        }
+
+        /**
+         * One instance's measured rate: the ledger's moving average (self-benchmark, then flows), else what
+         * the instances describe; 0 when the kind was never measured.
+         */
+        double measuredBytesPerSecond() {
+            if (usage != null && usage.measuredBytesPerSecond() > 0) {
+                return usage.measuredBytesPerSecond();
+            }
+            return capabilities().getMeasuredBytesPerSecond();
+        }
+
+        /** {@code 1.8 GiB/s}, or {@code -} when not measured. */
+        String measured() {
+            final double rate = measuredBytesPerSecond();
+            return rate > 0 ? Rates.format(rate) : "-";
         }
 
         int leases() {
@@ -145,7 +163,7 @@ final class DevicesCommand implements Callable<Integer> {
             return;
         }
         final List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"KIND", "ROLE", "INSTANCES", "LEASES", "RATE IN USE", "HEALTH", "STATEFUL", "SOFTWARE", "FUNCTIONS"});
+        rows.add(new String[] {"KIND", "ROLE", "INSTANCES", "LEASES", "RATE IN USE", "MEASURED", "HEALTH", "STATEFUL", "SOFTWARE", "FUNCTIONS"});
         for (KindView view : kinds) {
             final DeviceCapabilities capabilities = view.capabilities();
             rows.add(new String[] {
@@ -154,6 +172,7 @@ final class DevicesCommand implements Callable<Integer> {
                 Integer.toString(view.instances().size()),
                 view.leases() + "/" + view.maxLeases(),
                 view.rate(),
+                view.measured(),
                 view.health(),
                 capabilities.getStateful() ? "yes" : "no",
                 capabilities.getHasSoftwarePath() ? "yes" : "no",
@@ -207,7 +226,7 @@ final class DevicesCommand implements Callable<Integer> {
             out.println("      \"passThrough\": " + capabilities.getPassThrough() + ",");
             out.println("      \"softwarePath\": " + capabilities.getHasSoftwarePath() + ",");
             out.println("      \"maxChunkBytes\": " + capabilities.getMaxChunkBytes() + ",");
-            out.println("      \"measuredBytesPerSecond\": " + jsonNumber(capabilities.getMeasuredBytesPerSecond()) + ",");
+            out.println("      \"measuredBytesPerSecond\": " + jsonNumber(view.measuredBytesPerSecond()) + ",");
             out.println("      \"portCapacityChunks\": " + capabilities.getPortCapacityChunks() + ",");
             out.println("      \"leases\": " + view.leases() + ",");
             out.println("      \"maxLeases\": " + view.maxLeases() + ",");

@@ -226,6 +226,9 @@ class CliFlowTest {
         assertEquals(node.catalog().kinds().size(), count(json.out(), "\"limitBytesPerSecond\": "),
             "every kind shows its rate limit from the node's ledger");
         assertTrue(text.out().lines().findFirst().orElseThrow().contains("RATE IN USE"), text.out());
+        assertTrue(text.out().lines().findFirst().orElseThrow().contains("MEASURED"), text.out());
+        assertEquals(node.catalog().kinds().size(), count(json.out(), "\"measuredBytesPerSecond\": "),
+            "every kind shows its measured rate (0 when not measured)");
         assertTrue(json.out().strip().startsWith("{") && json.out().strip().endsWith("}"));
     }
 
