@@ -30,12 +30,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>With {@code self-benchmark = on} the node measures its CPU-bound transforms at start ({@link
  * io.flowswitch.devices.SelfBenchmark}, at most {@code self-benchmark-max-bytes} and about {@code
- * self-benchmark-max-time} per kind); a measured rate replaces the default in the pool unless {@code
- * flowswitch.pool.<kind>.rate-bytes-per-second} sets it ({@link #configuredRateKinds}: configuration wins).
+ * self-benchmark-max-time} per kind); with {@code self-benchmark-sets-capacity = on} a measured rate
+ * replaces the default in the pool unless {@code flowswitch.pool.<kind>.rate-bytes-per-second} sets it ({@link #configuredRateKinds}: configuration wins).
  * Flows then refine each rate as a moving average ({@code measured-rate-half-life}) of their stages'
  * samples of at least {@code measured-rate-min-sample-bytes}.
  */
 record NodeSettings(int portCapacityChunks, DevicePool pool, Grants grants, boolean selfBenchmark,
+    boolean selfBenchmarkSetsCapacity,
     long selfBenchmarkMaxBytes, long selfBenchmarkMaxTimeNs, Set<String> configuredRateKinds,
     long measuredRateHalfLifeNs, long measuredRateMinSampleBytes) {
     static NodeSettings from(Config root, DeviceCatalog catalog) {
@@ -61,14 +62,20 @@ record NodeSettings(int portCapacityChunks, DevicePool pool, Grants grants, bool
         final DevicePool pool = DevicePool.fromConfig(root, DevicePool.of(base));
         final Grants grants = root.hasPath(Grants.ROOT) ? Grants.fromConfig(root) : Grants.unrestricted();
         return new NodeSettings(positive(config, "port-capacity-chunks", FlowSpec.MAX_PORT_CAPACITY_CHUNKS), pool,
-            grants, config.getBoolean("self-benchmark"),
+            grants, config.getBoolean("self-benchmark"), config.getBoolean("self-benchmark-sets-capacity"),
             bytes(config, "self-benchmark-max-bytes", SelfBenchmark.CHUNK_BYTES),
             nanos(config, "self-benchmark-max-time"), configuredRateKinds(root),
             nanos(config, "measured-rate-half-life"), bytes(config, "measured-rate-min-sample-bytes", 0));
     }
 
-    /** The pool with {@code measured} rates for the kinds whose rate configuration does not set. */
+    /**
+     * The pool with {@code measured} rates for the kinds whose rate configuration does not set, when
+     * {@code self-benchmark-sets-capacity} is on; else the configured pool.
+     */
     DevicePool poolWith(Map<String, Double> measured) {
+        if (!selfBenchmarkSetsCapacity) {
+            return pool;
+        }
         DevicePool measuredPool = pool;
         for (Map.Entry<String, Double> rate : measured.entrySet()) {
             if (!configuredRateKinds.contains(rate.getKey()) && pool.find(rate.getKey()).isPresent()

@@ -42,7 +42,7 @@ class CapabilitySensingTest {
     @Test
     void selfBenchmarkAtStartGivesAesGcmEncryptAMeasuredRateThatAdmissionUses() throws Exception {
         final long startNs = System.nanoTime();
-        try (FlowSwitch node = start("flowswitch.node.self-benchmark = on")) {
+        try (FlowSwitch node = start("flowswitch.node { self-benchmark = on, self-benchmark-sets-capacity = on }")) {
             final long startedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
             final FlowManager.KindUsage aes = usage(node, "aes-gcm-encrypt");
             assertTrue(aes.measuredBytesPerSecond() > 0, aes::toString);
