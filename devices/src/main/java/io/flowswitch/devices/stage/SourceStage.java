@@ -109,7 +109,9 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                     length = device.read(chunk);
                 } catch (RuntimeException e) {
                     chunk.release();
-                    throw e;
+                    // A device error is the flow's result, not a crash: fail quietly, the result says it.
+                    failStage(e);
+                    return;
                 }
                 counters.addBusyNs(System.nanoTime() - startNs);
                 final long sizeBytes = device.sizeBytes();
@@ -153,7 +155,9 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                     length = device.readChunk(chunk, index);
                 } catch (RuntimeException e) {
                     chunk.release();
-                    throw e;
+                    // A device error is the flow's result, not a crash: fail quietly, the result says it.
+                    failStage(e);
+                    return;
                 }
                 counters.addBusyNs(System.nanoTime() - startNs);
                 if (length < 0) {

@@ -54,7 +54,13 @@ public final class TransformStage extends GraphStage<FlowShape<Chunk, Chunk>> {
                         final Chunk chunk = grab(in);
                         counters.countIn(chunk.payloadLength());
                         final long startNs = System.nanoTime();
-                        device.accept(chunk);
+                        try {
+                            device.accept(chunk);
+                        } catch (RuntimeException e) {
+                            // A device error is the flow's result, not a crash: fail quietly, the result says it.
+                            failStage(e);
+                            return;
+                        }
                         counters.addBusyNs(System.nanoTime() - startNs);
                         produce();
                     }
@@ -62,7 +68,12 @@ public final class TransformStage extends GraphStage<FlowShape<Chunk, Chunk>> {
                     @Override
                     public void onUpstreamFinish() {
                         ended = true;
-                        device.endOfInput();
+                        try {
+                            device.endOfInput();
+                        } catch (RuntimeException e) {
+                            failStage(e);
+                            return;
+                        }
                         produce();
                     }
                 });
@@ -83,7 +94,13 @@ public final class TransformStage extends GraphStage<FlowShape<Chunk, Chunk>> {
             private void produce() {
                 while (isAvailable(out)) {
                     final long startNs = System.nanoTime();
-                    final Chunk chunk = device.poll(pool);
+                    final Chunk chunk;
+                    try {
+                        chunk = device.poll(pool);
+                    } catch (RuntimeException e) {
+                        failStage(e);
+                        return;
+                    }
                     counters.addBusyNs(System.nanoTime() - startNs);
                     if (chunk != null) {
                         counters.countOut(chunk.payloadLength());
