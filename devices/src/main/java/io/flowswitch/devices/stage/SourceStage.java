@@ -63,7 +63,9 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
         return new GraphStageLogic(shape) {
-            private long sequence;
+            /** Chunks this stage has pushed; in a lane, every {@code lanes}-th chunk of the source. */
+            private long emitted;
+            /** Where the next chunk starts, in a chain (a lane computes it from the chunk's index). */
             private long byteOffset;
             private Runnable poolWakeUp;
 
@@ -91,11 +93,12 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                 poolWakeUp = () -> retry.invoke(Boolean.TRUE);
             }
 
+            /**
+             * Reads and pushes the next chunk: in a chain the source's next one ({@link SourceDevice#read}),
+             * in lane {@code lane} of {@code lanes} chunk {@code lane + n * lanes} by position
+             * ({@link SourceDevice#readChunk}). Either way numbered by its place in the whole source.
+             */
             private void emitNext() {
-                if (lanes > 1) {
-                    emitLaneChunk();
-                    return;
-                }
                 Chunk chunk = pool.acquire();
                 while (chunk == null) {
                     if (!pool.awaitRelease(poolWakeUp)) {
@@ -103,10 +106,12 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                     }
                     chunk = pool.acquire();
                 }
+                final long index = lane + emitted * lanes;
+                final long offset = lanes > 1 ? index * chunkBytes : byteOffset;
                 final long startNs = System.nanoTime();
-                final int length;
+                int length;
                 try {
-                    length = device.read(chunk);
+                    length = lanes > 1 ? device.readChunk(chunk, index) : device.read(chunk);
                 } catch (RuntimeException e) {
                     chunk.release();
                     // A device error is the flow's result, not a crash: fail quietly, the result says it.
@@ -116,64 +121,23 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                 counters.addBusyNs(System.nanoTime() - startNs);
                 final long sizeBytes = device.sizeBytes();
                 if (length < 0) {
-                    if (sequence == 0 && sizeBytes == 0) {
-                        // An empty source of known size still says where the flow ends: one empty chunk.
-                        chunk.payload(Chunk.HEADROOM, 0);
-                        chunk.header().flowId(flowId).sequence(0).byteOffset(0).flags(ChunkFlags.FIRST | ChunkFlags.LAST);
-                        sequence++;
-                        push(out, chunk);
+                    if (index != 0 || sizeBytes != 0) {
+                        chunk.release();
+                        completeStage();
                         return;
                     }
-                    chunk.release();
-                    completeStage();
-                    return;
+                    // An empty source of known size still says where the flow ends: one empty chunk.
+                    chunk.payload(Chunk.HEADROOM, 0);
+                    length = 0;
                 }
-                final boolean last = sizeBytes >= 0 && byteOffset + length >= sizeBytes;
-                chunk.header()
-                    .flowId(flowId)
-                    .sequence(sequence)
-                    .byteOffset(byteOffset)
-                    .flags((sequence == 0 ? ChunkFlags.FIRST : 0) | (last ? ChunkFlags.LAST : 0));
-                sequence++;
-                byteOffset += length;
-                counters.countOut(length);
-                push(out, chunk);
-            }
-
-            private void emitLaneChunk() {
-                final Chunk chunk = pool.acquire();
-                if (chunk == null) {
-                    if (pool.awaitRelease(poolWakeUp)) {
-                        emitLaneChunk();
-                    }
-                    return;
-                }
-                final long index = lane + sequence * lanes;
-                final long startNs = System.nanoTime();
-                final int length;
-                try {
-                    length = device.readChunk(chunk, index);
-                } catch (RuntimeException e) {
-                    chunk.release();
-                    // A device error is the flow's result, not a crash: fail quietly, the result says it.
-                    failStage(e);
-                    return;
-                }
-                counters.addBusyNs(System.nanoTime() - startNs);
-                if (length < 0) {
-                    chunk.release();
-                    completeStage();
-                    return;
-                }
-                final long offset = index * chunkBytes;
-                final long sizeBytes = device.sizeBytes();
-                final boolean last = offset + length >= sizeBytes;
+                final boolean last = sizeBytes >= 0 && offset + length >= sizeBytes;
                 chunk.header()
                     .flowId(flowId)
                     .sequence(index)
                     .byteOffset(offset)
                     .flags((index == 0 ? ChunkFlags.FIRST : 0) | (last ? ChunkFlags.LAST : 0));
-                sequence++;
+                emitted++;
+                byteOffset += length;
                 counters.countOut(length);
                 push(out, chunk);
             }
