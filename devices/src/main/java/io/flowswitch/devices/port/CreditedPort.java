@@ -2,7 +2,6 @@ package io.flowswitch.devices.port;
 
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
-import io.flowswitch.devices.chunk.Doorbell;
 import java.util.function.BooleanSupplier;
 
 /**

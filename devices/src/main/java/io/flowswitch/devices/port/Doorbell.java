@@ -1,4 +1,4 @@
-package io.flowswitch.devices.chunk;
+package io.flowswitch.devices.port;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * after making the condition true. The wake-up runs at most once per arming, on the ringing thread,
  * so it must only hand the work over (e.g. invoke a Pekko Streams async callback).
  */
-public final class Doorbell {
+final class Doorbell {
     private final AtomicReference<Runnable> armed = new AtomicReference<>();
 
     /**
@@ -18,7 +18,7 @@ public final class Doorbell {
      *
      * @return {@code true} if the condition holds now (nothing is armed then)
      */
-    public boolean arm(Runnable wakeUp, BooleanSupplier ready) {
+    boolean arm(Runnable wakeUp, BooleanSupplier ready) {
         if (ready.getAsBoolean()) {
             return true;
         }
@@ -31,7 +31,7 @@ public final class Doorbell {
     }
 
     /** Wakes the waiter if one is armed. */
-    public void ring() {
+    void ring() {
         if (armed.get() != null) {
             final Runnable wakeUp = armed.getAndSet(null);
             if (wakeUp != null) {
@@ -41,7 +41,7 @@ public final class Doorbell {
     }
 
     /** Drops an armed wake-up, e.g. when the waiter stops. */
-    public void disarm() {
+    void disarm() {
         armed.set(null);
     }
 }
