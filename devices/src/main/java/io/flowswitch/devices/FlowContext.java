@@ -24,7 +24,8 @@ public final class FlowContext {
     private final long flowId;
     private final int chunkBytes;
     private final Map<String, SecretKey> keys;
-    private final byte[] flowSeed = new byte[32];
+    /** Drawn on first use: checking a flow creates a context too, and needs no randomness. */
+    private byte[] flowSeed;
 
     public FlowContext(long flowId, int chunkBytes, Map<String, SecretKey> keys) {
         if (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > MAX_CHUNK_BYTES) {
@@ -34,7 +35,6 @@ public final class FlowContext {
         this.flowId = flowId;
         this.chunkBytes = chunkBytes;
         this.keys = Map.copyOf(Objects.requireNonNull(keys, "keys"));
-        SeedSource.RANDOM.nextBytes(flowSeed);
     }
 
     /**
@@ -45,7 +45,7 @@ public final class FlowContext {
     public byte[] salt(String stage, int length) {
         try {
             final MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(flowSeed);
+            sha256.update(flowSeed());
             sha256.update(stage.getBytes(StandardCharsets.UTF_8));
             return Arrays.copyOf(sha256.digest(), length);
         } catch (NoSuchAlgorithmException e) {
@@ -73,6 +73,14 @@ public final class FlowContext {
             throw new DeviceException("NO_SUCH_KEY", stage + ": no key named '" + name + "' was given to the flow");
         }
         return key;
+    }
+
+    private synchronized byte[] flowSeed() {
+        if (flowSeed == null) {
+            flowSeed = new byte[32];
+            SeedSource.RANDOM.nextBytes(flowSeed);
+        }
+        return flowSeed;
     }
 
     /** Seeded on first use, so validation alone never touches the entropy source. */
