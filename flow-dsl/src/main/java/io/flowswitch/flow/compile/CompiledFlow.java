@@ -2,7 +2,6 @@ package io.flowswitch.flow.compile;
 
 import io.flowswitch.devices.Device;
 import io.flowswitch.devices.DeviceCatalog;
-import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.SourceDevice;
 import io.flowswitch.devices.TransformDevice;
@@ -228,8 +227,7 @@ public final class CompiledFlow {
         final Sink<Chunk, CompletionStage<Done>> tail = index == last
             ? Sink.fromGraph(new SinkStage((SinkDevice) devices.get(index).get(0), counters.get(index).get(0)))
             : Sink.fromGraph(new PortWriterStage(ports.get(index), name));
-        final DeviceKind kind = catalog.find(stage.kind()).orElseThrow();
-        final String dispatcher = kind.blocking() ? BLOCKING_DISPATCHER : DEVICE_DISPATCHER;
+        final String dispatcher = dispatcherFor(stage);
         return body.toMat(tail, Keep.right())
             .withAttributes(ActorAttributes.dispatcher(dispatcher).and(org.apache.pekko.stream.Attributes.name(name)));
     }
@@ -240,8 +238,7 @@ public final class CompiledFlow {
             return Flow.fromGraph(new TransformStage((TransformDevice) replicas.get(0), islandPools.get(index),
                 counters.get(index).get(0)));
         }
-        final DeviceKind kind = catalog.find(stage.kind()).orElseThrow();
-        final String dispatcher = kind.blocking() ? BLOCKING_DISPATCHER : DEVICE_DISPATCHER;
+        final String dispatcher = dispatcherFor(stage);
         return Flow.fromGraph(GraphDSL.create(builder -> {
             final UniformFanOutShape<Chunk, Chunk> balance = builder.add(Balance.<Chunk>create(replicas.size()));
             final UniformFanInShape<Chunk, Chunk> merge =
@@ -255,6 +252,11 @@ public final class CompiledFlow {
             return FlowShape.of(balance.in(), merge.out());
         })).addAttributes(org.apache.pekko.stream.Attributes.inputBuffer(REPLICA_INPUT_BUFFER_CHUNKS,
             REPLICA_INPUT_BUFFER_CHUNKS));
+    }
+
+    /** Stages whose devices block run on the blocking dispatcher, never beside the actors. */
+    private String dispatcherFor(StageSpec stage) {
+        return catalog.find(stage.kind()).orElseThrow().blocking() ? BLOCKING_DISPATCHER : DEVICE_DISPATCHER;
     }
 
     private FlowResult finish(Throwable failure) {
