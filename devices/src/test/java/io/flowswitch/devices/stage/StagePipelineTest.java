@@ -69,7 +69,6 @@ class StagePipelineTest {
             final Thread sampler = new Thread(() -> {
                 while (running.get()) {
                     maxInFlightBytes.accumulateAndGet(source.position() - (long) sink.size(), Math::max);
-                    Thread.onSpinWait();
                     try {
                         Thread.sleep(0, 200_000);
                     } catch (InterruptedException e) {
