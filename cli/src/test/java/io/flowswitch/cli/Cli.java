@@ -3,8 +3,10 @@ package io.flowswitch.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowswitch.javadsl.FlowSwitch;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.slf4j.LoggerFactory;
 
 /** Runs the command line in-process with stdout and stderr captured. */
 final class Cli {
@@ -32,17 +34,50 @@ final class Cli {
     /** A provider for commands that must fail before they need a node. */
     static final NodeProvider NO_NODE = new NodeProvider() {
         @Override
-        public io.flowswitch.javadsl.FlowSwitch acquire() {
+        public FlowSwitch acquire() {
             throw new AssertionError("this command line should have been refused before starting a node");
         }
 
         @Override
-        public void release(io.flowswitch.javadsl.FlowSwitch node) {
+        public void release(FlowSwitch node) {
             throw new AssertionError("no node to release");
         }
     };
 
     private Cli() {
+    }
+
+    /**
+     * One real node shared by a test class (a node takes about half a second to start): start it in
+     * {@code @BeforeAll}, close it in {@code @AfterAll}, run command lines on it with {@link #run}.
+     */
+    static final class SharedNode implements AutoCloseable {
+        private final FlowSwitch node;
+        private final NodeProvider provider;
+
+        private SharedNode(FlowSwitch node) {
+            this.node = node;
+            this.provider = NodeProvider.shared(node);
+        }
+
+        static SharedNode start() {
+            // As the CLI does: set logging up before the node's threads race to (SLF4J warns about that).
+            LoggerFactory.getILoggerFactory();
+            return new SharedNode(FlowSwitch.start());
+        }
+
+        FlowSwitch node() {
+            return node;
+        }
+
+        Outcome run(String... args) {
+            return Cli.run(provider, args);
+        }
+
+        @Override
+        public void close() {
+            node.close();
+        }
     }
 
     /** Runs {@code args} on a command line the caller prepared (e.g. with a command's field changed). */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flowswitch.devices.DeviceKind;
-import io.flowswitch.javadsl.FlowSwitch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** Whole command lines against one real node shared by the class (a node takes ~0.5 s to start). */
 class CliFlowTest {
@@ -35,34 +33,30 @@ class CliFlowTest {
         "aes-gcm-encrypt", "aes-gcm-decrypt", "sha256", "crc32c", "gzip", "gunzip", "rate-limit");
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
-    private static FlowSwitch node;
-    private static NodeProvider nodes;
+    private static Cli.SharedNode shared;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startNode() {
-        // As the CLI does: set logging up before the node's threads race to (SLF4J warns about that).
-        LoggerFactory.getILoggerFactory();
-        node = FlowSwitch.start();
-        nodes = NodeProvider.shared(node);
+        shared = Cli.SharedNode.start();
     }
 
     @AfterAll
     static void closeNode() {
-        if (node != null) {
-            node.close();
+        if (shared != null) {
+            shared.close();
         }
     }
 
     private static Cli.Outcome cli(String... args) {
-        return Cli.run(nodes, args);
+        return shared.run(args);
     }
 
     private static void assumeKinds(String... kinds) {
         for (String kind : kinds) {
-            assumeTrue(node.catalog().find(kind).isPresent(), kind + " is not in this build's device catalog yet");
+            assumeTrue(shared.node().catalog().find(kind).isPresent(), kind + " is not in this build's device catalog yet");
         }
     }
 
@@ -215,19 +209,19 @@ class CliFlowTest {
         text.assertDone();
         final List<String> listed = text.out().lines().skip(1).filter(line -> !line.startsWith(" "))
             .map(line -> line.split("\\s+")[0]).toList();
-        assertEquals(node.catalog().kinds().stream().map(DeviceKind::name).toList(), listed);
+        assertEquals(shared.node().catalog().kinds().stream().map(DeviceKind::name).toList(), listed);
 
         final Cli.Outcome json = cli("devices", "--format", "json");
         json.assertDone();
-        for (DeviceKind kind : node.catalog().kinds()) {
+        for (DeviceKind kind : shared.node().catalog().kinds()) {
             assertEquals(1, count(json.out(), "\"kind\": \"" + kind.name() + "\""), kind.name());
             assertTrue(json.out().contains("\"name\": \"" + kind.name() + "#0\""), kind.name());
         }
-        assertEquals(node.catalog().kinds().size(), count(json.out(), "\"limitBytesPerSecond\": "),
+        assertEquals(shared.node().catalog().kinds().size(), count(json.out(), "\"limitBytesPerSecond\": "),
             "every kind shows its rate limit from the node's ledger");
         assertTrue(text.out().lines().findFirst().orElseThrow().contains("RATE IN USE"), text.out());
         assertTrue(text.out().lines().findFirst().orElseThrow().contains("MEASURED"), text.out());
-        assertEquals(node.catalog().kinds().size(), count(json.out(), "\"measuredBytesPerSecond\": "),
+        assertEquals(shared.node().catalog().kinds().size(), count(json.out(), "\"measuredBytesPerSecond\": "),
             "every kind shows its measured rate (0 when not measured)");
         assertTrue(json.out().strip().startsWith("{") && json.out().strip().endsWith("}"));
     }
@@ -235,7 +229,7 @@ class CliFlowTest {
     @Test
     void everyDocumentedKindIsInTheCatalog() {
         assumeKinds("aes-gcm-encrypt", "aes-gcm-decrypt");
-        final Set<String> names = node.catalog().kinds().stream().map(DeviceKind::name).collect(Collectors.toSet());
+        final Set<String> names = shared.node().catalog().kinds().stream().map(DeviceKind::name).collect(Collectors.toSet());
         assertEquals(Set.copyOf(DOCUMENTED_KINDS), names);
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.flowswitch.javadsl.FlowSwitch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -28,28 +26,25 @@ import picocli.CommandLine;
 class CliProgramTest {
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
-    private static FlowSwitch node;
-    private static NodeProvider nodes;
+    private static Cli.SharedNode shared;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startNode() {
-        LoggerFactory.getILoggerFactory();
-        node = FlowSwitch.start();
-        nodes = NodeProvider.shared(node);
+        shared = Cli.SharedNode.start();
     }
 
     @AfterAll
     static void closeNode() {
-        if (node != null) {
-            node.close();
+        if (shared != null) {
+            shared.close();
         }
     }
 
     private static Cli.Outcome cli(String... args) {
-        return Cli.run(nodes, args);
+        return shared.run(args);
     }
 
     /** For command lines that must not need a node. */

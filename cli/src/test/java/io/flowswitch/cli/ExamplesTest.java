@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.flowswitch.javadsl.FlowSwitch;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,7 +23,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every program in {@code examples/} run as written, from the repository root (the working directory of
@@ -46,8 +44,7 @@ class ExamplesTest {
     static final String CHECK_ONLY = "header-records-tcp.fml";
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
-    private static FlowSwitch node;
-    private static NodeProvider nodes;
+    private static Cli.SharedNode shared;
     /** What this class made, removed in reverse order at the end. */
     private static final List<Path> CREATED = new ArrayList<>();
 
@@ -65,15 +62,13 @@ class ExamplesTest {
         if (!Files.exists(KEY)) {
             CREATED.add(Files.write(KEY, random(32, 2)));
         }
-        LoggerFactory.getILoggerFactory();
-        node = FlowSwitch.start();
-        nodes = NodeProvider.shared(node);
+        shared = Cli.SharedNode.start();
     }
 
     @AfterAll
     static void cleanUp() throws IOException {
-        if (node != null) {
-            node.close();
+        if (shared != null) {
+            shared.close();
         }
         // The outputs the programs write (plain.bin.enc, .dec, ...), then what this class created.
         try (Stream<Path> files = Files.list(DATA)) {
@@ -88,7 +83,7 @@ class ExamplesTest {
     }
 
     private static Cli.Outcome cli(String... args) {
-        return Cli.run(nodes, args);
+        return shared.run(args);
     }
 
     private static String example(String name) {
