@@ -43,7 +43,6 @@ import picocli.CommandLine.Option;
         "Errors are one line on stderr; add --debug for the stack trace."})
 final class FlowswitchCommand implements Callable<Integer> {
     static final String LOG_LEVEL_PROPERTY = "flowswitch.log.level";
-    static final String STAGE_LOG_LEVEL_PROPERTY = "flowswitch.stage.log.level";
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
         description = "Print the stack trace with an error, and flowswitch's debug log.")
@@ -64,7 +63,6 @@ final class FlowswitchCommand implements Callable<Integer> {
     FlowSwitch acquireNode() {
         if (debug) {
             System.setProperty(LOG_LEVEL_PROPERTY, "DEBUG");
-            System.setProperty(STAGE_LOG_LEVEL_PROPERTY, "ERROR");
         }
         // Set logging up on this thread before the node's threads log: when they race to do it, SLF4J
         // prints a warning about replayed calls on stderr.
