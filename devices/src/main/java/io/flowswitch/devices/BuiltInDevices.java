@@ -7,10 +7,14 @@ import io.flowswitch.devices.crypto.AesGcmEncryptKind;
 import io.flowswitch.devices.compress.GzipKind;
 import io.flowswitch.devices.digest.Crc32cKind;
 import io.flowswitch.devices.digest.Sha256Kind;
+import io.flowswitch.devices.digest.Sha256SinkKind;
 import io.flowswitch.devices.file.FileSinkKind;
+import io.flowswitch.devices.frame.DeframeKind;
+import io.flowswitch.devices.frame.FrameKind;
 import io.flowswitch.devices.file.FileSourceKind;
 import io.flowswitch.devices.tcp.TcpSinkKind;
 import io.flowswitch.devices.tcp.TcpSourceKind;
+import io.flowswitch.devices.tee.TeeKind;
 import java.util.List;
 
 /** The list of device kinds that ship with flowswitch; one line per kind. */
@@ -19,6 +23,7 @@ final class BuiltInDevices {
     }
 
     static List<DeviceKind> kinds() {
+        final List<DeviceKind> sinks = List.of(new FileSinkKind(), new TcpSinkKind(), new Sha256SinkKind());
         return List.of(
             new FileSourceKind(),
             new TcpSourceKind(),
@@ -29,7 +34,11 @@ final class BuiltInDevices {
             new GzipKind(),
             new GunzipKind(),
             new RateLimitKind(),
-            new FileSinkKind(),
-            new TcpSinkKind());
+            new FrameKind(),
+            new DeframeKind(),
+            new TeeKind(sinks),
+            sinks.get(0),
+            sinks.get(1),
+            sinks.get(2));
     }
 }
