@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -37,11 +42,12 @@ class ExamplesTest {
     static final Path KEY = DATA.resolve("key.bin");
     /** The port gzip-encrypt-tcp.fml sends to and receive-decrypt-gunzip.fml listens on. */
     static final int TCP_PORT = 9417;
-    /** Each example and what exercises it: a run, or (header-records-tcp) a check that ends in FML090. */
+    /** The port header-records-tcp.fml sends to and receive-header-records.fml listens on. */
+    static final int RECORDS_PORT = 9418;
+    /** Each example; each is run by a test here. */
     static final Set<String> PROGRAMS = Set.of("encrypt-file.fml", "decrypt-file.fml", "gzip-encrypt-tcp.fml",
-        "receive-decrypt-gunzip.fml", "replicated-accelerator.fml", "header-records-tcp.fml", "digest-tap.fml",
-        "full-ladder.fml");
-    static final String CHECK_ONLY = "header-records-tcp.fml";
+        "receive-decrypt-gunzip.fml", "replicated-accelerator.fml", "header-records-tcp.fml",
+        "receive-header-records.fml", "tee-sha256.fml", "full-ladder.fml");
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
     private static Cli.SharedNode shared;
@@ -103,23 +109,86 @@ class ExamplesTest {
     }
 
     @Test
-    void everyRunnableExampleChecksCleanAndTheHeaderProgramEndsInFml090() {
-        final List<String> runnable = PROGRAMS.stream().filter(name -> !name.equals(CHECK_ONLY)).sorted()
+    void everyExampleChecksClean() {
+        final List<String> programs = PROGRAMS.stream().sorted()
             // decrypt-file.fml reads what encrypt-file.fml writes: without it, it is (rightly) FML071.
             .filter(name -> !name.equals("decrypt-file.fml")).map(ExamplesTest::example).toList();
-        final Cli.Outcome clean = cli(Stream.concat(Stream.of("check"), runnable.stream()).toArray(String[]::new));
+        final Cli.Outcome clean = cli(Stream.concat(Stream.of("check"), programs.stream()).toArray(String[]::new));
         clean.assertDone();
-        assertTrue(clean.out().endsWith(runnable.size() + " programs, all valid\n"), clean::toString);
+        assertTrue(clean.out().endsWith(programs.size() + " programs, all valid\n"), clean::toString);
         cli("check", "--no-environment", example("decrypt-file.fml")).assertDone();
+    }
 
-        final Cli.Outcome header = cli("check", example(CHECK_ONLY));
-        assertEquals(ExitCodes.INVALID_PROGRAM, header.exitCode(), header::toString);
-        assertTrue(header.out().contains(example(CHECK_ONLY) + ":11:3: error FML090: a header program is valid FML but"
-            + " not supported by the runtime yet"), header::toString);
-        assertTrue(header.out().endsWith(example(CHECK_ONLY) + ": 1 error, 0 warnings\n"), header::toString);
-        final Cli.Outcome run = Cli.run(Cli.NO_NODE, "run", example(CHECK_ONLY));
-        assertTrue(run.assertError(ExitCodes.REJECTED).contains("was rejected"), run::toString);
-        assertTrue(run.out().contains("error FML090"), run::toString);
+    @Test
+    void headerRecordsOverTcpReadBackWithPlainDataInputStream() throws Exception {
+        assumePortFree(RECORDS_PORT);
+        final ByteArrayOutputStream payloads = new ByteArrayOutputStream();
+        final CompletableFuture<Long> reader;
+        try (ServerSocket server = new ServerSocket(RECORDS_PORT, 1, InetAddress.getLoopbackAddress())) {
+            // An independent reader: the wire format as examples/header-records-tcp.fml documents it, parsed
+            // with DataInputStream, and the CRC-32C from java.util.zip.
+            reader = CompletableFuture.supplyAsync(() -> {
+                try (Socket socket = server.accept();
+                     DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()))) {
+                    long records = 0;
+                    while (true) {
+                        final int first = in.read();
+                        if (first < 0) {
+                            return records;
+                        }
+                        final long length = ((long) first << 24) | (in.readUnsignedByte() << 16)
+                            | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+                        assertEquals(records, in.readLong(), "sequence of record " + records);
+                        final long crc = in.readInt() & 0xffffffffL;
+                        final byte[] payload = in.readNBytes((int) length);
+                        assertEquals(length, payload.length, "record " + records + " is cut short");
+                        final CRC32C reference = new CRC32C();
+                        reference.update(payload);
+                        assertEquals(reference.getValue(), crc, "CRC-32C of record " + records);
+                        assertTrue(length <= 16 * 1024, "a record holds one 16KiB chunk at most");
+                        payloads.write(payload);
+                        records++;
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            final Cli.Outcome sender = cli("run", example("header-records-tcp.fml"));
+            sender.assertDone();
+            assertTrue(sender.out().contains("file-source -> frame -> tcp-sink"), sender::toString);
+            final long records = reader.get(60, TimeUnit.SECONDS);
+            assertEquals((Files.size(PLAIN) + 16 * 1024 - 1) / (16 * 1024), records);
+        }
+        assertArrayEquals(Files.readAllBytes(PLAIN), payloads.toByteArray());
+    }
+
+    @Test
+    void headerRecordsOverTcpAreCheckedByTheReceiver() throws Exception {
+        assumePortFree(RECORDS_PORT);
+        final CompletableFuture<Cli.Outcome> receiver = CompletableFuture.supplyAsync(
+            () -> cli("run", example("receive-header-records.fml")));
+        Cli.Outcome sender = null;
+        for (int attempt = 0; attempt < 100 && !receiver.isDone(); attempt++) {
+            sender = cli("run", example("header-records-tcp.fml"));
+            if (sender.exitCode() != ExitCodes.FLOW_FAILED || !sender.err().contains("refused")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        final Cli.Outcome received = receiver.get(60, TimeUnit.SECONDS);
+        assertTrue(sender != null, received::toString);
+        sender.assertDone();
+        received.assertDone();
+        assertEquals(DemoCommand.sha256(PLAIN), sha256Of(received.out()));
+        assertArrayEquals(Files.readAllBytes(PLAIN), Files.readAllBytes(DATA.resolve("plain.bin.records")));
+    }
+
+    private static void assumePortFree(int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assumeTrue(probe.isBound(), "port " + port + " is free");
+        } catch (IOException inUse) {
+            assumeTrue(false, "port " + port + ", which the TCP examples use, is taken on this machine: " + inUse);
+        }
     }
 
     @Test
@@ -175,11 +244,29 @@ class ExamplesTest {
     }
 
     @Test
-    void digestTapReportsTheSha256OfTheFileItCopies() {
-        final Cli.Outcome run = cli("run", example("digest-tap.fml"));
+    void teeToSha256ReportsTheDigestOfTheFileItCopies() {
+        final Cli.Outcome run = cli("run", example("tee-sha256.fml"));
         run.assertDone();
+        assertTrue(run.out().contains("file-source -> tee -> file-sink"), run::toString);
         assertEquals(DemoCommand.sha256(PLAIN), sha256Of(run.out()));
         assertEquals(DemoCommand.sha256(PLAIN), DemoCommand.sha256(DATA.resolve("plain.bin.copy")));
+        sha256sum(PLAIN).ifPresent(digest -> assertEquals(digest, sha256Of(run.out()), "the digest sha256sum prints"));
+    }
+
+    /** What the coreutils tool says, or empty (with a note) when it is not installed. */
+    private static java.util.Optional<String> sha256sum(Path file) {
+        try {
+            final Process process = new ProcessBuilder("sha256sum", file.toString()).redirectErrorStream(true).start();
+            final String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, process.waitFor(), out);
+            return java.util.Optional.of(out.substring(0, 64));
+        } catch (IOException e) {
+            System.err.println("sha256sum is not installed; the digest is checked against the JDK's alone: " + e);
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -55,4 +55,30 @@ public final class Devices {
         return StageSpec.of("rate-limit", "rate-bytes-per-second", Long.toString(bytesPerSecond),
             "latency-us", Long.toString(latencyUs));
     }
+
+    /** A sink that reports the SHA-256 of what it took; the branch of a {@link #tee}. */
+    public static StageSpec sha256Sink() {
+        return StageSpec.of("sha256-sink");
+    }
+
+    /** A tee: the stream goes on unchanged, and a copy goes to {@code branch}, a sink (FML {@code tee KIND(...)}). */
+    public static StageSpec tee(StageSpec branch) {
+        final java.util.Map<String, String> params = new java.util.TreeMap<>();
+        params.put("to", branch.kind());
+        branch.params().forEach((name, value) -> params.put("to." + name, value));
+        return new StageSpec("tee", params, 1);
+    }
+
+    /**
+     * A framer programmed with a header program in the postfix form {@code frame} devices compile, e.g.
+     * {@code length:u32=length;seq:u64=sequence;crc:u32=crc32c} (FML {@code header { ... }}).
+     */
+    public static StageSpec frame(String program) {
+        return StageSpec.of("frame", "program", program);
+    }
+
+    /** The receiving side of {@link #frame}: checks and strips the headers (FML {@code header check { ... }}). */
+    public static StageSpec deframe(String program) {
+        return StageSpec.of("deframe", "program", program);
+    }
 }

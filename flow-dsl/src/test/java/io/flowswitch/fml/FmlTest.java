@@ -14,6 +14,7 @@ import io.flowswitch.fml.plan.LadderStep;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowPolicy;
 import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.Transport;
 import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.javadsl.Devices;
@@ -63,6 +64,45 @@ class FmlTest {
             .key("k1", KEY)
             .build();
         assertEquals(java, plan.spec(Map.of("k1", K1)));
+    }
+
+    @Test
+    void teeAndHeaderProgramsLowerLikeTheBuilder() {
+        final FmlPlan plan = plan("""
+            flow framed {
+              source file-source(path = "in.bin")
+              tee file-sink(path = "copy.bin", sync = true)
+              tee sha256-sink
+              header {
+                length: u32 = payload.length
+                seq = sequence
+                crc: u32 = crc32c(payload)
+                mix: u16 = ((length << 2) + 0x10 | seq * 3) & 0xffff
+              }
+              sink tcp-sink(host = "127.0.0.1", port = 9000)
+            }
+            """);
+        final FlowSpec java = Flows.from(Devices.file(Path.of("in.bin")))
+            .via(Devices.tee(StageSpec.of("file-sink", "path", "copy.bin", "sync", "true")))
+            .via(Devices.tee(Devices.sha256Sink()))
+            .via(Devices.frame("length:u32=length;seq:u64=sequence;crc:u32=crc32c;"
+                + "mix:u16=$length 2 << 16 + $seq 3 * | 65535 &"))
+            .to(Devices.tcpSink("127.0.0.1", 9000))
+            .name("framed")
+            .build();
+        assertEquals(java, plan.spec(Map.of()));
+        // The lowered program is one the device compiles: the front end and the device agree (the only
+        // problem left is the input file, which this test does not make).
+        assertEquals(List.of("stage 1 (file-source): cannot read in.bin: no such file"),
+            new FlowCompiler(DeviceCatalog.builtIn(), null).check(plan.spec()));
+        final FmlPlan receive = plan("""
+            flow receive {
+              source tcp-source(listen-port = 9000)
+              header check { length: u32 = payload.length  seq = sequence }
+              sink file-sink(path = "out.bin")
+            }
+            """);
+        assertEquals(Devices.deframe("length:u32=length;seq:u64=sequence"), receive.spec().stages().get(1));
     }
 
     @Test
@@ -182,7 +222,7 @@ class FmlTest {
             GoldenFiles.options());
         assertEquals("{\"diagnostics\":["
             + "{\"code\":\"FML041\",\"severity\":\"error\",\"file\":\"j.fml\",\"line\":1,\"column\":6,\"length\":1,"
-            + "\"message\":\"flow 'f' has no sink\",\"help\":\"end the chain with 'sink KIND(...)'; sinks: file-sink, tcp-sink\"},"
+            + "\"message\":\"flow 'f' has no sink\",\"help\":\"end the chain with 'sink KIND(...)'; sinks: file-sink, tcp-sink, sha256-sink\"},"
             + "{\"code\":\"FML036\",\"severity\":\"warning\",\"file\":\"j.fml\",\"line\":2,\"column\":7,\"length\":2,"
             + "\"message\":\"key 'k1' is declared but no stage uses it\",\"help\":\"remove it, or pass it to a stage as key = k1\"}"
             + "],\"errors\":1,\"warnings\":1}", result.renderJson());

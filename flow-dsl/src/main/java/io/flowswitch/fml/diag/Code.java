@@ -56,6 +56,7 @@ public enum Code {
     FML052("header program too large"),
     FML053("constant does not fit its field"),
     FML054("unknown header type or function"),
+    FML055("header check without a length field"),
 
     // 06x/07x: resources and bounds (verifier pass 2)
     FML060("chunk size out of bounds"),

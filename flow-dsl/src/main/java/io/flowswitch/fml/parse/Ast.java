@@ -205,8 +205,12 @@ public final class Ast {
         }
     }
 
-    /** {@code header { field [: type] = expr; ... }}: a header program for a framer at this point of the chain. */
-    public record Header(Span span, List<Field> fields) implements Statement {
+    /**
+     * {@code header { field [: type] = expr; ... }}: a header program for a framer at this point of the chain;
+     * with {@code check} ({@code header check { ... }}), the receiving side: records framed by the same
+     * program are checked and their headers taken off.
+     */
+    public record Header(Span span, List<Field> fields, boolean check) implements Statement {
     }
 
     public record Field(Span span, Ident name, Optional<Ident> type, Expr expr) implements Node {

@@ -409,7 +409,11 @@ public final class Parser {
 
     private Ast.Header header() {
         final Token keyword = advance();
-        final Token open = expect(TokenKind.LBRACE, "'{' after 'header'");
+        final boolean check = peek().isWord("check");
+        if (check) {
+            pos++;
+        }
+        final Token open = expect(TokenKind.LBRACE, check ? "'{' after 'header check'" : "'{' after 'header'");
         final List<Ast.Field> fields = new ArrayList<>();
         boolean attempted = false;
         while (!closeBlock("header", open)) {
@@ -433,7 +437,7 @@ public final class Parser {
         if (!attempted) {
             reporter.error(Code.FML052, keyword.span(), "header program has no fields", "write at least one 'name = expr'");
         }
-        return new Ast.Header(keyword.span(), fields);
+        return new Ast.Header(keyword.span(), fields, check);
     }
 
     private Expr expression(int depth) {

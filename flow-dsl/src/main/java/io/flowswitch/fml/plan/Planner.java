@@ -2,7 +2,11 @@ package io.flowswitch.fml.plan;
 
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.frame.DeframeKind;
+import io.flowswitch.devices.frame.FrameKind;
+import io.flowswitch.devices.tee.TeeKind;
 import io.flowswitch.fml.diag.Code;
 import io.flowswitch.fml.diag.Reporter;
 import io.flowswitch.fml.parse.Ast;
@@ -21,11 +25,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
- * Lowers a verified flow to an {@link FmlPlan}. Constructs the language has but the runtime cannot run
- * yet ({@code tee}, header programs, {@code split}/{@code join}, pass-through ranges, {@code replicas
- * auto}) are rejected here with {@link Code#FML090}: the program is valid FML, it just cannot run today.
+ * Lowers a verified flow to an {@link FmlPlan}. A {@code tee} becomes a {@code tee} device stage with its
+ * branch sink as parameters; a header program a {@code frame} (or, with {@code check}, {@code deframe})
+ * device stage with the program in postfix form. Constructs the language has but the runtime cannot run
+ * yet ({@code split}/{@code join}, pass-through ranges, {@code replicas auto}) are rejected here with
+ * {@link Code#FML090}: the program is valid FML, it just cannot run today.
  * Stateless; thread-safe.
  */
 public final class Planner {
@@ -42,12 +49,27 @@ public final class Planner {
         }
         final List<StageSpec> stages = new ArrayList<>();
         final List<FmlPlan.StagePlan> stagePlans = new ArrayList<>();
-        for (Ast.Stage stage : flow.stages()) {
-            final DeviceKind kind = flow.kinds().get(stage);
-            final int replicas = stage.replicas().flatMap(Ast.Replicas::count).map(n -> (int) n.value()).orElse(1);
-            stages.add(new StageSpec(kind.name(), ParamText.of(stage.device()), replicas));
-            stagePlans.add(new FmlPlan.StagePlan(stage.name().text(), kind.name(), kind.role(), replicas,
-                kind.capabilities().getStateful()));
+        for (Ast.Statement s : flow.chain()) {
+            if (s instanceof Ast.Stage stage && stage.role() == Ast.Role.TEE) {
+                // A tee is a device of its own that lends each chunk to the branch sink on the way.
+                final Map<String, String> params = new TreeMap<>();
+                params.put(TeeKind.TO, flow.kinds().get(stage).name());
+                ParamText.of(stage.device()).forEach((name, value) -> params.put(TeeKind.BRANCH_PREFIX + name, value));
+                stages.add(new StageSpec(TeeKind.NAME, params, 1));
+                stagePlans.add(new FmlPlan.StagePlan(stage.name().text(), TeeKind.NAME, DeviceRole.TRANSFORM, 1, true));
+            } else if (s instanceof Ast.Stage stage) {
+                final DeviceKind kind = flow.kinds().get(stage);
+                final int replicas = stage.replicas().flatMap(Ast.Replicas::count).map(n -> (int) n.value()).orElse(1);
+                stages.add(new StageSpec(kind.name(), ParamText.of(stage.device()), replicas));
+                stagePlans.add(new FmlPlan.StagePlan(stage.name().text(), kind.name(), kind.role(), replicas,
+                    kind.capabilities().getStateful()));
+            } else if (s instanceof Ast.Header header) {
+                // Compiled once per flow by the device; the program travels as a parameter in postfix form.
+                final String kind = header.check() ? DeframeKind.NAME : FrameKind.NAME;
+                stages.add(new StageSpec(kind, Map.of(FrameKind.PROGRAM, HeaderLowering.program(header)), 1));
+                stagePlans.add(new FmlPlan.StagePlan(header.check() ? "header check" : "header", kind,
+                    DeviceRole.TRANSFORM, 1, true));
+            }
         }
         final int chunk = flow.chunk().map(c -> (int) c.size().value()).orElse(FlowContext.DEFAULT_CHUNK_BYTES);
         final Transport transport = flow.transport().map(t -> t.mode().text().equals("aeron") ? Transport.AERON_IPC
@@ -74,16 +96,10 @@ public final class Planner {
         final int before = reporter.errorCount();
         for (Ast.Statement s : flow.chain()) {
             if (s instanceof Ast.Stage stage) {
-                if (stage.role() == Ast.Role.TEE) {
-                    unsupported(reporter, stage, "'tee' (a copy of the stream to a second sink)",
-                        "remove the tee, or run a second flow that reads the same input");
-                }
                 stage.replicas().filter(r -> r.count().isEmpty()).ifPresent(r -> unsupported(reporter, r,
                     "'replicas auto'", "give a number: replicas 2"));
                 stage.pass().ifPresent(r -> unsupported(reporter, r, "a pass-through range",
                     "remove the range; the device then processes the whole chunk"));
-            } else if (s instanceof Ast.Header) {
-                unsupported(reporter, s, "a header program", "frame records in the application for now");
             } else if (s instanceof Ast.Split) {
                 unsupported(reporter, s, "'split'", "remove split and join; devices then see whole chunks");
             }

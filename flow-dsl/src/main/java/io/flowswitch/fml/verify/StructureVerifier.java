@@ -324,11 +324,21 @@ public final class StructureVerifier {
             }
             defined.putIfAbsent(field.name().text(), field);
         }
+        if (header.check() && header.fields().stream().noneMatch(StructureVerifier::isLength)) {
+            reporter.error(Code.FML055, header.span(), "'header check' has no field that is exactly 'payload.length',"
+                + " so the records in the stream cannot be told apart", "add the sender's length field, e.g."
+                + " 'length: u32 = payload.length', in the sender's order");
+        }
         if (header.fields().size() > MAX_HEADER_FIELDS || bytes > MAX_HEADER_BYTES) {
             reporter.error(Code.FML052, header.span(), "header program has " + header.fields().size() + " fields of "
                 + bytes + " bytes; at most " + MAX_HEADER_FIELDS + " fields and " + MAX_HEADER_BYTES + " bytes",
                 "a framer's header must stay small; narrow the types (u8, u16, u32) or drop fields");
         }
+    }
+
+    /** Whether the field is the payload length itself: what a receiver finds the end of a record by. */
+    static boolean isLength(Ast.Field field) {
+        return field.expr() instanceof Ast.Operand o && o.text().equals("payload.length");
     }
 
     private static void expr(Ast.Expr e, Ast.Field field, Map<String, Ast.Field> defined, Set<String> all,
