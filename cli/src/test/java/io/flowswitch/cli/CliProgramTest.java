@@ -180,12 +180,12 @@ class CliProgramTest {
 
     @Test
     void explainOfARejectedProgramPrintsTheDiagnosticsAndExitsThree() throws IOException {
-        final Path program = program("tee.fml", "flow tee {\n  source file-source(path = \"a\")\n"
-            + "  tee file-sink(path = \"copy\")\n  sink file-sink(path = \"b\")\n}\n");
+        final Path program = program("two-sources.fml", "flow two {\n  source file-source(path = \"a\")\n"
+            + "  source file-source(path = \"c\")\n  sink file-sink(path = \"b\")\n}\n");
         final Cli.Outcome outcome = noNode("explain", program.toString());
         final String line = outcome.assertError(ExitCodes.REJECTED);
         assertTrue(line.contains("program '" + program + "' was rejected: 1 error"), line);
-        assertTrue(outcome.out().contains(program + ":3:3: error FML090"), outcome::toString);
+        assertTrue(outcome.out().contains(program + ":3:3: error FML043"), outcome::toString);
         assertTrue(outcome.out().contains("      |   ^^^"), outcome::toString);
     }
 
