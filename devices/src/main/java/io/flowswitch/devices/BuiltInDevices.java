@@ -12,6 +12,8 @@ import io.flowswitch.devices.file.FileSinkKind;
 import io.flowswitch.devices.frame.DeframeKind;
 import io.flowswitch.devices.frame.FrameKind;
 import io.flowswitch.devices.file.FileSourceKind;
+import io.flowswitch.devices.split.JoinKind;
+import io.flowswitch.devices.split.SplitKind;
 import io.flowswitch.devices.tcp.TcpSinkKind;
 import io.flowswitch.devices.tcp.TcpSourceKind;
 import io.flowswitch.devices.tee.TeeKind;
@@ -36,6 +38,8 @@ final class BuiltInDevices {
             new RateLimitKind(),
             new FrameKind(),
             new DeframeKind(),
+            new SplitKind(),
+            new JoinKind(),
             new TeeKind(sinks),
             sinks.get(0),
             sinks.get(1),

@@ -7,6 +7,8 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.crypto.SecretKey;
 
 /**
@@ -26,6 +28,8 @@ public final class FlowContext {
     private final Map<String, SecretKey> keys;
     /** Drawn on first use: checking a flow creates a context too, and needs no randomness. */
     private byte[] flowSeed;
+    /** What the devices of this flow share with each other, by name; see {@link #shared}. */
+    private final ConcurrentHashMap<String, Object> shared = new ConcurrentHashMap<>();
 
     public FlowContext(long flowId, int chunkBytes, Map<String, SecretKey> keys) {
         if (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > MAX_CHUNK_BYTES) {
@@ -55,6 +59,22 @@ public final class FlowContext {
 
     public long flowId() {
         return flowId;
+    }
+
+    /**
+     * The object the device instances of this flow share under {@code name}, made by {@code create} on the
+     * first ask: how two stages of one flow that work as a pair (a split and its join) find each other. Not
+     * shared across flows, since every flow gets its own context. Thread-safe.
+     *
+     * @throws IllegalStateException when the object under {@code name} is not a {@code type}
+     */
+    public <T> T shared(String name, Class<T> type, Supplier<T> create) {
+        final Object value = shared.computeIfAbsent(name, ignored -> create.get());
+        if (!type.isInstance(value)) {
+            throw new IllegalStateException("flow " + flowId + " shares '" + name + "' as a "
+                + value.getClass().getSimpleName() + ", not a " + type.getSimpleName());
+        }
+        return type.cast(value);
     }
 
     /** Payload bytes per chunk that sources produce. */

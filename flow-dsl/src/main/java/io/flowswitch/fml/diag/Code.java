@@ -57,6 +57,7 @@ public enum Code {
     FML053("constant does not fit its field"),
     FML054("unknown header type or function"),
     FML055("header check without a length field"),
+    FML056("split without a header part"),
 
     // 06x/07x: resources and bounds (verifier pass 2)
     FML060("chunk size out of bounds"),

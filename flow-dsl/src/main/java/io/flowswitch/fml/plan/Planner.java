@@ -6,12 +6,15 @@ import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.devices.frame.DeframeKind;
 import io.flowswitch.devices.frame.FrameKind;
+import io.flowswitch.devices.split.JoinKind;
+import io.flowswitch.devices.split.SplitKind;
 import io.flowswitch.devices.tee.TeeKind;
 import io.flowswitch.fml.diag.Code;
 import io.flowswitch.fml.diag.Reporter;
 import io.flowswitch.fml.parse.Ast;
 import io.flowswitch.fml.resolve.ResolvedFlow;
 import io.flowswitch.fml.verify.ParamText;
+import io.flowswitch.fml.verify.StructureVerifier;
 import io.flowswitch.flow.FlowPolicy;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
@@ -30,8 +33,9 @@ import java.util.TreeMap;
 /**
  * Lowers a verified flow to an {@link FmlPlan}. A {@code tee} becomes a {@code tee} device stage with its
  * branch sink as parameters; a header program a {@code frame} (or, with {@code check}, {@code deframe})
- * device stage with the program in postfix form. Constructs the language has but the runtime cannot run
- * yet ({@code split}/{@code join}, pass-through ranges, {@code replicas auto}) are rejected here with
+ * device stage with the program in postfix form; {@code split} and {@code join} a {@code split} and a
+ * {@code join} stage that share the header parts of the chunks between them. Constructs the language has
+ * but the runtime cannot run yet (pass-through ranges, {@code replicas auto}) are rejected here with
  * {@link Code#FML090}: the program is valid FML, it just cannot run today.
  * Stateless; thread-safe.
  */
@@ -49,6 +53,8 @@ public final class Planner {
         }
         final List<StageSpec> stages = new ArrayList<>();
         final List<FmlPlan.StagePlan> stagePlans = new ArrayList<>();
+        int headerBytes = 0;
+        int pairs = 0;
         for (Ast.Statement s : flow.chain()) {
             if (s instanceof Ast.Stage stage && stage.role() == Ast.Role.TEE) {
                 // A tee is a device of its own that lends each chunk to the branch sink on the way.
@@ -69,6 +75,15 @@ public final class Planner {
                 stages.add(new StageSpec(kind, Map.of(FrameKind.PROGRAM, HeaderLowering.program(header)), 1));
                 stagePlans.add(new FmlPlan.StagePlan(header.check() ? "header check" : "header", kind,
                     DeviceRole.TRANSFORM, 1, true));
+                headerBytes = StructureVerifier.headerBytes(header);
+            } else if (s instanceof Ast.Split || s instanceof Ast.Join) {
+                // A split and its join share the header parts of the chunks between them, by pair name.
+                final boolean split = s instanceof Ast.Split;
+                pairs += split ? 1 : 0;
+                final String kind = split ? SplitKind.NAME : JoinKind.NAME;
+                stages.add(new StageSpec(kind, Map.of(SplitKind.HEADER_BYTES, Integer.toString(headerBytes),
+                    SplitKind.PAIR, Integer.toString(pairs)), 1));
+                stagePlans.add(new FmlPlan.StagePlan(kind, kind, DeviceRole.TRANSFORM, 1, true));
             }
         }
         final int chunk = flow.chunk().map(c -> (int) c.size().value()).orElse(FlowContext.DEFAULT_CHUNK_BYTES);
@@ -100,8 +115,6 @@ public final class Planner {
                     "'replicas auto'", "give a number: replicas 2"));
                 stage.pass().ifPresent(r -> unsupported(reporter, r, "a pass-through range",
                     "remove the range; the device then processes the whole chunk"));
-            } else if (s instanceof Ast.Split) {
-                unsupported(reporter, s, "'split'", "remove split and join; devices then see whole chunks");
             }
         }
         return reporter.errorCount() == before;

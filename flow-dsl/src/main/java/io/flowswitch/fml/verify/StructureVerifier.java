@@ -60,6 +60,7 @@ public final class StructureVerifier {
         boolean sawSource = false;
         boolean sawSink = false;
         Ast.Split openSplit = null;
+        Ast.Statement previous = null;
         for (Ast.Statement s : chain) {
             if (s instanceof Ast.Stage stage) {
                 final String what = "'" + stage.role().keyword() + " " + stage.device().kind().text() + "'";
@@ -103,6 +104,11 @@ public final class StructureVerifier {
                         "splits do not nest: write 'join' first");
                 }
                 notInChain(s, "split", sawSource, sawSink, reporter);
+                if (!(previous instanceof Ast.Header header) || header.check()) {
+                    reporter.error(Code.FML056, split.span(), "'split' has no header part to take off: the"
+                        + " statement right before it is no header program", "put a 'header { ... }' right before"
+                        + " the split; the stages up to 'join' then see the data part while the header goes around them");
+                }
                 openSplit = split;
             } else if (s instanceof Ast.Join join) {
                 if (openSplit == null) {
@@ -114,6 +120,7 @@ public final class StructureVerifier {
             } else if (s instanceof Ast.Header) {
                 notInChain(s, "header", sawSource, sawSink, reporter);
             }
+            previous = s;
         }
         if (openSplit != null && !sawSink) {
             reporter.error(Code.FML049, openSplit.span(), "'split' without a 'join' after it",
@@ -334,6 +341,15 @@ public final class StructureVerifier {
                 + bytes + " bytes; at most " + MAX_HEADER_FIELDS + " fields and " + MAX_HEADER_BYTES + " bytes",
                 "a framer's header must stay small; narrow the types (u8, u16, u32) or drop fields");
         }
+    }
+
+    /** Bytes of the header a program writes: its fields' widths (u64 where none is given). */
+    public static int headerBytes(Ast.Header header) {
+        int bytes = 0;
+        for (Ast.Field field : header.fields()) {
+            bytes += field.type().map(t -> HEADER_TYPES.getOrDefault(t.text(), 8)).orElse(8);
+        }
+        return bytes;
     }
 
     /** Whether the field is the payload length itself: what a receiver finds the end of a record by. */
