@@ -12,6 +12,7 @@ import io.flowswitch.devices.file.FileSinkKind;
 import io.flowswitch.devices.frame.DeframeKind;
 import io.flowswitch.devices.frame.FrameKind;
 import io.flowswitch.devices.file.FileSourceKind;
+import io.flowswitch.devices.pass.PassKind;
 import io.flowswitch.devices.split.JoinKind;
 import io.flowswitch.devices.split.SplitKind;
 import io.flowswitch.devices.tcp.TcpSinkKind;
@@ -26,21 +27,23 @@ final class BuiltInDevices {
 
     static List<DeviceKind> kinds() {
         final List<DeviceKind> sinks = List.of(new FileSinkKind(), new TcpSinkKind(), new Sha256SinkKind());
+        final List<DeviceKind> passThrough = List.of(new Sha256Kind(), new Crc32cKind(), new RateLimitKind());
         return List.of(
             new FileSourceKind(),
             new TcpSourceKind(),
             new AesGcmEncryptKind(),
             new AesGcmDecryptKind(),
-            new Sha256Kind(),
-            new Crc32cKind(),
+            passThrough.get(0),
+            passThrough.get(1),
             new GzipKind(),
             new GunzipKind(),
-            new RateLimitKind(),
+            passThrough.get(2),
             new FrameKind(),
             new DeframeKind(),
             new SplitKind(),
             new JoinKind(),
             new TeeKind(sinks),
+            new PassKind(passThrough),
             sinks.get(0),
             sinks.get(1),
             sinks.get(2));

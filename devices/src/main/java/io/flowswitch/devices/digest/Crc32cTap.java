@@ -3,6 +3,7 @@ package io.flowswitch.devices.digest;
 import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.InPlaceTransform;
 import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.chunk.PassRange;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -12,6 +13,10 @@ import java.util.zip.CRC32C;
  * alike, and its payload is folded into one CRC-32C over the whole stream. After end of input the value
  * is in {@link #results()} as {@code crc32c -> 8 lowercase hex digits} and in {@link #checksum()}; when
  * an expected value was given and differs, end of input throws {@code CHECKSUM_MISMATCH}.
+ *
+ * <p>A chunk marked with a pass-through range ({@link PassRange}, FML {@code pass A..B}) leaves
+ * unchanged too, and the range is not checked: e.g. the record headers a framer put in front of each
+ * chunk stay out of the value.
  *
  * <p>Ownership: the tap owns an input chunk from {@code accept} until {@code poll} hands the same chunk
  * out; it never keeps a reference to a chunk it handed out. Allocation: none per chunk
@@ -34,8 +39,13 @@ public final class Crc32cTap extends InPlaceTransform {
 
     @Override
     protected void process(Chunk chunk) {
-        crc.update(chunk.array(), chunk.payloadOffset(), chunk.payloadLength());
-        bytesChecked += chunk.payloadLength();
+        // A pass-through range is left out: the tap checks only what the flow asked it to process.
+        final int at = chunk.payloadOffset();
+        final int start = PassRange.start(chunk);
+        final int end = PassRange.end(chunk);
+        crc.update(chunk.array(), at, start);
+        crc.update(chunk.array(), at + end, chunk.payloadLength() - end);
+        bytesChecked += chunk.payloadLength() - (end - start);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.flowswitch.devices.digest;
 import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.InPlaceTransform;
 import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.chunk.PassRange;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -12,6 +13,10 @@ import java.util.Map;
  * A SHA-256 tap (kind {@code sha256}): every input chunk leaves unchanged as output, header and payload
  * alike, and its payload is folded into one SHA-256 over the whole stream. After end of input the digest
  * is in {@link #results()} as {@code sha256 -> lowercase hex} and in {@link #digestBytes()}.
+ *
+ * <p>A chunk marked with a pass-through range ({@link PassRange}, FML {@code pass A..B}) leaves
+ * unchanged too, and the range is not digested: e.g. the record headers a framer put in front of each
+ * chunk stay out of the value.
  *
  * <p>Ownership: the tap owns an input chunk from {@code accept} until {@code poll} hands the same chunk
  * out; it never keeps a reference to a chunk it handed out. Allocation: none per chunk
@@ -37,8 +42,13 @@ public final class Sha256Tap extends InPlaceTransform {
 
     @Override
     protected void process(Chunk chunk) {
-        digest.update(chunk.array(), chunk.payloadOffset(), chunk.payloadLength());
-        bytesDigested += chunk.payloadLength();
+        // A pass-through range is left out: the tap digests only what the flow asked it to process.
+        final int at = chunk.payloadOffset();
+        final int start = PassRange.start(chunk);
+        final int end = PassRange.end(chunk);
+        digest.update(chunk.array(), at, start);
+        digest.update(chunk.array(), at + end, chunk.payloadLength() - end);
+        bytesDigested += chunk.payloadLength() - (end - start);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.devices.frame.DeframeKind;
 import io.flowswitch.devices.frame.FrameKind;
+import io.flowswitch.devices.pass.PassKind;
 import io.flowswitch.devices.split.JoinKind;
 import io.flowswitch.devices.split.SplitKind;
 import io.flowswitch.devices.tee.TeeKind;
@@ -34,8 +35,10 @@ import java.util.TreeMap;
  * Lowers a verified flow to an {@link FmlPlan}. A {@code tee} becomes a {@code tee} device stage with its
  * branch sink as parameters; a header program a {@code frame} (or, with {@code check}, {@code deframe})
  * device stage with the program in postfix form; {@code split} and {@code join} a {@code split} and a
- * {@code join} stage that share the header parts of the chunks between them. Constructs the language has
- * but the runtime cannot run yet (pass-through ranges, {@code replicas auto}) are rejected here with
+ * {@code join} stage that share the header parts of the chunks between them; a {@code via} with a
+ * pass-through range a {@code pass} stage that runs the device with the range marked on every chunk.
+ * Constructs the language has but the runtime cannot run yet (a range on a {@code tee} or sink,
+ * {@code replicas auto}) are rejected here with
  * {@link Code#FML090}: the program is valid FML, it just cannot run today.
  * Stateless; thread-safe.
  */
@@ -63,6 +66,19 @@ public final class Planner {
                 ParamText.of(stage.device()).forEach((name, value) -> params.put(TeeKind.BRANCH_PREFIX + name, value));
                 stages.add(new StageSpec(TeeKind.NAME, params, 1));
                 stagePlans.add(new FmlPlan.StagePlan(stage.name().text(), TeeKind.NAME, DeviceRole.TRANSFORM, 1, true));
+            } else if (s instanceof Ast.Stage stage && stage.pass().isPresent()) {
+                // The device runs inside a pass stage, which marks the range on every chunk it is given.
+                final DeviceKind kind = flow.kinds().get(stage);
+                final Ast.Range range = stage.pass().get();
+                final int replicas = stage.replicas().flatMap(Ast.Replicas::count).map(n -> (int) n.value()).orElse(1);
+                final Map<String, String> params = new TreeMap<>();
+                params.put(PassKind.DEVICE, kind.name());
+                params.put(PassKind.FROM, Long.toString(range.from().value()));
+                params.put(PassKind.TO, Long.toString(range.to().value()));
+                ParamText.of(stage.device()).forEach((name, value) -> params.put(PassKind.DEVICE_PREFIX + name, value));
+                stages.add(new StageSpec(PassKind.NAME, params, replicas));
+                stagePlans.add(new FmlPlan.StagePlan(stage.name().text(), PassKind.NAME, DeviceRole.TRANSFORM, replicas,
+                    kind.capabilities().getStateful()));
             } else if (s instanceof Ast.Stage stage) {
                 final DeviceKind kind = flow.kinds().get(stage);
                 final int replicas = stage.replicas().flatMap(Ast.Replicas::count).map(n -> (int) n.value()).orElse(1);
@@ -113,8 +129,11 @@ public final class Planner {
             if (s instanceof Ast.Stage stage) {
                 stage.replicas().filter(r -> r.count().isEmpty()).ifPresent(r -> unsupported(reporter, r,
                     "'replicas auto'", "give a number: replicas 2"));
-                stage.pass().ifPresent(r -> unsupported(reporter, r, "a pass-through range",
-                    "remove the range; the device then processes the whole chunk"));
+                if (stage.role() != Ast.Role.VIA) {
+                    stage.pass().ifPresent(r -> unsupported(reporter, r, "a pass-through range on a "
+                        + stage.role().keyword(), "mark the range on a 'via' stage; a " + stage.role().keyword()
+                        + " takes whole chunks"));
+                }
             }
         }
         return reporter.errorCount() == before;

@@ -142,6 +142,34 @@ class SplitJoinFlowTest {
         assertFalse(Files.exists(out), "no partial output");
     }
 
+    @Test
+    void aPassRangeKeepsTheRecordHeadersOutOfTheDigestAndOnTheWire() throws Exception {
+        final byte[] data = new byte[3 * CHUNK + 99];
+        new SplittableRandom(8).nextBytes(data);
+        final Path in = Files.write(dir.resolve("in.bin"), data);
+        final Path out = dir.resolve("out.bin");
+        final FlowSpec spec = Fml.check("pass.fml", """
+            flow digest-records {
+              chunk 16KiB
+              source file-source(path = "%s")
+              header { length: u32 = payload.length  seq: u64 = sequence }
+              via sha256 pass 0..12
+              sink file-sink(path = "%s")
+            }
+            """.formatted(in, out), FmlOptions.defaults()).plan().orElseThrow().spec(Map.of());
+        final FlowResult result = run(spec, 4);
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data)),
+            result.result("sha256"), "the digest of the data without the 12-byte headers");
+        final DataInputStream wire = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(out)));
+        for (int k = 0; k < 4; k++) {
+            final int length = wire.readInt();
+            assertEquals(k, wire.readLong(), "the headers are on the wire, untouched");
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, k * CHUNK, k * CHUNK + length), wire.readNBytes(length));
+        }
+        assertEquals(-1, wire.read());
+    }
+
     private static FlowResult run(FlowSpec spec, long flowId) throws Exception {
         return new FlowCompiler(DeviceCatalog.builtIn(), null).compile(spec, flowId).run(materializer)
             .toCompletableFuture().get(60, TimeUnit.SECONDS);
