@@ -81,4 +81,27 @@ public final class Devices {
     public static StageSpec deframe(String program) {
         return StageSpec.of("deframe", "program", program);
     }
+
+    /**
+     * {@code device}, a transform that can leave a range untouched, with payload bytes {@code from}
+     * (inclusive) to {@code to} (exclusive) of each chunk marked so (FML {@code via KIND(...) pass A..B}).
+     */
+    public static StageSpec pass(StageSpec device, int from, int to) {
+        final java.util.Map<String, String> params = new java.util.TreeMap<>();
+        params.put("device", device.kind());
+        params.put("from", Integer.toString(from));
+        params.put("to", Integer.toString(to));
+        device.params().forEach((name, value) -> params.put("device." + name, value));
+        return new StageSpec("pass", params, device.replicas());
+    }
+
+    /** Takes the {@code headerBytes}-byte header part off each chunk for the {@link #join} of {@code pair}. */
+    public static StageSpec split(int headerBytes, String pair) {
+        return StageSpec.of("split", "header-bytes", Integer.toString(headerBytes), "pair", pair);
+    }
+
+    /** Puts the header part the {@link #split} of {@code pair} kept back in front of each chunk. */
+    public static StageSpec join(int headerBytes, String pair) {
+        return StageSpec.of("join", "header-bytes", Integer.toString(headerBytes), "pair", pair);
+    }
 }

@@ -106,6 +106,35 @@ class FmlTest {
     }
 
     @Test
+    void splitJoinAndPassRangesLowerLikeTheBuilder() {
+        final FmlPlan plan = plan("""
+            flow parts {
+              key k1
+              source file-source(path = "in.bin")
+              header { length: u32 = payload.length  seq: u64 = sequence }
+              split
+              via aes-gcm-encrypt(key = k1) replicas 2
+              join
+              via sha256 pass 0..12
+              via rate-limit(rate-bytes-per-second = 1GiB/s, latency-us = 0us) replicas 2 pass 0..12
+              sink tcp-sink(host = "127.0.0.1", port = 9000)
+            }
+            """);
+        final FlowSpec java = Flows.from(Devices.file(Path.of("in.bin")))
+            .via(Devices.frame("length:u32=length;seq:u64=sequence"))
+            .via(Devices.split(12, "1"))
+            .via(Devices.aesGcmEncrypt("k1"), 2)
+            .via(Devices.join(12, "1"))
+            .via(Devices.pass(Devices.sha256(), 0, 12))
+            .via(Devices.pass(Devices.rateLimit(1L << 30, 0).withReplicas(2), 0, 12))
+            .to(Devices.tcpSink("127.0.0.1", 9000))
+            .name("parts")
+            .key("k1", KEY)
+            .build();
+        assertEquals(java, plan.spec(Map.of("k1", K1)));
+    }
+
+    @Test
     void everySettingLowersLikeTheBuilder() {
         final FmlPlan plan = plan("""
             flow pipeline {
