@@ -1,0 +1,88 @@
+package io.flowswitch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flowswitch experiment}: its help, its usage errors, and a short run of an experiment. */
+class CliExperimentTest {
+    @TempDir
+    Path dir;
+
+    private static Cli.Outcome cli(String... args) {
+        // Experiments start nodes of their own; the shared provider is never asked.
+        return Cli.run(Cli.NO_NODE, args);
+    }
+
+    @Test
+    void helpListsEveryExperimentWithWhatItMeasures() {
+        final Cli.Outcome help = cli("experiment", "--help");
+        help.assertDone();
+        assertTrue(help.out().contains("replication  Throughput through k replicas"), help.out());
+        assertTrue(help.out().contains("--out DIR"), help.out());
+        final Cli.Outcome root = cli("--help");
+        assertTrue(root.out().contains("experiment"), root.out());
+        final Cli.Outcome replication = cli("experiment", "replication", "--help");
+        replication.assertDone();
+        assertTrue(replication.out().contains("--max-replicas") && replication.out().contains("0.9 × k × R"),
+            replication.out());
+    }
+
+    @Test
+    void noOrUnknownExperimentIsAUsageError() {
+        final String none = cli("experiment").assertError(ExitCodes.USAGE);
+        assertTrue(none.contains("no experiment given: one of replication"), none);
+        assertTrue(cli("experiment", "speed").assertError(ExitCodes.USAGE).contains("speed"));
+    }
+
+    @Test
+    void badOptionsAreUsageErrorsBeforeAnythingRuns() throws Exception {
+        final String rate = cli("experiment", "replication", "--rate", "fast", "--out", dir.toString())
+            .assertError(ExitCodes.USAGE);
+        assertTrue(rate.contains("--rate") && rate.contains("'fast' is not a size"), rate);
+        final String replicas = cli("experiment", "replication", "--max-replicas", "0", "--out", dir.toString())
+            .assertError(ExitCodes.USAGE);
+        assertTrue(replicas.contains("--max-replicas"), replicas);
+        final Path file = Files.writeString(dir.resolve("file"), "x");
+        final String out = cli("experiment", "replication", "--out", file.resolve("sub").toString())
+            .assertError(ExitCodes.USAGE);
+        assertTrue(out.contains("--out: cannot write to"), out);
+        final String work = cli("experiment", "replication", "--out", dir.toString(), "--work",
+            dir.resolve("missing").toString()).assertError(ExitCodes.USAGE);
+        assertTrue(work.contains("--work"), work);
+    }
+
+    @Test
+    void replicationWritesItsTablesChartsAndSummary() throws Exception {
+        final Cli.Outcome run = cli("experiment", "replication", "--quick", "--rate", "64MiB", "--size", "1MiB",
+            "--max-replicas", "2", "--gzip-flows", "2", "--gzip-size", "256KiB", "--out", dir.toString(),
+            "--work", dir.toString());
+        run.assertDone();
+        final List<String> rows = Files.readAllLines(dir.resolve("replication.csv"));
+        assertEquals("replicas,expected_bytes_per_second,measured_bytes_per_second,ceiling_bytes_per_second,"
+            + "measured_over_expected,checked", rows.get(0));
+        assertEquals(3, rows.size(), rows::toString);
+        assertTrue(rows.get(2).startsWith("2,134217728,"), rows::toString);
+        final List<String> pinned = Files.readAllLines(dir.resolve("pinned.csv"));
+        assertEquals(3, pinned.size(), pinned::toString);
+        // Two flows at once, each on its own gzip instance: the ledger never showed two on one.
+        assertTrue(pinned.get(2).endsWith(",1"), pinned::toString);
+        assertTrue(Files.readString(dir.resolve("replication.svg")).contains("<polyline"));
+        assertTrue(Files.readString(dir.resolve("pinned.svg")).contains("<polyline"));
+        assertTrue(run.out().contains("target each gzip flow pinned to its own instance"), run.out());
+        assertTrue(run.out().contains("wrote " + dir.resolve("replication.csv")), run.out());
+        // Scratch files are gone: only the results stay.
+        assertEquals(List.of("pinned.csv", "pinned.svg", "replication.csv", "replication.svg"), listed(dir));
+    }
+
+    private static List<String> listed(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
