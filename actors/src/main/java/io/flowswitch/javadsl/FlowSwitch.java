@@ -67,8 +67,13 @@ public final class FlowSwitch implements AutoCloseable {
         return start(ConfigFactory.load(), DeviceCatalog.builtIn());
     }
 
-    public static FlowSwitch start(Config config, DeviceCatalog catalog) {
+    public static FlowSwitch start(Config configured, DeviceCatalog builtIn) {
+        // Modelled accelerators (flowswitch.accelerators) are device kinds of their own, with pool defaults.
+        final AcceleratorSettings accelerators = AcceleratorSettings.from(configured, builtIn);
+        final DeviceCatalog catalog = accelerators.catalog(builtIn);
+        final Config config = accelerators.config(configured);
         final NodeSettings settings = NodeSettings.from(config, catalog);
+        accelerators.check(settings.pool());
         // The self-benchmark runs on a thread of its own while the media driver starts: never on an actor's.
         final CompletableFuture<Map<String, Double>> benchmarked = settings.selfBenchmark()
             ? CompletableFuture.supplyAsync(() -> selfBenchmark(catalog, settings), FlowSwitch::benchmarkThread)
