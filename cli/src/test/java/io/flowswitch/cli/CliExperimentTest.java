@@ -80,6 +80,31 @@ class CliExperimentTest {
         assertEquals(List.of("pinned.csv", "pinned.svg", "replication.csv", "replication.svg"), listed(dir));
     }
 
+    @Test
+    void fairnessWritesEachPhaseAndTheTimeline() throws Exception {
+        final Cli.Outcome run = cli("experiment", "fairness", "--quick", "--seconds", "0.3", "--rate", "8MiB",
+            "--weights", "3,1", "--out", dir.toString(), "--work", dir.toString());
+        run.assertDone();
+        final List<String> rows = Files.readAllLines(dir.resolve("fairness.csv"));
+        assertEquals("phase,flow,weight,expected_bytes_per_second,measured_bytes_per_second,measured_over_expected",
+            rows.get(0));
+        // Two flows in phase 1, the one left in phase 2, which then expects the whole card.
+        assertEquals(4, rows.size(), rows::toString);
+        assertTrue(rows.get(3).startsWith("2,0,3,8388608,"), rows::toString);
+        assertTrue(Files.readAllLines(dir.resolve("timeline.csv")).size() > 3);
+        assertTrue(Files.readString(dir.resolve("timeline.svg")).contains("flow 1 leaves"));
+        assertTrue(run.out().contains("target weights 3:1 give 3:1 +- 10%"), run.out());
+        assertEquals(List.of("fairness.csv", "fairness.svg", "timeline.csv", "timeline.svg"), listed(dir));
+    }
+
+    @Test
+    void fairnessNeedsTwoWeightsOfAtLeastOne() {
+        assertTrue(cli("experiment", "fairness", "--weights", "3", "--out", dir.toString())
+            .assertError(ExitCodes.USAGE).contains("--weights needs at least two weights"));
+        assertTrue(cli("experiment", "fairness", "--weights", "3,0", "--out", dir.toString())
+            .assertError(ExitCodes.USAGE).contains("each 1..1000"));
+    }
+
     private static List<String> listed(Path dir) throws java.io.IOException {
         try (var files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();

@@ -39,7 +39,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     /** The {@code experiment} command with every experiment: one line per experiment. */
     public static CommandLine commandLine() {
         return new CommandLine(new ExperimentCommand())
-            .addSubcommand(new ReplicationExperiment());
+            .addSubcommand(new ReplicationExperiment())
+            .addSubcommand(new FairnessExperiment());
     }
 
     @Override
