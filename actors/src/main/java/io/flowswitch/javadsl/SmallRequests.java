@@ -1,0 +1,397 @@
+package io.flowswitch.javadsl;
+
+import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.file.FileSourceKind;
+import io.flowswitch.flow.FlowException;
+import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.StageSpec;
+import io.flowswitch.scheduler.SmallRequestThreshold;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Small requests do not pay for a flow: {@link #submit} runs a request smaller than the node's threshold
+ * on the direct software path (its devices in a plain loop, no actors, streams, ports or leases), batched
+ * with other small requests to the same devices, and anything larger as a flow.
+ *
+ * <p>The threshold is where the two paths cost the same. With set-up cost {@code S} and per-byte costs
+ * {@code f} (flow) and {@code d} (direct), it is {@code S / (d − f)} ({@link SmallRequestThreshold}); {@link
+ * #calibrate} measures all three on this machine with a request of the caller's shape (two sizes, both
+ * paths). Unless {@code flowswitch.small-requests.threshold} sets it, the first {@link #threshold()} (or
+ * {@link #submit}) calibrates with file → aes-gcm-encrypt (one replica per core) → file, which takes about
+ * a second; a node that never takes a small request pays nothing.
+ *
+ * <p>Batching follows {@link io.flowswitch.scheduler.Batcher}'s rules, live: per chain of device kinds, a
+ * request joins the open batch if the batch stays within {@code batch-max-bytes} and it comes within
+ * {@code batch-max-delay} of the batch opening; a batch leaves when full, when a request does not fit, or at
+ * its deadline. A batch runs on one worker thread, request after request: one hand-over for many requests.
+ *
+ * <p>Thread-safe. Calls that calibrate block for the calibration and run flows on the node: call them from
+ * an application thread, never from an actor.
+ */
+public final class SmallRequests implements AutoCloseable {
+    /** One request of the calibrated shape: from {@code in} to {@code out}. */
+    @FunctionalInterface
+    public interface RequestTemplate {
+        FlowSpec request(Path in, Path out);
+    }
+
+    /**
+     * What calibration measured: each path's time for a 1 KiB request and the per-byte costs over a large
+     * one, and the threshold they give.
+     *
+     * @param setupNs the flow path's extra fixed cost: its 1 KiB time minus the direct path's
+     */
+    public record Calibration(long flowSmallNs, long directSmallNs, double flowNsPerByte, double directNsPerByte,
+        long setupNs, SmallRequestThreshold threshold) {}
+
+    /** Requests taken so far: as flows, on the direct path, and the batches those ran in. */
+    public record Stats(long flows, long bypassed, long batches) {}
+
+    static final int SMALL_BYTES = 1024;
+    private static final String FILE_SOURCE = new FileSourceKind().name();
+    private static final int SMALL_RUNS = 15;
+    private static final int LARGE_RUNS = 3;
+
+    private final FlowSwitch node;
+    private final SmallRequestSettings settings;
+    private final ScheduledThreadPoolExecutor workers;
+    private final ThreadLocal<DirectPath> directPaths;
+    private final Object lock = new Object();
+    private final Map<String, OpenBatch> open = new HashMap<>();
+    private final AtomicLong flows = new AtomicLong();
+    private final AtomicLong bypassed = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private volatile Calibration calibration;
+    private volatile boolean closed;
+
+    SmallRequests(FlowSwitch node, DeviceCatalog catalog, SmallRequestSettings settings) {
+        this.node = node;
+        this.settings = settings;
+        this.directPaths = ThreadLocal.withInitial(() -> new DirectPath(catalog));
+        final AtomicLong threads = new AtomicLong();
+        this.workers = new ScheduledThreadPoolExecutor(settings.workers(), task -> {
+            final Thread thread = new Thread(task, "flowswitch-small-requests-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.workers.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Runs {@code spec} the cheaper way: below the threshold on the direct path (batched), otherwise as a
+     * flow ({@link FlowSwitch#run}). A request whose size is not known up front (not a file) is a flow.
+     * Errors arrive in the result, either way.
+     */
+    public CompletionStage<FlowResult> submit(FlowSpec spec) {
+        final long size = requestBytes(spec);
+        if (size >= 0 && threshold().bypass(size)) {
+            return batched(spec);
+        }
+        flows.incrementAndGet();
+        return node.run(spec).completion();
+    }
+
+    /** Runs {@code spec} on the direct path now, on the calling thread: the unbatched bypass. */
+    public FlowResult direct(FlowSpec spec) {
+        bypassed.incrementAndGet();
+        return directPaths.get().run(node.nextFlowId(), spec);
+    }
+
+    /** Runs {@code spec} on the direct path, batched with other requests to the same devices. */
+    public CompletionStage<FlowResult> batched(FlowSpec spec) {
+        final CompletableFuture<FlowResult> result = new CompletableFuture<>();
+        final long size = Math.max(0, requestBytes(spec));
+        final String key = String.join(">", spec.stages().stream().map(StageSpec::kind).toList());
+        final List<OpenBatch> ready = new ArrayList<>(2);
+        synchronized (lock) {
+            if (closed) {
+                result.complete(refused(spec, "the node is closed"));
+                return result;
+            }
+            final long nowNs = System.nanoTime();
+            OpenBatch batch = open.get(key);
+            if (batch != null && !batch.takes(size, nowNs)) {
+                // It leaves now: this request does not fit, or came after its deadline's timer had fired.
+                open.remove(key);
+                batch.cancelDeadline();
+                ready.add(batch);
+                batch = null;
+            }
+            if (batch == null) {
+                batch = new OpenBatch(nowNs);
+                if (settings.batchMaxDelayNs() > 0) {
+                    final OpenBatch opened = batch;
+                    batch.deadline = workers.schedule(() -> expire(key, opened), settings.batchMaxDelayNs(),
+                        TimeUnit.NANOSECONDS);
+                }
+                open.put(key, batch);
+            }
+            batch.add(spec, result, size);
+            if (batch.bytes >= settings.batchMaxBytes() || settings.batchMaxDelayNs() == 0) {
+                open.remove(key);
+                batch.cancelDeadline();
+                ready.add(batch);
+            }
+        }
+        for (OpenBatch batch : ready) {
+            workers.execute(() -> runBatch(batch));
+        }
+        return result;
+    }
+
+    /**
+     * The threshold in force: configured, or calibrated (calibrating now, with the default request, if
+     * nothing has been calibrated yet).
+     */
+    public SmallRequestThreshold threshold() {
+        if (settings.thresholdBytes() >= 0) {
+            return SmallRequestThreshold.override(settings.thresholdBytes());
+        }
+        Calibration known = calibration;
+        if (known == null) {
+            synchronized (this) {
+                known = calibration;
+                if (known == null) {
+                    known = calibrate(defaultRequest(), Path.of(System.getProperty("java.io.tmpdir")));
+                }
+            }
+        }
+        return known.threshold();
+    }
+
+    /** The last calibration, or null. */
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    public Stats stats() {
+        return new Stats(flows.get(), bypassed.get(), batches.get());
+    }
+
+    /**
+     * Measures both paths with requests of {@code template}'s shape (1 KiB and {@code calibration-bytes},
+     * random bytes in a scratch directory under {@code workDir}, removed afterwards) and sets the threshold
+     * from them; a configured threshold still wins in {@link #threshold()}.
+     *
+     * @throws FlowException when a calibration request fails
+     */
+    public synchronized Calibration calibrate(RequestTemplate template, Path workDir) {
+        final Path scratch;
+        try {
+            scratch = Files.createTempDirectory(workDir, "flowswitch-calibration-");
+        } catch (IOException e) {
+            throw new FlowException("CALIBRATION_FAILED", "cannot make a scratch directory in " + workDir + ": " + e, e);
+        }
+        try {
+            final long largeBytes = settings.calibrationBytes();
+            final Path small = random(scratch.resolve("small.bin"), SMALL_BYTES);
+            final Path large = random(scratch.resolve("large.bin"), largeBytes);
+            final Path out = scratch.resolve("out.bin");
+            // Warm both paths (JIT, pools) before timing.
+            for (int i = 0; i < 5; i++) {
+                timeFlow(template.request(small, out), out);
+                timeDirect(template.request(small, out), out);
+            }
+            timeFlow(template.request(large, out), out);
+            timeDirect(template.request(large, out), out);
+            final long flowSmall = median(SMALL_RUNS, () -> timeFlow(template.request(small, out), out));
+            final long directSmall = median(SMALL_RUNS, () -> timeDirect(template.request(small, out), out));
+            final long flowLarge = median(LARGE_RUNS, () -> timeFlow(template.request(large, out), out));
+            final long directLarge = median(LARGE_RUNS, () -> timeDirect(template.request(large, out), out));
+            final double flowNsPerByte = Math.max(0, (double) (flowLarge - flowSmall) / (largeBytes - SMALL_BYTES));
+            final double directNsPerByte = Math.max(0, (double) (directLarge - directSmall) / (largeBytes - SMALL_BYTES));
+            final long setupNs = Math.max(0, flowSmall - directSmall);
+            final Calibration measured = new Calibration(flowSmall, directSmall, flowNsPerByte, directNsPerByte, setupNs,
+                SmallRequestThreshold.calibrate(setupNs, flowNsPerByte, directNsPerByte));
+            calibration = measured;
+            return measured;
+        } catch (IOException e) {
+            throw new FlowException("CALIBRATION_FAILED", "cannot write calibration input in " + scratch + ": " + e, e);
+        } finally {
+            deleteQuietly(scratch);
+        }
+    }
+
+    /** Stops the workers; requests waiting in a batch end with a {@code CLOSED} error. */
+    @Override
+    public void close() {
+        final List<OpenBatch> waiting;
+        synchronized (lock) {
+            closed = true;
+            waiting = new ArrayList<>(open.values());
+            open.clear();
+        }
+        workers.shutdownNow();
+        for (OpenBatch batch : waiting) {
+            for (int i = 0; i < batch.specs.size(); i++) {
+                batch.results.get(i).complete(refused(batch.specs.get(i), "the node closed before it ran"));
+            }
+        }
+    }
+
+    private void expire(String key, OpenBatch batch) {
+        synchronized (lock) {
+            if (open.get(key) != batch) {
+                return;
+            }
+            open.remove(key);
+        }
+        runBatch(batch);
+    }
+
+    private void runBatch(OpenBatch batch) {
+        batches.incrementAndGet();
+        final DirectPath path = directPaths.get();
+        for (int i = 0; i < batch.specs.size(); i++) {
+            bypassed.incrementAndGet();
+            try {
+                batch.results.get(i).complete(path.run(node.nextFlowId(), batch.specs.get(i)));
+            } catch (RuntimeException e) {
+                batch.results.get(i).complete(new FlowResult(0, batch.specs.get(i).name(), 0, 0, 0, 0, List.of(), e));
+            }
+        }
+    }
+
+    private static FlowResult refused(FlowSpec spec, String why) {
+        return new FlowResult(0, spec.name(), 0, 0, 0, 0, List.of(),
+            new FlowException("CLOSED", "small request " + spec.name() + " did not run: " + why));
+    }
+
+    /** The request's size when its source is a file, else -1. */
+    static long requestBytes(FlowSpec spec) {
+        if (spec.stages().isEmpty() || !spec.stages().get(0).kind().equals(FILE_SOURCE)) {
+            return -1;
+        }
+        final String path = spec.stages().get(0).params().get(FileSourceKind.PATH);
+        if (path == null) {
+            return -1;
+        }
+        try {
+            return Files.size(Path.of(path));
+        } catch (IOException | RuntimeException e) {
+            // The flow path reports what is wrong with the file, with the stage's name.
+            return -1;
+        }
+    }
+
+    private long timeFlow(FlowSpec spec, Path out) {
+        deleteQuietly(out);
+        final long startNs = System.nanoTime();
+        final FlowResult result = node.run(spec).completion().toCompletableFuture().join();
+        final long elapsedNs = System.nanoTime() - startNs;
+        succeeded(result);
+        return elapsedNs;
+    }
+
+    private long timeDirect(FlowSpec spec, Path out) {
+        deleteQuietly(out);
+        final long startNs = System.nanoTime();
+        final FlowResult result = directPaths.get().run(node.nextFlowId(), spec);
+        final long elapsedNs = System.nanoTime() - startNs;
+        succeeded(result);
+        return elapsedNs;
+    }
+
+    private static void succeeded(FlowResult result) {
+        if (!result.succeeded()) {
+            throw new FlowException("CALIBRATION_FAILED", "a calibration request failed: " + result.error().getMessage(),
+                result.error());
+        }
+    }
+
+    private interface Timing {
+        long run();
+    }
+
+    private static long median(int runs, Timing timing) {
+        final long[] times = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            times[i] = timing.run();
+        }
+        Arrays.sort(times);
+        return times[runs / 2];
+    }
+
+    /** file → aes-gcm-encrypt (one replica per core, a random key) → file. */
+    static RequestTemplate defaultRequest() {
+        final byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        final int replicas = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return (in, out) -> Flows.from(Devices.file(in)).via(Devices.aesGcmEncrypt("k"), replicas)
+            .to(Devices.fileSink(out)).key("k", key).name("calibration").build();
+    }
+
+    private static Path random(Path file, long sizeBytes) throws IOException {
+        final SplittableRandom random = new SplittableRandom(sizeBytes);
+        final byte[] block = new byte[(int) Math.min(sizeBytes, 1 << 20)];
+        try (var out = Files.newOutputStream(file)) {
+            for (long left = sizeBytes; left > 0; left -= block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, left));
+            }
+        }
+        return file;
+    }
+
+    private static void deleteQuietly(Path path) {
+        try (Stream<Path> paths = Files.isDirectory(path) ? Files.walk(path) : Stream.of(path)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // Scratch files under a temporary directory: best effort.
+        }
+    }
+
+    /** A batch being filled: its requests, their results, and its deadline's timer. */
+    private final class OpenBatch {
+        final long openedNs;
+        final List<FlowSpec> specs = new ArrayList<>();
+        final List<CompletableFuture<FlowResult>> results = new ArrayList<>();
+        long bytes;
+        ScheduledFuture<?> deadline;
+
+        OpenBatch(long openedNs) {
+            this.openedNs = openedNs;
+        }
+
+        boolean takes(long size, long nowNs) {
+            return bytes + size <= settings.batchMaxBytes() && nowNs - openedNs <= settings.batchMaxDelayNs();
+        }
+
+        void add(FlowSpec spec, CompletableFuture<FlowResult> result, long size) {
+            specs.add(spec);
+            results.add(result);
+            bytes += size;
+        }
+
+        void cancelDeadline() {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+    }
+}
