@@ -23,7 +23,9 @@ class CliExperimentTest {
     void helpListsEveryExperimentWithWhatItMeasures() {
         final Cli.Outcome help = cli("experiment", "--help");
         help.assertDone();
-        assertTrue(help.out().contains("replication  Throughput through k replicas"), help.out());
+        assertTrue(help.out().contains("replication     Throughput through k replicas"), help.out());
+        assertTrue(help.out().contains("fairness        Weighted flows sharing one accelerator"), help.out());
+        assertTrue(help.out().contains("small-requests  Request size sweep"), help.out());
         assertTrue(help.out().contains("--out DIR"), help.out());
         final Cli.Outcome root = cli("--help");
         assertTrue(root.out().contains("experiment"), root.out());
@@ -36,7 +38,7 @@ class CliExperimentTest {
     @Test
     void noOrUnknownExperimentIsAUsageError() {
         final String none = cli("experiment").assertError(ExitCodes.USAGE);
-        assertTrue(none.contains("no experiment given: one of replication"), none);
+        assertTrue(none.contains("no experiment given: one of replication, fairness, small-requests"), none);
         assertTrue(cli("experiment", "speed").assertError(ExitCodes.USAGE).contains("speed"));
     }
 
@@ -103,6 +105,22 @@ class CliExperimentTest {
             .assertError(ExitCodes.USAGE).contains("--weights needs at least two weights"));
         assertTrue(cli("experiment", "fairness", "--weights", "3,0", "--out", dir.toString())
             .assertError(ExitCodes.USAGE).contains("each 1..1000"));
+    }
+
+    @Test
+    void smallRequestsSweepsSizesAndMarksTheCalibratedThreshold() throws Exception {
+        final Cli.Outcome run = cli("experiment", "small-requests", "--quick", "--max-size", "4KiB",
+            "--bytes-per-point", "8KiB", "--calibration-size", "64KiB", "--concurrency", "2", "--out", dir.toString(),
+            "--work", dir.toString());
+        run.assertDone();
+        final List<String> rows = Files.readAllLines(dir.resolve("small-requests.csv"));
+        assertEquals("size_bytes,flow_us,bypass_us,batched_us,flow_over_bypass", rows.get(0));
+        assertEquals(List.of("1024", "2048", "4096"), rows.subList(1, rows.size()).stream()
+            .map(row -> row.substring(0, row.indexOf(','))).toList());
+        assertTrue(run.out().contains("calibrated: flow"), run.out());
+        assertTrue(run.out().contains("target 1 KiB: bypass >= 5x the flow path"), run.out());
+        assertEquals(3, Files.readString(dir.resolve("small-requests.svg")).split("<polyline").length - 1);
+        assertEquals(List.of("small-requests.csv", "small-requests.svg"), listed(dir));
     }
 
     private static List<String> listed(Path dir) throws java.io.IOException {

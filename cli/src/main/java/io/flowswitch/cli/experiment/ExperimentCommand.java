@@ -40,7 +40,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         return new CommandLine(new ExperimentCommand())
             .addSubcommand(new ReplicationExperiment())
-            .addSubcommand(new FairnessExperiment());
+            .addSubcommand(new FairnessExperiment())
+            .addSubcommand(new SmallRequestsExperiment());
     }
 
     @Override
