@@ -278,8 +278,4 @@ public final class ReplicationExperiment extends Experiment {
     private <T> T orDefault(T value, T standard, T quickValue) {
         return value != null ? value : quick() ? quickValue : standard;
     }
-
-    static String size(long bytes) {
-        return SizeParser.format(bytes);
-    }
 }
