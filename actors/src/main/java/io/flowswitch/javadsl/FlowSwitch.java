@@ -98,7 +98,11 @@ public final class FlowSwitch implements AutoCloseable {
                         settings.portCapacityChunks(), sensing);
                 }),
                 "flowswitch", config);
-            return new FlowSwitch(driverNode, system, catalog, smallRequestSettings);
+            final FlowSwitch node = new FlowSwitch(driverNode, system, catalog, smallRequestSettings);
+            if (smallRequestSettings.calibrateAtStart()) {
+                node.smallRequests.calibrateInBackground();
+            }
+            return node;
         } catch (RuntimeException e) {
             driverNode.close();
             throw e;

@@ -13,13 +13,14 @@ import java.util.concurrent.TimeUnit;
  * @param batchMaxBytes a batch of bypassing requests leaves once it holds this many bytes
  * @param batchMaxDelayNs ... or this long after it opened; 0 sends every request on its own
  * @param workers threads running the direct path
+ * @param calibrateAtStart with {@code threshold = auto}: calibrate in the background right after start
  */
 record SmallRequestSettings(long thresholdBytes, long calibrationBytes, long batchMaxBytes, long batchMaxDelayNs,
-    int workers) {
+    int workers, boolean calibrateAtStart) {
     static final String ROOT = "flowswitch.small-requests";
 
-    /** Calibrated threshold, 8 MiB runs, 1 MiB or 200 us batches, one worker: the reference defaults. */
-    static final SmallRequestSettings DEFAULTS = new SmallRequestSettings(-1, 8L << 20, 1L << 20, 200_000, 1);
+    /** Calibrated on first use, 8 MiB runs, 1 MiB or 200 us batches, one worker: the reference defaults. */
+    static final SmallRequestSettings DEFAULTS = new SmallRequestSettings(-1, 8L << 20, 1L << 20, 200_000, 1, false);
 
     static SmallRequestSettings from(Config root) {
         if (!root.hasPath(ROOT)) {
@@ -47,7 +48,13 @@ record SmallRequestSettings(long thresholdBytes, long calibrationBytes, long bat
         if (workers < 1 || workers > 64) {
             throw bad("workers", "must be between 1 and 64, got " + workers);
         }
-        return new SmallRequestSettings(threshold, calibration, batchBytes, delayNs, workers);
+        final boolean atStart;
+        try {
+            atStart = config.getBoolean("calibrate-at-start");
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            throw bad("calibrate-at-start", "must be on or off");
+        }
+        return new SmallRequestSettings(threshold, calibration, batchBytes, delayNs, workers, atStart);
     }
 
     private static long bytes(Config config, String key, long min, String expected) {

@@ -35,8 +35,9 @@ import java.util.stream.Stream;
  * <p>The threshold is where the two paths cost the same. With set-up cost {@code S} and per-byte costs
  * {@code f} (flow) and {@code d} (direct), it is {@code S / (d − f)} ({@link SmallRequestThreshold}); {@link
  * #calibrate} measures all three on this machine with a request of the caller's shape (two sizes, both
- * paths). Unless {@code flowswitch.small-requests.threshold} sets it, the first {@link #threshold()} (or
- * {@link #submit}) calibrates with file → aes-gcm-encrypt (one replica per core) → file, which takes about
+ * paths). Unless {@code flowswitch.small-requests.threshold} sets it, the node calibrates right after start
+ * ({@code calibrate-at-start = on}, in the background) or at the first {@link #threshold()} (or {@link
+ * #submit}), with file → aes-gcm-encrypt (one replica per core) → file, which takes about
  * a second; a node that never takes a small request pays nothing.
  *
  * <p>Batching follows {@link io.flowswitch.scheduler.Batcher}'s rules, live: per chain of device kinds, a
@@ -176,6 +177,29 @@ public final class SmallRequests implements AutoCloseable {
             }
         }
         return known.threshold();
+    }
+
+    /**
+     * Calibrates on a thread of its own, if the threshold is {@code auto} and not calibrated yet: for {@code
+     * calibrate-at-start}. A failure leaves the threshold to be calibrated on first use.
+     */
+    void calibrateInBackground() {
+        if (settings.thresholdBytes() >= 0 || calibration != null) {
+            return;
+        }
+        final Thread thread = new Thread(() -> {
+            try {
+                threshold();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    org.slf4j.LoggerFactory.getLogger(SmallRequests.class)
+                        .warn("calibrating the small-request threshold failed; it will be tried again on first use: {}",
+                            e.getMessage());
+                }
+            }
+        }, "flowswitch-small-request-calibration");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** The last calibration, or null. */

@@ -202,6 +202,18 @@ class SmallRequestsTest {
     }
 
     @Test
+    void calibrateAtStartCalibratesInTheBackground() throws Exception {
+        try (FlowSwitch calibrating = start("flowswitch.small-requests { calibrate-at-start = on,"
+            + " calibration-bytes = 256KiB }")) {
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (calibrating.smallRequests().calibration() == null && System.nanoTime() < deadlineNs) {
+                Thread.sleep(20);
+            }
+            assertTrue(calibrating.smallRequests().threshold().calibrated());
+        }
+    }
+
+    @Test
     void closingTheNodeEndsRequestsWaitingInABatch() throws Exception {
         final FlowSwitch closing = start("flowswitch.small-requests { threshold = 1MiB, batch-max-delay = 5s }");
         final CompletableFuture<FlowResult> waiting = closing.submit(chain(input("in.bin", 100), Devices.crc32c(),
