@@ -122,9 +122,9 @@ public final class ReplicationExperiment extends Experiment {
         final double[] measuredRates = new double[replicas];
         final double[] ceilings = new double[replicas];
         for (int k = 1; k <= replicas; k++) {
-            final double ceiling = median(repeat, () -> run(node, in, out, RateLimitKind.MAX_RATE_BYTES_PER_SECOND,
-                0).throughputBytesPerSecond());
             final int lanes = k;
+            final double ceiling = median(repeat, () -> run(node, in, out, RateLimitKind.MAX_RATE_BYTES_PER_SECOND,
+                lanes).throughputBytesPerSecond());
             final double measured = median(repeat, () -> {
                 final FlowResult result = run(node, in, out, rate, lanes);
                 final String digest = Scratch.sha256(out);
@@ -170,11 +170,11 @@ public final class ReplicationExperiment extends Experiment {
         }
     }
 
-    /** One flow through the accelerator at {@code rate}; {@code lanes} 0 means the same flow without replicas. */
+    /** One flow through {@code lanes} replicas of the accelerator at {@code rate}. */
     private FlowResult run(FlowSwitch node, Path in, Path out, long rate, int lanes) throws Exception {
         Files.deleteIfExists(out);
         final FlowSpec spec = Flows.from(Devices.file(in))
-            .via(Devices.rateLimit(rate, 0), Math.max(1, lanes))
+            .via(Devices.rateLimit(rate, 0), lanes)
             .to(Devices.fileSink(out))
             .chunkBytes((int) chunkBytes)
             .name("replication-" + lanes)
