@@ -36,7 +36,7 @@ class FairSharingTest {
 
     private FlowHandle run(FlowSwitch node, Path in, String out, int weight) {
         return node.run(Flows.from(Devices.file(in)).via(StageSpec.of("aes-card")).to(Devices.fileSink(dir.resolve(out)))
-            .chunkBytes(16 * 1024).weight(weight).name(out).build());
+            .chunkBytes(64 * 1024).weight(weight).name(out).build());
     }
 
     @Test
@@ -64,7 +64,7 @@ class FairSharingTest {
             final double ratio = heavyBytes / lightBytes;
             assertTrue(ratio > 2.0 && ratio < 4.5, "weights 3:1 gave " + ratio + " (" + heavyBytes + " : " + lightBytes + ")");
             // Together they never beat the card's rate: 16 MiB/s over 0.6 s, with a chunk each of slack.
-            assertTrue(heavyBytes + lightBytes <= 16 * MIB * 0.6 * 1.1 + 2 * 16 * 1024,
+            assertTrue(heavyBytes + lightBytes <= 16 * MIB * 0.6 * 1.1 + 2 * 64 * 1024,
                 "together " + (heavyBytes + lightBytes) + " bytes in 0.6 s");
 
             heavy.cancel("the test has seen the split");
