@@ -69,7 +69,9 @@ public final class SmallRequests implements AutoCloseable {
 
     static final int SMALL_BYTES = 1024;
     private static final String FILE_SOURCE = new FileSourceKind().name();
-    private static final int SMALL_RUNS = 15;
+    private static final int SMALL_RUNS = 31;
+    private static final int WARM_UP_RUNS = 100;
+    private static final int REFINEMENTS = 3;
     private static final int LARGE_RUNS = 5;
 
     private final FlowSwitch node;
@@ -230,8 +232,9 @@ public final class SmallRequests implements AutoCloseable {
             final Path small = random(scratch.resolve("small.bin"), SMALL_BYTES);
             final Path large = random(scratch.resolve("large.bin"), largeBytes);
             final Path out = scratch.resolve("out.bin");
-            // Warm both paths (JIT, pools) before timing.
-            for (int i = 0; i < 5; i++) {
+            // Warm both paths before timing: a flow's set-up keeps getting cheaper over its first hundred
+            // runs or so, as the JIT compiles the signalling path.
+            for (int i = 0; i < WARM_UP_RUNS; i++) {
                 timeFlow(template.request(small, out), out);
                 timeDirect(template.request(small, out), out);
             }
@@ -239,15 +242,28 @@ public final class SmallRequests implements AutoCloseable {
                 timeFlow(template.request(large, out), out);
                 timeDirect(template.request(large, out), out);
             }
-            final long flowSmall = median(SMALL_RUNS, () -> timeFlow(template.request(small, out), out));
-            final long directSmall = median(SMALL_RUNS, () -> timeDirect(template.request(small, out), out));
-            final long flowLarge = median(LARGE_RUNS, () -> timeFlow(template.request(large, out), out));
-            final long directLarge = median(LARGE_RUNS, () -> timeDirect(template.request(large, out), out));
-            final double flowNsPerByte = Math.max(0, (double) (flowLarge - flowSmall) / (largeBytes - SMALL_BYTES));
-            final double directNsPerByte = Math.max(0, (double) (directLarge - directSmall) / (largeBytes - SMALL_BYTES));
-            final long setupNs = Math.max(0, flowSmall - directSmall);
-            final Calibration measured = new Calibration(flowSmall, directSmall, flowNsPerByte, directNsPerByte, setupNs,
-                SmallRequestThreshold.calibrate(setupNs, flowNsPerByte, directNsPerByte));
+            final long[] smallTimes = medians(SMALL_RUNS, template, small, out);
+            final long flowSmall = smallTimes[0];
+            final long directSmall = smallTimes[1];
+            final long[] largeTimes = medians(LARGE_RUNS, template, large, out);
+            Calibration measured = fit(flowSmall, directSmall, largeBytes, largeTimes[0], largeTimes[1]);
+            // Costs are not quite linear in size (a replicated flow keeps all its replicas busy only from a
+            // few chunks on), and the line that matters is the one near the threshold: measure again at the
+            // threshold found and fit the two points around it, until it moves by less than a tenth.
+            for (int round = 0; round < REFINEMENTS; round++) {
+                final long at = measured.threshold().thresholdBytes();
+                if (measured.threshold().alwaysBypass() || at <= 4 * SMALL_BYTES || at >= largeBytes) {
+                    break;
+                }
+                final Path near = random(scratch.resolve("near-" + round + ".bin"), at);
+                final long[] nearTimes = medians(LARGE_RUNS, template, near, out);
+                final Calibration refined = fit(flowSmall, directSmall, at, nearTimes[0], nearTimes[1]);
+                final long moved = Math.abs(refined.threshold().thresholdBytes() - at);
+                measured = refined;
+                if (moved < at / 10) {
+                    break;
+                }
+            }
             calibration = measured;
             return measured;
         } catch (IOException e) {
@@ -255,6 +271,15 @@ public final class SmallRequests implements AutoCloseable {
         } finally {
             deleteQuietly(scratch);
         }
+    }
+
+    /** The threshold from each path's time at 1 KiB and at {@code bytes}. */
+    private static Calibration fit(long flowSmall, long directSmall, long bytes, long flowLarge, long directLarge) {
+        final double flowNsPerByte = Math.max(0, (double) (flowLarge - flowSmall) / (bytes - SMALL_BYTES));
+        final double directNsPerByte = Math.max(0, (double) (directLarge - directSmall) / (bytes - SMALL_BYTES));
+        final long setupNs = Math.max(0, flowSmall - directSmall);
+        return new Calibration(flowSmall, directSmall, flowNsPerByte, directNsPerByte, setupNs,
+            SmallRequestThreshold.calibrate(setupNs, flowNsPerByte, directNsPerByte));
     }
 
     /** Stops the workers; requests waiting in a batch end with a {@code CLOSED} error. */
@@ -344,17 +369,20 @@ public final class SmallRequests implements AutoCloseable {
         }
     }
 
-    private interface Timing {
-        long run();
-    }
-
-    private static long median(int runs, Timing timing) {
-        final long[] times = new long[runs];
+    /**
+     * The median time of {@code runs} requests from {@code in} on each path, {@code [flow, direct]}; the
+     * paths take turns, so that both see the same machine.
+     */
+    private long[] medians(int runs, RequestTemplate template, Path in, Path out) {
+        final long[] flow = new long[runs];
+        final long[] direct = new long[runs];
         for (int i = 0; i < runs; i++) {
-            times[i] = timing.run();
+            flow[i] = timeFlow(template.request(in, out), out);
+            direct[i] = timeDirect(template.request(in, out), out);
         }
-        Arrays.sort(times);
-        return times[runs / 2];
+        Arrays.sort(flow);
+        Arrays.sort(direct);
+        return new long[] {flow[runs / 2], direct[runs / 2]};
     }
 
     /** file → aes-gcm-encrypt (one replica per core, a random key) → file. */

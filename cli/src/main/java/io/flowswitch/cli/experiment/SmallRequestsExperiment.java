@@ -30,14 +30,15 @@ import picocli.CommandLine.Option;
     usageHelpAutoWidth = true,
     sortOptions = false,
     description = {
-        "A request is: encrypt a file of SIZE random bytes with AES-256-GCM into another file. For each size"
-            + " from --min-size to --max-size (doubling), the experiment times requests three ways:",
+        "A request is: encrypt a file of SIZE random bytes with AES-256-GCM into another file (or, with --request"
+            + " accel, pass it through a modelled accelerator). For each size from --min-size to --max-size"
+            + " (doubling), the experiment times requests three ways:",
         "  flow     as a flow (FlowSwitch.run, one replica of the cipher per core), one request at a time;",
         "  bypass   on the direct software path (the same devices in a plain loop on the caller's thread), one"
             + " at a time, alternating with the flow requests; both report the median request;",
         "  batched  on the direct path through the node's batcher, --concurrency callers at once (time per"
             + " request = wall time / requests).",
-        "Before the sweep the node calibrates its threshold on the same request (set-up cost and per-byte cost"
+        "After --warm-up requests on each path, the node calibrates its threshold on the same request (set-up cost and per-byte cost"
             + " of both paths, from a 1 KiB and a calibration-size request). The best fixed threshold is where the"
             + " measured flow and bypass times cross (interpolated between the two sizes around the crossing):"
             + " below it bypass is cheaper, above it the flow is.",
@@ -50,22 +51,40 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExamples:%n",
     footer = {
         "  flowswitch experiment small-requests",
-        "  flowswitch experiment small-requests --max-size 64MiB --concurrency 8 --work /dev/shm"})
+        "  flowswitch experiment small-requests --max-size 64MiB --concurrency 8 --work /dev/shm",
+        "  flowswitch experiment small-requests --request accel --accel-rate 64MiB --replicas 4"})
 public final class SmallRequestsExperiment extends Experiment {
     private static final double SPEED_UP_TARGET = 5;
     private static final double THRESHOLD_TOLERANCE = 0.2;
+
+    /** What one request does. */
+    enum Request { AES, ACCEL }
+
+    @Option(names = "--request", paramLabel = "aes|accel", defaultValue = "aes",
+        description = "aes: AES-256-GCM on the CPU, the flow with one cipher replica per core. accel: a modelled"
+            + " accelerator (rate-limit at --accel-rate), the flow with --replicas of it, the direct path with one:"
+            + " a per-byte advantage that does not depend on idle cores. Default: ${DEFAULT-VALUE}.")
+    Request kind;
+
+    @Option(names = "--accel-rate", paramLabel = "SIZE", converter = SizeParser.Converter.class,
+        defaultValue = "64MiB", description = "With --request accel: one accelerator's rate. Default: ${DEFAULT-VALUE}.")
+    long accelRate;
+
+    @Option(names = "--replicas", paramLabel = "N",
+        description = "Replicas on the flow path. Default: one per core (aes), 4 (accel).")
+    Integer flowReplicas;
 
     @Option(names = "--min-size", paramLabel = "SIZE", converter = SizeParser.Converter.class, defaultValue = "1KiB",
         description = "Smallest request. Default: ${DEFAULT-VALUE}.")
     long minSize;
 
     @Option(names = "--max-size", paramLabel = "SIZE", converter = SizeParser.Converter.class,
-        description = "Largest request. Default: 32MiB (--quick: 64KiB).")
+        description = "Largest request. Default: 32MiB, with accel 4MiB (--quick: 64KiB).")
     Long maxSize;
 
     @Option(names = "--bytes-per-point", paramLabel = "SIZE", converter = SizeParser.Converter.class,
         description = "Bytes each path moves per size (at least 5 and at most 200 requests; 3 for huge sizes)."
-            + " Default: 128MiB (--quick: 256KiB).")
+            + " Default: 128MiB, with accel 32MiB (--quick: 256KiB).")
     Long bytesPerPoint;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
@@ -73,34 +92,57 @@ public final class SmallRequestsExperiment extends Experiment {
     int concurrency;
 
     @Option(names = "--calibration-size", paramLabel = "SIZE", converter = SizeParser.Converter.class,
-        defaultValue = "16MiB",
-        description = "The large request calibration times on each path. Default: ${DEFAULT-VALUE}.")
-    long calibrationBytes;
+        description = "The large request calibration times on each path. Default: 16MiB, with accel 2MiB.")
+    Long calibrationSize;
+
+    @Option(names = "--warm-up", paramLabel = "N",
+        description = "1 KiB requests on each path before anything is timed. Default: 300 (--quick: 10).")
+    Integer warmUpRuns;
+
+    private int warmUp;
 
     record Point(long size, double flowNs, double bypassNs, double batchedNs) {}
 
     @Override
     protected void run(ExperimentOutput output) throws Exception {
-        final long max = maxSize != null ? maxSize : quick() ? 64 * 1024 : 32L << 20;
-        final long budget = bytesPerPoint != null ? bytesPerPoint : quick() ? 256 * 1024 : 128L << 20;
+        final boolean accel = kind == Request.ACCEL;
+        warmUp = warmUpRuns != null ? warmUpRuns : quick() ? 10 : 300;
+        final long max = maxSize != null ? maxSize : quick() ? 64 * 1024 : accel ? 4L << 20 : 32L << 20;
+        final long budget = bytesPerPoint != null ? bytesPerPoint : quick() ? 256 * 1024 : accel ? 32L << 20
+            : 128L << 20;
+        final long calibrationBytes = calibrationSize != null ? calibrationSize : accel ? 2L << 20 : 16L << 20;
+        final int replicas = flowReplicas != null ? flowReplicas
+            : accel ? 4 : Math.max(1, Runtime.getRuntime().availableProcessors());
         if (minSize < 1 || max < minSize || max > 1L << 30 || budget < 1 || concurrency < 1 || concurrency > 256
-            || calibrationBytes < 64 * 1024 || calibrationBytes > 1L << 30) {
+            || calibrationBytes < 64 * 1024 || calibrationBytes > 1L << 30 || replicas < 1 || replicas > 64
+            || accelRate < 1024 || warmUp < 0) {
             throw usage("need 1 <= --min-size <= --max-size <= 1GiB, --bytes-per-point >= 1, --concurrency 1..256,"
-                + " --calibration-size 64KiB..1GiB");
+                + " --calibration-size 64KiB..1GiB, --replicas 1..64, --accel-rate >= 1KiB");
         }
         final byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        final int replicas = Math.max(1, Runtime.getRuntime().availableProcessors());
         final SmallRequests.RequestTemplate request = (in, out) -> Flows.from(Devices.file(in))
-            .via(Devices.aesGcmEncrypt("k"), replicas).to(Devices.fileSink(out)).key("k", key)
-            .name("request").build();
-        output.line("small-requests: %d cores, Java %s; file -> aes-gcm-encrypt x%d -> file, %s to %s",
-            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), replicas,
+            .via(accel ? Devices.rateLimit(accelRate, 0) : Devices.aesGcmEncrypt("k"), replicas)
+            .to(Devices.fileSink(out)).key("k", key).name("request").build();
+        output.line("small-requests: %d cores, Java %s; file -> %s x%d -> file, %s to %s",
+            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+            accel ? "rate-limit at " + Rates.format(accelRate) : "aes-gcm-encrypt", replicas,
             Rates.formatBytes(minSize), Rates.formatBytes(max));
         try (Scratch scratch = new Scratch(workBase(), "flowswitch-small-requests-");
              FlowSwitch node = ExperimentNode.start("flowswitch.small-requests { threshold = auto, calibration-bytes = "
-                 + calibrationBytes + " }")) {
+                 + calibrationBytes + " }\nflowswitch.node.instances.rate-limit = " + Math.max(16, replicas))) {
             final SmallRequests small = node.smallRequests();
+            // Warm the signalling path (a flow's set-up keeps getting cheaper over its first hundreds of runs)
+            // so that the sweep's small sizes, measured first, do not pay for the JIT.
+            final Path warmIn = scratch.random("warm-up.bin", 1024, 7);
+            final Path warmOut = scratch.file("warm-up.out");
+            for (int i = 0; i < warmUp; i++) {
+                Files.deleteIfExists(warmOut);
+                ExperimentNode.succeeded(node.run(request.request(warmIn, warmOut)).completion().toCompletableFuture()
+                    .get(1, TimeUnit.MINUTES));
+                Files.deleteIfExists(warmOut);
+                ExperimentNode.succeeded(small.direct(request.request(warmIn, warmOut)));
+            }
             final SmallRequests.Calibration calibration = small.calibrate(request, scratch.directory());
             output.line("  calibrated: flow %.0f us and bypass %.0f us at 1 KiB, %.3f and %.3f ns/B: %s",
                 calibration.flowSmallNs() / 1e3, calibration.directSmallNs() / 1e3, calibration.flowNsPerByte(),
@@ -113,7 +155,8 @@ public final class SmallRequestsExperiment extends Experiment {
                     SizeParser.format(size), p.flowNs() / 1e3, p.bypassNs() / 1e3, p.batchedNs() / 1e3,
                     p.flowNs() / p.bypassNs());
             }
-            report(output, points, calibration);
+            report(output, points, calibration, accel ? "a " + Rates.format(accelRate) + " accelerator"
+                : "AES-GCM");
         }
     }
 
@@ -169,8 +212,8 @@ public final class SmallRequestsExperiment extends Experiment {
             : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
     }
 
-    private static void report(ExperimentOutput output, List<Point> points, SmallRequests.Calibration calibration)
-        throws java.io.IOException {
+    private static void report(ExperimentOutput output, List<Point> points, SmallRequests.Calibration calibration,
+        String device) throws java.io.IOException {
         final Table table = new Table("size_bytes", "flow_us", "bypass_us", "batched_us", "flow_over_bypass");
         final double[] xs = new double[points.size()];
         final double[] flow = new double[points.size()];
@@ -187,7 +230,7 @@ public final class SmallRequestsExperiment extends Experiment {
         output.csv("small-requests", table);
         final double crossing = crossing(points);
         final long calibrated = calibration.threshold().thresholdBytes();
-        final SvgPlot plot = SvgPlot.lines("Time per request by size (AES-GCM, file to file)", "request size",
+        final SvgPlot plot = SvgPlot.lines("Time per request by size (" + device + ", file to file)", "request size",
                 "microseconds per request").logX().xTickFormat(x -> SizeParser.format((long) x))
             .series("flow path", xs, flow)
             .series("bypass", xs, bypass)
