@@ -245,25 +245,29 @@ public final class SmallRequests implements AutoCloseable {
             final long[] smallTimes = medians(SMALL_RUNS, template, small, out);
             final long flowSmall = smallTimes[0];
             final long directSmall = smallTimes[1];
+            // The threshold is where the flow's extra cost, g(s) = flow(s) - direct(s), falls to zero. Costs are
+            // not quite linear in size (a replicated flow keeps all its replicas busy only from a few chunks on),
+            // so after the first straight line from 1 KiB to calibration-bytes, measure at the threshold it
+            // gives and keep the two sizes around the zero (regula falsi): the bracket only narrows, so one
+            // noisy measurement cannot throw the threshold outside it.
+            long[] low = {SMALL_BYTES, flowSmall, directSmall};
             final long[] largeTimes = medians(LARGE_RUNS, template, large, out);
-            Calibration measured = fit(flowSmall, directSmall, largeBytes, largeTimes[0], largeTimes[1]);
-            // Costs are not quite linear in size (a replicated flow keeps all its replicas busy only from a
-            // few chunks on), and the line that matters is the one near the threshold: measure again at the
-            // threshold found and fit the two points around it, until it moves by less than a tenth.
-            for (int round = 0; round < REFINEMENTS; round++) {
-                final long at = measured.threshold().thresholdBytes();
-                if (measured.threshold().alwaysBypass() || at <= 4 * SMALL_BYTES || at >= largeBytes) {
+            long[] high = {largeBytes, largeTimes[0], largeTimes[1]};
+            for (int round = 0; round < REFINEMENTS && gap(high) < 0 && gap(low) > 0; round++) {
+                final long at = Math.round(low[0] + (double) gap(low) * (high[0] - low[0]) / (gap(low) - gap(high)));
+                if (at - low[0] < low[0] / 10 + 1 || high[0] - at < high[0] / 10 + 1) {
                     break;
                 }
                 final Path near = random(scratch.resolve("near-" + round + ".bin"), at);
                 final long[] nearTimes = medians(LARGE_RUNS, template, near, out);
-                final Calibration refined = fit(flowSmall, directSmall, at, nearTimes[0], nearTimes[1]);
-                final long moved = Math.abs(refined.threshold().thresholdBytes() - at);
-                measured = refined;
-                if (moved < at / 10) {
-                    break;
+                final long[] point = {at, nearTimes[0], nearTimes[1]};
+                if (gap(point) > 0) {
+                    low = point;
+                } else {
+                    high = point;
                 }
             }
+            final Calibration measured = fit(flowSmall, directSmall, low, high);
             calibration = measured;
             return measured;
         } catch (IOException e) {
@@ -273,12 +277,21 @@ public final class SmallRequests implements AutoCloseable {
         }
     }
 
-    /** The threshold from each path's time at 1 KiB and at {@code bytes}. */
-    private static Calibration fit(long flowSmall, long directSmall, long bytes, long flowLarge, long directLarge) {
-        final double flowNsPerByte = Math.max(0, (double) (flowLarge - flowSmall) / (bytes - SMALL_BYTES));
-        final double directNsPerByte = Math.max(0, (double) (directLarge - directSmall) / (bytes - SMALL_BYTES));
-        final long setupNs = Math.max(0, flowSmall - directSmall);
-        return new Calibration(flowSmall, directSmall, flowNsPerByte, directNsPerByte, setupNs,
+    /** The flow's extra cost at a measured size {@code {bytes, flowNs, directNs}}. */
+    private static long gap(long[] point) {
+        return point[1] - point[2];
+    }
+
+    /**
+     * Each path's cost as the straight line through two measured sizes {@code {bytes, flowNs, directNs}}, and
+     * the threshold where they cross: the set-up cost is the flow's extra cost extrapolated to 0 bytes.
+     */
+    private static Calibration fit(long flowSmall, long directSmall, long[] low, long[] high) {
+        final double bytes = high[0] - low[0];
+        final double flowNsPerByte = Math.max(0, (high[1] - low[1]) / bytes);
+        final double directNsPerByte = Math.max(0, (high[2] - low[2]) / bytes);
+        final double setupNs = Math.max(0, gap(low) + (directNsPerByte - flowNsPerByte) * low[0]);
+        return new Calibration(flowSmall, directSmall, flowNsPerByte, directNsPerByte, Math.round(setupNs),
             SmallRequestThreshold.calibrate(setupNs, flowNsPerByte, directNsPerByte));
     }
 
