@@ -267,7 +267,7 @@ public final class SmallRequests implements AutoCloseable {
                     high = point;
                 }
             }
-            final Calibration measured = fit(flowSmall, directSmall, low, high);
+            final Calibration measured = fit(flowSmall, directSmall, largeBytes, largeTimes, low, high);
             calibration = measured;
             return measured;
         } catch (IOException e) {
@@ -283,16 +283,27 @@ public final class SmallRequests implements AutoCloseable {
     }
 
     /**
-     * Each path's cost as the straight line through two measured sizes {@code {bytes, flowNs, directNs}}, and
-     * the threshold where they cross: the set-up cost is the flow's extra cost extrapolated to 0 bytes.
+     * The calibration: per-byte costs and set-up cost from the straight lines through 1 KiB and {@code
+     * largeBytes} (a wide span, so little noise), and the threshold where the flow's extra cost falls to
+     * zero, interpolated inside the final bracket {@code low}..{@code high} (each {@code {bytes, flowNs,
+     * directNs}}). Without refinement the two agree: the threshold is then {@code S / (d - f)}.
      */
-    private static Calibration fit(long flowSmall, long directSmall, long[] low, long[] high) {
-        final double bytes = high[0] - low[0];
-        final double flowNsPerByte = Math.max(0, (high[1] - low[1]) / bytes);
-        final double directNsPerByte = Math.max(0, (high[2] - low[2]) / bytes);
-        final double setupNs = Math.max(0, gap(low) + (directNsPerByte - flowNsPerByte) * low[0]);
-        return new Calibration(flowSmall, directSmall, flowNsPerByte, directNsPerByte, Math.round(setupNs),
-            SmallRequestThreshold.calibrate(setupNs, flowNsPerByte, directNsPerByte));
+    private static Calibration fit(long flowSmall, long directSmall, long largeBytes, long[] largeTimes, long[] low,
+        long[] high) {
+        final double span = largeBytes - SMALL_BYTES;
+        final double flowNsPerByte = Math.max(0, (largeTimes[0] - flowSmall) / span);
+        final double directNsPerByte = Math.max(0, (largeTimes[1] - directSmall) / span);
+        final double setupNs = Math.max(0, flowSmall - directSmall + (directNsPerByte - flowNsPerByte) * SMALL_BYTES);
+        final SmallRequestThreshold line = SmallRequestThreshold.calibrate(setupNs, flowNsPerByte, directNsPerByte);
+        final SmallRequestThreshold threshold;
+        final boolean refined = low[0] != SMALL_BYTES || high[0] != largeBytes;
+        if (refined && gap(low) > 0 && gap(high) < 0) {
+            threshold = new SmallRequestThreshold(Math.round(low[0]
+                + (double) gap(low) * (high[0] - low[0]) / (gap(low) - gap(high))), true);
+        } else {
+            threshold = line;
+        }
+        return new Calibration(flowSmall, directSmall, flowNsPerByte, directNsPerByte, Math.round(setupNs), threshold);
     }
 
     /** Stops the workers; requests waiting in a batch end with a {@code CLOSED} error. */

@@ -96,7 +96,8 @@ public final class SmallRequestsExperiment extends Experiment {
     Long calibrationSize;
 
     @Option(names = "--warm-up", paramLabel = "N",
-        description = "1 KiB requests on each path before anything is timed. Default: 300 (--quick: 10).")
+        description = "1 KiB requests on each path before anything is timed: a flow's set-up keeps getting cheaper"
+            + " over its first thousand runs or so (JIT). Default: 1000 (--quick: 10).")
     Integer warmUpRuns;
 
     private int warmUp;
@@ -106,7 +107,7 @@ public final class SmallRequestsExperiment extends Experiment {
     @Override
     protected void run(ExperimentOutput output) throws Exception {
         final boolean accel = kind == Request.ACCEL;
-        warmUp = warmUpRuns != null ? warmUpRuns : quick() ? 10 : 300;
+        warmUp = warmUpRuns != null ? warmUpRuns : quick() ? 10 : 1000;
         final long max = maxSize != null ? maxSize : quick() ? 64 * 1024 : accel ? 4L << 20 : 32L << 20;
         final long budget = bytesPerPoint != null ? bytesPerPoint : quick() ? 256 * 1024 : accel ? 32L << 20
             : 128L << 20;
@@ -132,7 +133,7 @@ public final class SmallRequestsExperiment extends Experiment {
              FlowSwitch node = ExperimentNode.start("flowswitch.small-requests { threshold = auto, calibration-bytes = "
                  + calibrationBytes + " }\nflowswitch.node.instances.rate-limit = " + Math.max(16, replicas))) {
             final SmallRequests small = node.smallRequests();
-            // Warm the signalling path (a flow's set-up keeps getting cheaper over its first hundreds of runs)
+            // Warm the signalling path (a flow's set-up keeps getting cheaper over its first thousand runs or so)
             // so that the sweep's small sizes, measured first, do not pay for the JIT.
             final Path warmIn = scratch.random("warm-up.bin", 1024, 7);
             final Path warmOut = scratch.file("warm-up.out");
@@ -155,6 +156,12 @@ public final class SmallRequestsExperiment extends Experiment {
                     SizeParser.format(size), p.flowNs() / 1e3, p.bypassNs() / 1e3, p.batchedNs() / 1e3,
                     p.flowNs() / p.bypassNs());
             }
+            // The same calibration once more, after the sweep: how far apart two calibrations land says how
+            // much of any miss is the machine's noise.
+            final SmallRequests.Calibration again = small.calibrate(request, scratch.directory());
+            output.line("  calibrated again after the sweep: flow %.0f us and bypass %.0f us at 1 KiB, %.3f and %.3f"
+                + " ns/B: %s", again.flowSmallNs() / 1e3, again.directSmallNs() / 1e3, again.flowNsPerByte(),
+                again.directNsPerByte(), again.threshold());
             report(output, points, calibration, accel ? "a " + Rates.format(accelRate) + " accelerator"
                 : "AES-GCM");
         }
