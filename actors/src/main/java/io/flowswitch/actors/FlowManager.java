@@ -180,6 +180,8 @@ public final class FlowManager {
     private final Executor blockingExecutor;
     private final Map<String, List<ActorRef<DeviceActor.Command>>> devices;
     private final Admission admission;
+    /** Splits each shared accelerator among the flows leased on it, as flows come and go. */
+    private final DeviceShares shares;
     /** Told the ledger's state after every change; null outside tests. */
     private final ActorRef<Usage> observer;
     private final Map<Long, Flow> flows = new HashMap<>();
@@ -205,6 +207,7 @@ public final class FlowManager {
         this.blockingExecutor = blockingExecutor;
         this.devices = devices;
         this.admission = admission;
+        this.shares = new DeviceShares(compiler.catalog());
         this.observer = observer;
     }
 
@@ -286,6 +289,8 @@ public final class FlowManager {
         if (decision instanceof Decision.Refused refused) {
             return refuse(m, new FlowException("ADMISSION_REFUSED", refused.message()));
         }
+        // Before the flow's devices exist: each finds its part of a shared accelerator when it is created.
+        shares.admitted(((Decision.Granted) decision).lease());
         final ActorRef<FlowSupervisor.Command> supervisor = context.spawn(
             FlowSupervisor.create(m.flowId(), m.spec(), compiler, blockingExecutor, devices, m.compiled(), m.result(),
                 context.getSelf()),
@@ -336,6 +341,7 @@ public final class FlowManager {
             return Behaviors.same();
         }
         admission.release(m.flowId());
+        shares.released(m.flowId());
         context.unwatch(flow.supervisor());
         if (flow.owner() != null) {
             final Set<Long> owned = flowsByOwner.get(flow.owner());

@@ -55,8 +55,11 @@ public final class FlowSwitch implements AutoCloseable {
     private final ActorSystem<FlowManager.Command> system;
     private final DeviceCatalog catalog;
     private final AtomicLong nextFlowId = new AtomicLong(1);
+    private final SmallRequests smallRequests;
 
-    private FlowSwitch(MediaDriverNode driverNode, ActorSystem<FlowManager.Command> system, DeviceCatalog catalog) {
+    private FlowSwitch(MediaDriverNode driverNode, ActorSystem<FlowManager.Command> system, DeviceCatalog catalog,
+        SmallRequestSettings smallRequestSettings) {
+        this.smallRequests = new SmallRequests(this, catalog, smallRequestSettings);
         this.driverNode = driverNode;
         this.system = system;
         this.catalog = catalog;
@@ -67,8 +70,14 @@ public final class FlowSwitch implements AutoCloseable {
         return start(ConfigFactory.load(), DeviceCatalog.builtIn());
     }
 
-    public static FlowSwitch start(Config config, DeviceCatalog catalog) {
+    public static FlowSwitch start(Config configured, DeviceCatalog builtIn) {
+        // Modelled accelerators (flowswitch.accelerators) are device kinds of their own, with pool defaults.
+        final AcceleratorSettings accelerators = AcceleratorSettings.from(configured, builtIn);
+        final DeviceCatalog catalog = accelerators.catalog(builtIn);
+        final Config config = accelerators.config(configured);
         final NodeSettings settings = NodeSettings.from(config, catalog);
+        accelerators.check(settings.pool());
+        final SmallRequestSettings smallRequestSettings = SmallRequestSettings.from(config);
         // The self-benchmark runs on a thread of its own while the media driver starts: never on an actor's.
         final CompletableFuture<Map<String, Double>> benchmarked = settings.selfBenchmark()
             ? CompletableFuture.supplyAsync(() -> selfBenchmark(catalog, settings), FlowSwitch::benchmarkThread)
@@ -89,7 +98,11 @@ public final class FlowSwitch implements AutoCloseable {
                         settings.portCapacityChunks(), sensing);
                 }),
                 "flowswitch", config);
-            return new FlowSwitch(driverNode, system, catalog);
+            final FlowSwitch node = new FlowSwitch(driverNode, system, catalog, smallRequestSettings);
+            if (smallRequestSettings.calibrateAtStart()) {
+                node.smallRequests.calibrateInBackground();
+            }
+            return node;
         } catch (RuntimeException e) {
             driverNode.close();
             throw e;
@@ -163,6 +176,24 @@ public final class FlowSwitch implements AutoCloseable {
             reason -> system.tell(new FlowManager.CancelFlow(flowId, reason)));
     }
 
+    /**
+     * Runs a request the cheaper way: below the small-request threshold on the direct software path,
+     * batched ({@link SmallRequests}), otherwise as a flow. Errors arrive in the result.
+     */
+    public CompletionStage<FlowResult> submit(FlowSpec spec) {
+        return smallRequests.submit(spec);
+    }
+
+    /** The node's small-request path: threshold, calibration, direct and batched runs. */
+    public SmallRequests smallRequests() {
+        return smallRequests;
+    }
+
+    /** A new flow id: flows and direct requests draw from one sequence. */
+    long nextFlowId() {
+        return nextFlowId.getAndIncrement();
+    }
+
     /** What the node's lease ledger holds now, per device kind. */
     public CompletionStage<FlowManager.Usage> usage() {
         return AskPattern.ask(system, FlowManager.GetUsage::new, ASK_TIMEOUT, system.scheduler());
@@ -186,6 +217,7 @@ public final class FlowSwitch implements AutoCloseable {
     /** Stops every flow, the actor system, then the media driver, and removes the driver's files. */
     @Override
     public void close() {
+        smallRequests.close();
         try {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.flowswitch.cli;
 
+import io.flowswitch.cli.experiment.ExperimentCommand;
 import io.flowswitch.javadsl.FlowSwitch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,6 +84,7 @@ final class FlowswitchCommand implements Callable<Integer> {
             .addSubcommand("devices", new DevicesCommand(root))
             .addSubcommand("check", new CheckCommand())
             .addSubcommand("explain", new ExplainCommand())
+            .addSubcommand("experiment", ExperimentCommand.commandLine())
             .addSubcommand("help", new CommandLine.HelpCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler(FlowswitchCommand::usageError);

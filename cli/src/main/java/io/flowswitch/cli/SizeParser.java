@@ -7,10 +7,10 @@ import picocli.CommandLine;
  * Reads a byte size as the CLI accepts it: a whole number with an optional binary unit, e.g. {@code 4096},
  * {@code 64KiB}, {@code 1MiB}, {@code 256MiB}, {@code 1GiB} ({@code K}, {@code M}, {@code G}, {@code T}
  * are the same units). Decimal units ({@code KB}, {@code MB}) are refused: they are ambiguous.
- * Stateless and thread-safe.
+ * Stateless and thread-safe. Public for the experiments' options.
  */
-final class SizeParser {
-    static final String EXAMPLES = "e.g. 4096, 64KiB, 1MiB, 256MiB, 1GiB";
+public final class SizeParser {
+    public static final String EXAMPLES = "e.g. 4096, 64KiB, 1MiB, 256MiB, 1GiB";
 
     private SizeParser() {
     }
@@ -19,7 +19,7 @@ final class SizeParser {
      * @return the size in bytes, never negative
      * @throws IllegalArgumentException with a message that quotes the text and shows valid examples
      */
-    static long parse(String text) {
+    public static long parse(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("a size is required (" + EXAMPLES + ")");
         }
@@ -59,7 +59,7 @@ final class SizeParser {
     }
 
     /** The exact size in the form {@link #parse} reads back: {@code 4096} is {@code 4KiB}, {@code 1000} stays {@code 1000}. */
-    static String format(long bytes) {
+    public static String format(long bytes) {
         final String[] units = {"", "KiB", "MiB", "GiB", "TiB"};
         int unit = 0;
         long value = bytes;
@@ -75,7 +75,7 @@ final class SizeParser {
     }
 
     /** Picocli's hook: a bad size becomes a usage error that names the option. */
-    static final class Converter implements CommandLine.ITypeConverter<Long> {
+    public static final class Converter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
             try {

@@ -34,7 +34,64 @@ public final class FairShare {
     public record Share(long flowId, long bytesPerSecond) {
     }
 
+    /**
+     * One flow leased on one device instance.
+     *
+     * @param flowId the flow
+     * @param weight its priority, &gt;= 1
+     * @param reservedBytesPerSecond the rate its lease reserved on the instance; 0 when it reserved none
+     */
+    public record Tenant(long flowId, int weight, long reservedBytesPerSecond) {
+        public Tenant {
+            if (weight < 1 || reservedBytesPerSecond < 0) {
+                throw new SchedulerException(SchedulerException.Code.BAD_ARGUMENT, "flow " + flowId
+                    + ": a tenant needs weight >= 1 and a reserved rate >= 0, got " + weight + " and "
+                    + reservedBytesPerSecond);
+            }
+        }
+    }
+
     private FairShare() {
+    }
+
+    /**
+     * Splits one instance's capacity among the flows leased on it, within their leases: a flow that reserved
+     * a rate gets that rate, no more (its lease is its cap as well as its guarantee); what the reservations
+     * leave is shared among the flows that reserved nothing, in proportion to their weights. Admission never
+     * reserves more than an instance's capacity; should the reservations exceed it all the same (a capacity
+     * that was lowered), they are cut by weight ({@link #allocate} with each reservation as the demand), and
+     * the flows without one get nothing. Shares come back in the tenants' order, rounded down.
+     */
+    public static List<Share> withinLeases(long capacityBytesPerSecond, List<Tenant> tenants) {
+        if (capacityBytesPerSecond < 0) {
+            throw new SchedulerException(SchedulerException.Code.BAD_ARGUMENT,
+                "capacity must be >= 0 B/s, got " + capacityBytesPerSecond);
+        }
+        final List<Claim> reserved = new ArrayList<>();
+        final List<Claim> bestEffort = new ArrayList<>();
+        long reservedTotal = 0;
+        for (Tenant tenant : tenants) {
+            if (tenant.reservedBytesPerSecond() > 0) {
+                reserved.add(new Claim(tenant.flowId(), tenant.weight(), tenant.reservedBytesPerSecond()));
+                reservedTotal = Math.addExact(reservedTotal, tenant.reservedBytesPerSecond());
+            } else {
+                // Wants all it can get: the capacity bounds its demand.
+                bestEffort.add(new Claim(tenant.flowId(), tenant.weight(), capacityBytesPerSecond));
+            }
+        }
+        final List<Share> reservedShares = allocate(Math.min(reservedTotal, capacityBytesPerSecond), reserved);
+        long left = capacityBytesPerSecond;
+        for (Share share : reservedShares) {
+            left -= share.bytesPerSecond();
+        }
+        final List<Share> bestEffortShares = allocate(Math.max(0, left), bestEffort);
+        final List<Share> result = new ArrayList<>(tenants.size());
+        int r = 0;
+        int b = 0;
+        for (Tenant tenant : tenants) {
+            result.add(tenant.reservedBytesPerSecond() > 0 ? reservedShares.get(r++) : bestEffortShares.get(b++));
+        }
+        return result;
     }
 
     /**

@@ -1,0 +1,111 @@
+package io.flowswitch.actors;
+
+import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.accel.SharedAccelerator;
+import io.flowswitch.devices.accel.SharedAcceleratorKind;
+import io.flowswitch.scheduler.Assignment;
+import io.flowswitch.scheduler.FairShare;
+import io.flowswitch.scheduler.InstanceId;
+import io.flowswitch.scheduler.Lease;
+import io.flowswitch.scheduler.StageLease;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Global fair sharing at run time: keeps, for every instance of a shared accelerator ({@link
+ * SharedAcceleratorKind}), the flows leased on it, and splits its rate among them with {@link
+ * FairShare#withinLeases} (a reserved rate is guaranteed and capped, the rest goes by weight) whenever a
+ * flow comes or goes. The parts are written into the instance's model, which the flows' devices read per
+ * chunk, so a re-split takes effect at each running flow's next chunk. Kinds that are not shared
+ * accelerators are left alone: their instances model their own speed.
+ *
+ * <p>Owned by the flow manager and called from its message handlers only: not thread-safe.
+ */
+final class DeviceShares {
+    private final Map<String, SharedAcceleratorKind> kinds = new HashMap<>();
+    /** Per instance, its tenants in the order they came. */
+    private final Map<InstanceId, Map<Long, FairShare.Tenant>> tenants = new HashMap<>();
+    private final Map<Long, Set<InstanceId>> instancesByFlow = new HashMap<>();
+
+    DeviceShares(DeviceCatalog catalog) {
+        for (DeviceKind kind : catalog.kinds()) {
+            if (kind instanceof SharedAcceleratorKind shared) {
+                kinds.put(shared.name(), shared);
+            }
+        }
+    }
+
+    /** A flow got {@code lease}: it joins every shared instance the lease names, and those are re-split. */
+    void admitted(Lease lease) {
+        if (kinds.isEmpty()) {
+            return;
+        }
+        final Set<InstanceId> changed = new LinkedHashSet<>();
+        for (StageLease stage : lease.stages()) {
+            final SharedAcceleratorKind kind = kinds.get(stage.kind());
+            if (kind == null) {
+                continue;
+            }
+            for (Assignment assignment : stage.assignments()) {
+                final InstanceId instance = assignment.instance();
+                if (instance.index() >= kind.instances().size()) {
+                    continue;
+                }
+                // Two stages of one flow on one instance reserve together.
+                final Map<Long, FairShare.Tenant> onInstance = tenants.computeIfAbsent(instance,
+                    id -> new LinkedHashMap<>());
+                final FairShare.Tenant before = onInstance.get(lease.flowId());
+                onInstance.put(lease.flowId(), new FairShare.Tenant(lease.flowId(), lease.weight(),
+                    assignment.bytesPerSecond() + (before == null ? 0 : before.reservedBytesPerSecond())));
+                instancesByFlow.computeIfAbsent(lease.flowId(), id -> new LinkedHashSet<>()).add(instance);
+                changed.add(instance);
+            }
+        }
+        changed.forEach(this::resplit);
+    }
+
+    /** The flow ended: the instances it was on are re-split among the flows left. Idempotent. */
+    void released(long flowId) {
+        final Set<InstanceId> instances = instancesByFlow.remove(flowId);
+        if (instances == null) {
+            return;
+        }
+        for (InstanceId instance : instances) {
+            final Map<Long, FairShare.Tenant> onInstance = tenants.get(instance);
+            onInstance.remove(flowId);
+            if (onInstance.isEmpty()) {
+                tenants.remove(instance);
+            }
+            resplit(instance);
+        }
+    }
+
+    /** Each flow's part of {@code instance} now, in bytes per second, in the order the flows came. */
+    Map<Long, Long> parts(InstanceId instance) {
+        final Map<Long, Long> parts = new LinkedHashMap<>();
+        final SharedAcceleratorKind kind = kinds.get(instance.kind());
+        final Map<Long, FairShare.Tenant> onInstance = tenants.get(instance);
+        if (kind == null || onInstance == null) {
+            return parts;
+        }
+        final List<FairShare.Tenant> list = new ArrayList<>(onInstance.values());
+        for (FairShare.Share share : FairShare.withinLeases(model(instance).capacityBytesPerSecond(), list)) {
+            parts.put(share.flowId(), share.bytesPerSecond());
+        }
+        return parts;
+    }
+
+    private void resplit(InstanceId instance) {
+        model(instance).share(parts(instance));
+    }
+
+    private SharedAccelerator model(InstanceId instance) {
+        return kinds.get(instance.kind()).instances().get(instance.index());
+    }
+}

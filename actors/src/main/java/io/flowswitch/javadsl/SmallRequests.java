@@ -1,0 +1,475 @@
+package io.flowswitch.javadsl;
+
+import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.file.FileSourceKind;
+import io.flowswitch.flow.FlowException;
+import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.StageSpec;
+import io.flowswitch.scheduler.SmallRequestThreshold;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Small requests do not pay for a flow: {@link #submit} runs a request smaller than the node's threshold
+ * on the direct software path (its devices in a plain loop, no actors, streams, ports or leases), batched
+ * with other small requests to the same devices, and anything larger as a flow.
+ *
+ * <p>The threshold is where the two paths cost the same. With set-up cost {@code S} and per-byte costs
+ * {@code f} (flow) and {@code d} (direct), it is {@code S / (d − f)} ({@link SmallRequestThreshold}); {@link
+ * #calibrate} measures all three on this machine with a request of the caller's shape (two sizes, both
+ * paths). Unless {@code flowswitch.small-requests.threshold} sets it, the node calibrates right after start
+ * ({@code calibrate-at-start = on}, in the background) or at the first {@link #threshold()} (or {@link
+ * #submit}), with file → aes-gcm-encrypt (one replica per core) → file, which takes about
+ * a second; a node that never takes a small request pays nothing.
+ *
+ * <p>Batching follows {@link io.flowswitch.scheduler.Batcher}'s rules, live: per chain of device kinds, a
+ * request joins the open batch if the batch stays within {@code batch-max-bytes} and it comes within
+ * {@code batch-max-delay} of the batch opening; a batch leaves when full, when a request does not fit, or at
+ * its deadline. A batch runs on one worker thread, request after request: one hand-over for many requests.
+ *
+ * <p>Thread-safe. Calls that calibrate block for the calibration and run flows on the node: call them from
+ * an application thread, never from an actor.
+ */
+public final class SmallRequests implements AutoCloseable {
+    /** One request of the calibrated shape: from {@code in} to {@code out}. */
+    @FunctionalInterface
+    public interface RequestTemplate {
+        FlowSpec request(Path in, Path out);
+    }
+
+    /**
+     * What calibration measured: each path's time for a 1 KiB request and the per-byte costs over a large
+     * one, and the threshold they give.
+     *
+     * @param setupNs the flow path's extra fixed cost: its 1 KiB time minus the direct path's
+     */
+    public record Calibration(long flowSmallNs, long directSmallNs, double flowNsPerByte, double directNsPerByte,
+        long setupNs, SmallRequestThreshold threshold) {}
+
+    /** Requests taken so far: as flows, on the direct path, and the batches those ran in. */
+    public record Stats(long flows, long bypassed, long batches) {}
+
+    static final int SMALL_BYTES = 1024;
+    private static final String FILE_SOURCE = new FileSourceKind().name();
+    private static final int SMALL_RUNS = 31;
+    private static final int WARM_UP_RUNS = 100;
+    private static final int REFINEMENTS = 3;
+    private static final int LARGE_RUNS = 5;
+
+    private final FlowSwitch node;
+    private final SmallRequestSettings settings;
+    private final ScheduledThreadPoolExecutor workers;
+    private final ThreadLocal<DirectPath> directPaths;
+    private final Object lock = new Object();
+    private final Map<String, OpenBatch> open = new HashMap<>();
+    private final AtomicLong flows = new AtomicLong();
+    private final AtomicLong bypassed = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private volatile Calibration calibration;
+    private volatile boolean closed;
+
+    SmallRequests(FlowSwitch node, DeviceCatalog catalog, SmallRequestSettings settings) {
+        this.node = node;
+        this.settings = settings;
+        this.directPaths = ThreadLocal.withInitial(() -> new DirectPath(catalog));
+        final AtomicLong threads = new AtomicLong();
+        this.workers = new ScheduledThreadPoolExecutor(settings.workers(), task -> {
+            final Thread thread = new Thread(task, "flowswitch-small-requests-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.workers.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Runs {@code spec} the cheaper way: below the threshold on the direct path (batched), otherwise as a
+     * flow ({@link FlowSwitch#run}). A request whose size is not known up front (not a file) is a flow.
+     * Errors arrive in the result, either way.
+     */
+    public CompletionStage<FlowResult> submit(FlowSpec spec) {
+        final long size = requestBytes(spec);
+        if (size >= 0 && threshold().bypass(size)) {
+            return batched(spec);
+        }
+        flows.incrementAndGet();
+        return node.run(spec).completion();
+    }
+
+    /** Runs {@code spec} on the direct path now, on the calling thread: the unbatched bypass. */
+    public FlowResult direct(FlowSpec spec) {
+        bypassed.incrementAndGet();
+        return directPaths.get().run(node.nextFlowId(), spec);
+    }
+
+    /** Runs {@code spec} on the direct path, batched with other requests to the same devices. */
+    public CompletionStage<FlowResult> batched(FlowSpec spec) {
+        final CompletableFuture<FlowResult> result = new CompletableFuture<>();
+        final long size = Math.max(0, requestBytes(spec));
+        final String key = String.join(">", spec.stages().stream().map(StageSpec::kind).toList());
+        final List<OpenBatch> ready = new ArrayList<>(2);
+        synchronized (lock) {
+            if (closed) {
+                result.complete(refused(spec, "the node is closed"));
+                return result;
+            }
+            final long nowNs = System.nanoTime();
+            OpenBatch batch = open.get(key);
+            if (batch != null && !batch.takes(size, nowNs)) {
+                // It leaves now: this request does not fit, or came after its deadline's timer had fired.
+                open.remove(key);
+                batch.cancelDeadline();
+                ready.add(batch);
+                batch = null;
+            }
+            if (batch == null) {
+                batch = new OpenBatch(nowNs);
+                if (settings.batchMaxDelayNs() > 0) {
+                    final OpenBatch opened = batch;
+                    batch.deadline = workers.schedule(() -> expire(key, opened), settings.batchMaxDelayNs(),
+                        TimeUnit.NANOSECONDS);
+                }
+                open.put(key, batch);
+            }
+            batch.add(spec, result, size);
+            if (batch.bytes >= settings.batchMaxBytes() || settings.batchMaxDelayNs() == 0) {
+                open.remove(key);
+                batch.cancelDeadline();
+                ready.add(batch);
+            }
+        }
+        for (OpenBatch batch : ready) {
+            workers.execute(() -> runBatch(batch));
+        }
+        return result;
+    }
+
+    /**
+     * The threshold in force: configured, or calibrated (calibrating now, with the default request, if
+     * nothing has been calibrated yet).
+     */
+    public SmallRequestThreshold threshold() {
+        if (settings.thresholdBytes() >= 0) {
+            return SmallRequestThreshold.override(settings.thresholdBytes());
+        }
+        Calibration known = calibration;
+        if (known == null) {
+            synchronized (this) {
+                known = calibration;
+                if (known == null) {
+                    known = calibrate(defaultRequest(), Path.of(System.getProperty("java.io.tmpdir")));
+                }
+            }
+        }
+        return known.threshold();
+    }
+
+    /**
+     * Calibrates on a thread of its own, if the threshold is {@code auto} and not calibrated yet: for {@code
+     * calibrate-at-start}. A failure leaves the threshold to be calibrated on first use.
+     */
+    void calibrateInBackground() {
+        if (settings.thresholdBytes() >= 0 || calibration != null) {
+            return;
+        }
+        final Thread thread = new Thread(() -> {
+            try {
+                threshold();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    org.slf4j.LoggerFactory.getLogger(SmallRequests.class)
+                        .warn("calibrating the small-request threshold failed; it will be tried again on first use: {}",
+                            e.getMessage());
+                }
+            }
+        }, "flowswitch-small-request-calibration");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The last calibration, or null. */
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    public Stats stats() {
+        return new Stats(flows.get(), bypassed.get(), batches.get());
+    }
+
+    /**
+     * Measures both paths with requests of {@code template}'s shape (1 KiB and {@code calibration-bytes},
+     * random bytes in a scratch directory under {@code workDir}, removed afterwards) and sets the threshold
+     * from them; a configured threshold still wins in {@link #threshold()}.
+     *
+     * @throws FlowException when a calibration request fails
+     */
+    public synchronized Calibration calibrate(RequestTemplate template, Path workDir) {
+        final Path scratch;
+        try {
+            scratch = Files.createTempDirectory(workDir, "flowswitch-calibration-");
+        } catch (IOException e) {
+            throw new FlowException("CALIBRATION_FAILED", "cannot make a scratch directory in " + workDir + ": " + e, e);
+        }
+        try {
+            final long largeBytes = settings.calibrationBytes();
+            final Path small = random(scratch.resolve("small.bin"), SMALL_BYTES);
+            final Path large = random(scratch.resolve("large.bin"), largeBytes);
+            final Path out = scratch.resolve("out.bin");
+            // Warm both paths before timing: a flow's set-up keeps getting cheaper over its first hundred
+            // runs or so, as the JIT compiles the signalling path.
+            for (int i = 0; i < WARM_UP_RUNS; i++) {
+                timeFlow(template.request(small, out), out);
+                timeDirect(template.request(small, out), out);
+            }
+            for (int i = 0; i < 2; i++) {
+                timeFlow(template.request(large, out), out);
+                timeDirect(template.request(large, out), out);
+            }
+            final long[] smallTimes = medians(SMALL_RUNS, template, small, out);
+            final long flowSmall = smallTimes[0];
+            final long directSmall = smallTimes[1];
+            // The threshold is where the flow's extra cost, g(s) = flow(s) - direct(s), falls to zero. Costs are
+            // not quite linear in size (a replicated flow keeps all its replicas busy only from a few chunks on),
+            // so after the first straight line from 1 KiB to calibration-bytes, measure at the threshold it
+            // gives and keep the two sizes around the zero (regula falsi): the bracket only narrows, so one
+            // noisy measurement cannot throw the threshold outside it.
+            long[] low = {SMALL_BYTES, flowSmall, directSmall};
+            final long[] largeTimes = medians(LARGE_RUNS, template, large, out);
+            long[] high = {largeBytes, largeTimes[0], largeTimes[1]};
+            for (int round = 0; round < REFINEMENTS && gap(high) < 0 && gap(low) > 0; round++) {
+                final long at = Math.round(low[0] + (double) gap(low) * (high[0] - low[0]) / (gap(low) - gap(high)));
+                if (at - low[0] < low[0] / 10 + 1 || high[0] - at < high[0] / 10 + 1) {
+                    break;
+                }
+                final Path near = random(scratch.resolve("near-" + round + ".bin"), at);
+                final long[] nearTimes = medians(LARGE_RUNS, template, near, out);
+                final long[] point = {at, nearTimes[0], nearTimes[1]};
+                if (gap(point) > 0) {
+                    low = point;
+                } else {
+                    high = point;
+                }
+            }
+            final Calibration measured = fit(flowSmall, directSmall, largeBytes, largeTimes, low, high);
+            calibration = measured;
+            return measured;
+        } catch (IOException e) {
+            throw new FlowException("CALIBRATION_FAILED", "cannot write calibration input in " + scratch + ": " + e, e);
+        } finally {
+            deleteQuietly(scratch);
+        }
+    }
+
+    /** The flow's extra cost at a measured size {@code {bytes, flowNs, directNs}}. */
+    private static long gap(long[] point) {
+        return point[1] - point[2];
+    }
+
+    /**
+     * The calibration: per-byte costs and set-up cost from the straight lines through 1 KiB and {@code
+     * largeBytes} (a wide span, so little noise), and the threshold where the flow's extra cost falls to
+     * zero, interpolated inside the final bracket {@code low}..{@code high} (each {@code {bytes, flowNs,
+     * directNs}}). Without refinement the two agree: the threshold is then {@code S / (d - f)}.
+     */
+    private static Calibration fit(long flowSmall, long directSmall, long largeBytes, long[] largeTimes, long[] low,
+        long[] high) {
+        final double span = largeBytes - SMALL_BYTES;
+        final double flowNsPerByte = Math.max(0, (largeTimes[0] - flowSmall) / span);
+        final double directNsPerByte = Math.max(0, (largeTimes[1] - directSmall) / span);
+        final double setupNs = Math.max(0, flowSmall - directSmall + (directNsPerByte - flowNsPerByte) * SMALL_BYTES);
+        final SmallRequestThreshold line = SmallRequestThreshold.calibrate(setupNs, flowNsPerByte, directNsPerByte);
+        final SmallRequestThreshold threshold;
+        final boolean refined = low[0] != SMALL_BYTES || high[0] != largeBytes;
+        if (refined && gap(low) > 0 && gap(high) < 0) {
+            threshold = new SmallRequestThreshold(Math.round(low[0]
+                + (double) gap(low) * (high[0] - low[0]) / (gap(low) - gap(high))), true);
+        } else {
+            threshold = line;
+        }
+        return new Calibration(flowSmall, directSmall, flowNsPerByte, directNsPerByte, Math.round(setupNs), threshold);
+    }
+
+    /** Stops the workers; requests waiting in a batch end with a {@code CLOSED} error. */
+    @Override
+    public void close() {
+        final List<OpenBatch> waiting;
+        synchronized (lock) {
+            closed = true;
+            waiting = new ArrayList<>(open.values());
+            open.clear();
+        }
+        workers.shutdownNow();
+        for (OpenBatch batch : waiting) {
+            for (int i = 0; i < batch.specs.size(); i++) {
+                batch.results.get(i).complete(refused(batch.specs.get(i), "the node closed before it ran"));
+            }
+        }
+    }
+
+    private void expire(String key, OpenBatch batch) {
+        synchronized (lock) {
+            if (open.get(key) != batch) {
+                return;
+            }
+            open.remove(key);
+        }
+        runBatch(batch);
+    }
+
+    private void runBatch(OpenBatch batch) {
+        batches.incrementAndGet();
+        final DirectPath path = directPaths.get();
+        for (int i = 0; i < batch.specs.size(); i++) {
+            bypassed.incrementAndGet();
+            try {
+                batch.results.get(i).complete(path.run(node.nextFlowId(), batch.specs.get(i)));
+            } catch (RuntimeException e) {
+                batch.results.get(i).complete(new FlowResult(0, batch.specs.get(i).name(), 0, 0, 0, 0, List.of(), e));
+            }
+        }
+    }
+
+    private static FlowResult refused(FlowSpec spec, String why) {
+        return new FlowResult(0, spec.name(), 0, 0, 0, 0, List.of(),
+            new FlowException("CLOSED", "small request " + spec.name() + " did not run: " + why));
+    }
+
+    /** The request's size when its source is a file, else -1. */
+    static long requestBytes(FlowSpec spec) {
+        if (spec.stages().isEmpty() || !spec.stages().get(0).kind().equals(FILE_SOURCE)) {
+            return -1;
+        }
+        final String path = spec.stages().get(0).params().get(FileSourceKind.PATH);
+        if (path == null) {
+            return -1;
+        }
+        try {
+            return Files.size(Path.of(path));
+        } catch (IOException | RuntimeException e) {
+            // The flow path reports what is wrong with the file, with the stage's name.
+            return -1;
+        }
+    }
+
+    private long timeFlow(FlowSpec spec, Path out) {
+        deleteQuietly(out);
+        final long startNs = System.nanoTime();
+        final FlowResult result = node.run(spec).completion().toCompletableFuture().join();
+        final long elapsedNs = System.nanoTime() - startNs;
+        succeeded(result);
+        return elapsedNs;
+    }
+
+    private long timeDirect(FlowSpec spec, Path out) {
+        deleteQuietly(out);
+        final long startNs = System.nanoTime();
+        final FlowResult result = directPaths.get().run(node.nextFlowId(), spec);
+        final long elapsedNs = System.nanoTime() - startNs;
+        succeeded(result);
+        return elapsedNs;
+    }
+
+    private static void succeeded(FlowResult result) {
+        if (!result.succeeded()) {
+            throw new FlowException("CALIBRATION_FAILED", "a calibration request failed: " + result.error().getMessage(),
+                result.error());
+        }
+    }
+
+    /**
+     * The median time of {@code runs} requests from {@code in} on each path, {@code [flow, direct]}; the
+     * paths take turns, so that both see the same machine.
+     */
+    private long[] medians(int runs, RequestTemplate template, Path in, Path out) {
+        final long[] flow = new long[runs];
+        final long[] direct = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            flow[i] = timeFlow(template.request(in, out), out);
+            direct[i] = timeDirect(template.request(in, out), out);
+        }
+        Arrays.sort(flow);
+        Arrays.sort(direct);
+        return new long[] {flow[runs / 2], direct[runs / 2]};
+    }
+
+    /** file → aes-gcm-encrypt (one replica per core, a random key) → file. */
+    static RequestTemplate defaultRequest() {
+        final byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        final int replicas = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return (in, out) -> Flows.from(Devices.file(in)).via(Devices.aesGcmEncrypt("k"), replicas)
+            .to(Devices.fileSink(out)).key("k", key).name("calibration").build();
+    }
+
+    private static Path random(Path file, long sizeBytes) throws IOException {
+        final SplittableRandom random = new SplittableRandom(sizeBytes);
+        final byte[] block = new byte[(int) Math.min(sizeBytes, 1 << 20)];
+        try (var out = Files.newOutputStream(file)) {
+            for (long left = sizeBytes; left > 0; left -= block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, left));
+            }
+        }
+        return file;
+    }
+
+    private static void deleteQuietly(Path path) {
+        try (Stream<Path> paths = Files.isDirectory(path) ? Files.walk(path) : Stream.of(path)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // Scratch files under a temporary directory: best effort.
+        }
+    }
+
+    /** A batch being filled: its requests, their results, and its deadline's timer. */
+    private final class OpenBatch {
+        final long openedNs;
+        final List<FlowSpec> specs = new ArrayList<>();
+        final List<CompletableFuture<FlowResult>> results = new ArrayList<>();
+        long bytes;
+        ScheduledFuture<?> deadline;
+
+        OpenBatch(long openedNs) {
+            this.openedNs = openedNs;
+        }
+
+        boolean takes(long size, long nowNs) {
+            return bytes + size <= settings.batchMaxBytes() && nowNs - openedNs <= settings.batchMaxDelayNs();
+        }
+
+        void add(FlowSpec spec, CompletableFuture<FlowResult> result, long size) {
+            specs.add(spec);
+            results.add(result);
+            bytes += size;
+        }
+
+        void cancelDeadline() {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.flowswitch.cli.experiment;
+
+import io.flowswitch.cli.SizeParser;
+import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.javadsl.Devices;
+import io.flowswitch.javadsl.FlowSwitch;
+import io.flowswitch.javadsl.Flows;
+import io.flowswitch.javadsl.SmallRequests;
+import io.flowswitch.scheduler.Rates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code flowswitch experiment small-requests}: what a request costs as a flow, on the direct software path
+ * (bypass), and on the direct path batched, over a sweep of sizes; where the flow starts to pay for itself;
+ * and how close the node's calibrated threshold comes to that point.
+ */
+@Command(name = "small-requests",
+    header = "Request size sweep: flow path vs bypass vs batched bypass, and the calibrated threshold.",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    sortOptions = false,
+    description = {
+        "A request is: encrypt a file of SIZE random bytes with AES-256-GCM into another file (or, with --request"
+            + " accel, pass it through a modelled accelerator). For each size from --min-size to --max-size"
+            + " (doubling), the experiment times requests three ways:",
+        "  flow     as a flow (FlowSwitch.run, one replica of the cipher per core), one request at a time;",
+        "  bypass   on the direct software path (the same devices in a plain loop on the caller's thread), one"
+            + " at a time, alternating with the flow requests; both report the median request;",
+        "  batched  on the direct path through the node's batcher, --concurrency callers at once (time per"
+            + " request = wall time / requests).",
+        "After --warm-up requests on each path, the node calibrates its threshold on the same request (set-up cost and per-byte cost"
+            + " of both paths, from a 1 KiB and a calibration-size request). The best fixed threshold is where the"
+            + " measured flow and bypass times cross (interpolated between the two sizes around the crossing):"
+            + " below it bypass is cheaper, above it the flow is.",
+        "",
+        "Targets: at 1 KiB, bypass at least 5x faster than the flow path; the calibrated threshold within 20% of"
+            + " the best fixed threshold.",
+        "",
+        "Files: small-requests.csv (size, microseconds per request for each path), small-requests.svg (the three"
+            + " curves on a log size axis, the calibrated threshold and the crossing marked)."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  flowswitch experiment small-requests",
+        "  flowswitch experiment small-requests --max-size 64MiB --concurrency 8 --work /dev/shm",
+        "  flowswitch experiment small-requests --request accel --accel-rate 64MiB --replicas 4"})
+public final class SmallRequestsExperiment extends Experiment {
+    private static final double SPEED_UP_TARGET = 5;
+    private static final double THRESHOLD_TOLERANCE = 0.2;
+
+    /** What one request does. */
+    enum Request { AES, ACCEL }
+
+    @Option(names = "--request", paramLabel = "aes|accel", defaultValue = "aes",
+        description = "aes: AES-256-GCM on the CPU, the flow with one cipher replica per core. accel: a modelled"
+            + " accelerator (rate-limit at --accel-rate), the flow with --replicas of it, the direct path with one:"
+            + " a per-byte advantage that does not depend on idle cores. Default: ${DEFAULT-VALUE}.")
+    Request kind;
+
+    @Option(names = "--accel-rate", paramLabel = "SIZE", converter = SizeParser.Converter.class,
+        defaultValue = "64MiB", description = "With --request accel: one accelerator's rate. Default: ${DEFAULT-VALUE}.")
+    long accelRate;
+
+    @Option(names = "--replicas", paramLabel = "N",
+        description = "Replicas on the flow path. Default: one per core (aes), 4 (accel).")
+    Integer flowReplicas;
+
+    @Option(names = "--min-size", paramLabel = "SIZE", converter = SizeParser.Converter.class, defaultValue = "1KiB",
+        description = "Smallest request. Default: ${DEFAULT-VALUE}.")
+    long minSize;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", converter = SizeParser.Converter.class,
+        description = "Largest request. Default: 32MiB, with accel 4MiB (--quick: 64KiB).")
+    Long maxSize;
+
+    @Option(names = "--bytes-per-point", paramLabel = "SIZE", converter = SizeParser.Converter.class,
+        description = "Bytes each path moves per size (at least 5 and at most 200 requests; 3 for huge sizes)."
+            + " Default: 128MiB, with accel 32MiB (--quick: 256KiB).")
+    Long bytesPerPoint;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
+        description = "Callers submitting batched requests at once. Default: ${DEFAULT-VALUE}.")
+    int concurrency;
+
+    @Option(names = "--calibration-size", paramLabel = "SIZE", converter = SizeParser.Converter.class,
+        description = "The large request calibration times on each path. Default: 16MiB, with accel 2MiB.")
+    Long calibrationSize;
+
+    @Option(names = "--warm-up", paramLabel = "N",
+        description = "1 KiB requests on each path before anything is timed: a flow's set-up keeps getting cheaper"
+            + " over its first thousand runs or so (JIT). Default: 1000 (--quick: 10).")
+    Integer warmUpRuns;
+
+    private int warmUp;
+
+    record Point(long size, double flowNs, double bypassNs, double batchedNs) {}
+
+    @Override
+    protected void run(ExperimentOutput output) throws Exception {
+        final boolean accel = kind == Request.ACCEL;
+        warmUp = warmUpRuns != null ? warmUpRuns : quick() ? 10 : 1000;
+        final long max = maxSize != null ? maxSize : quick() ? 64 * 1024 : accel ? 4L << 20 : 32L << 20;
+        final long budget = bytesPerPoint != null ? bytesPerPoint : quick() ? 256 * 1024 : accel ? 32L << 20
+            : 128L << 20;
+        final long calibrationBytes = calibrationSize != null ? calibrationSize : accel ? 2L << 20 : 16L << 20;
+        final int replicas = flowReplicas != null ? flowReplicas
+            : accel ? 4 : Math.max(1, Runtime.getRuntime().availableProcessors());
+        if (minSize < 1 || max < minSize || max > 1L << 30 || budget < 1 || concurrency < 1 || concurrency > 256
+            || calibrationBytes < 64 * 1024 || calibrationBytes > 1L << 30 || replicas < 1 || replicas > 64
+            || accelRate < 1024 || warmUp < 0) {
+            throw usage("need 1 <= --min-size <= --max-size <= 1GiB, --bytes-per-point >= 1, --concurrency 1..256,"
+                + " --calibration-size 64KiB..1GiB, --replicas 1..64, --accel-rate >= 1KiB");
+        }
+        final byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        final SmallRequests.RequestTemplate request = (in, out) -> Flows.from(Devices.file(in))
+            .via(accel ? Devices.rateLimit(accelRate, 0) : Devices.aesGcmEncrypt("k"), replicas)
+            .to(Devices.fileSink(out)).key("k", key).name("request").build();
+        output.line("small-requests: %d cores, Java %s; file -> %s x%d -> file, %s to %s",
+            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+            accel ? "rate-limit at " + Rates.format(accelRate) : "aes-gcm-encrypt", replicas,
+            Rates.formatBytes(minSize), Rates.formatBytes(max));
+        try (Scratch scratch = new Scratch(workBase(), "flowswitch-small-requests-");
+             FlowSwitch node = ExperimentNode.start("flowswitch.small-requests { threshold = auto, calibration-bytes = "
+                 + calibrationBytes + " }\nflowswitch.node.instances.rate-limit = " + Math.max(16, replicas))) {
+            final SmallRequests small = node.smallRequests();
+            // Warm the signalling path (a flow's set-up keeps getting cheaper over its first thousand runs or so)
+            // so that the sweep's small sizes, measured first, do not pay for the JIT.
+            final Path warmIn = scratch.random("warm-up.bin", 1024, 7);
+            final Path warmOut = scratch.file("warm-up.out");
+            for (int i = 0; i < warmUp; i++) {
+                Files.deleteIfExists(warmOut);
+                ExperimentNode.succeeded(node.run(request.request(warmIn, warmOut)).completion().toCompletableFuture()
+                    .get(1, TimeUnit.MINUTES));
+                Files.deleteIfExists(warmOut);
+                ExperimentNode.succeeded(small.direct(request.request(warmIn, warmOut)));
+            }
+            final SmallRequests.Calibration calibration = small.calibrate(request, scratch.directory());
+            output.line("  calibrated: flow %.0f us and bypass %.0f us at 1 KiB, %.3f and %.3f ns/B: %s",
+                calibration.flowSmallNs() / 1e3, calibration.directSmallNs() / 1e3, calibration.flowNsPerByte(),
+                calibration.directNsPerByte(), calibration.threshold());
+            final List<Point> points = new ArrayList<>();
+            for (long size = minSize; size <= max; size *= 2) {
+                points.add(measure(node, small, scratch, request, size, budget));
+                final Point p = points.get(points.size() - 1);
+                output.line("  %-9s flow %9.1f us  bypass %9.1f us  batched %9.1f us  (flow/bypass %.2f)",
+                    SizeParser.format(size), p.flowNs() / 1e3, p.bypassNs() / 1e3, p.batchedNs() / 1e3,
+                    p.flowNs() / p.bypassNs());
+            }
+            // The same calibration once more, after the sweep: how far apart two calibrations land says how
+            // much of any miss is the machine's noise.
+            final SmallRequests.Calibration again = small.calibrate(request, scratch.directory());
+            output.line("  calibrated again after the sweep: flow %.0f us and bypass %.0f us at 1 KiB, %.3f and %.3f"
+                + " ns/B: %s", again.flowSmallNs() / 1e3, again.directSmallNs() / 1e3, again.flowNsPerByte(),
+                again.directNsPerByte(), again.threshold());
+            report(output, points, calibration, accel ? "a " + Rates.format(accelRate) + " accelerator"
+                : "AES-GCM");
+        }
+    }
+
+    private Point measure(FlowSwitch node, SmallRequests small, Scratch scratch, SmallRequests.RequestTemplate request,
+        long size, long budget) throws Exception {
+        final int count = size >= budget / 3 ? 3 : (int) Math.max(5, Math.min(200, budget / size));
+        final Path in = scratch.random("in-" + size + ".bin", size, size);
+        final Path out = scratch.file("out.bin");
+        // Warm-up of each path at this size: file system, JIT for the size's code paths.
+        ExperimentNode.succeeded(node.run(request.request(in, out)).completion().toCompletableFuture()
+            .get(5, TimeUnit.MINUTES));
+        Files.deleteIfExists(out);
+        ExperimentNode.succeeded(small.direct(request.request(in, out)));
+        // Median of single requests, as calibration takes: a request the machine's other work delayed is noise.
+        final long[] flowTimes = new long[count];
+        final long[] bypassTimes = new long[count];
+        for (int i = 0; i < count; i++) {
+            Files.deleteIfExists(out);
+            final long startNs = System.nanoTime();
+            ExperimentNode.succeeded(node.run(request.request(in, out)).completion().toCompletableFuture()
+                .get(5, TimeUnit.MINUTES));
+            flowTimes[i] = System.nanoTime() - startNs;
+            Files.deleteIfExists(out);
+            final long directStartNs = System.nanoTime();
+            ExperimentNode.succeeded(small.direct(request.request(in, out)));
+            bypassTimes[i] = System.nanoTime() - directStartNs;
+        }
+        final double flowNs = median(flowTimes);
+        final double bypassNs = median(bypassTimes);
+        // Batched: `concurrency` callers, each waiting for its request before sending the next.
+        final List<CompletableFuture<Void>> callers = new ArrayList<>();
+        final int perCaller = Math.max(1, count / concurrency);
+        final long startNs = System.nanoTime();
+        for (int c = 0; c < concurrency; c++) {
+            final Path callerOut = scratch.file("batched-" + c + ".bin");
+            callers.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < perCaller; i++) {
+                    ExperimentNode.succeeded(small.batched(request.request(in, callerOut)).toCompletableFuture()
+                        .join());
+                }
+            }, task -> new Thread(task, "small-requests-caller").start()));
+        }
+        CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        final double batchedNs = (System.nanoTime() - startNs) / (double) (perCaller * concurrency);
+        Files.deleteIfExists(in);
+        return new Point(size, flowNs, bypassNs, batchedNs);
+    }
+
+    private static double median(long[] times) {
+        final long[] sorted = times.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
+    }
+
+    private static void report(ExperimentOutput output, List<Point> points, SmallRequests.Calibration calibration,
+        String device) throws java.io.IOException {
+        final Table table = new Table("size_bytes", "flow_us", "bypass_us", "batched_us", "flow_over_bypass");
+        final double[] xs = new double[points.size()];
+        final double[] flow = new double[points.size()];
+        final double[] bypass = new double[points.size()];
+        final double[] batched = new double[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            final Point p = points.get(i);
+            table.row(p.size(), p.flowNs() / 1e3, p.bypassNs() / 1e3, p.batchedNs() / 1e3, p.flowNs() / p.bypassNs());
+            xs[i] = p.size();
+            flow[i] = p.flowNs() / 1e3;
+            bypass[i] = p.bypassNs() / 1e3;
+            batched[i] = p.batchedNs() / 1e3;
+        }
+        output.csv("small-requests", table);
+        final double crossing = crossing(points);
+        final long calibrated = calibration.threshold().thresholdBytes();
+        final SvgPlot plot = SvgPlot.lines("Time per request by size (" + device + ", file to file)", "request size",
+                "microseconds per request").logX().xTickFormat(x -> SizeParser.format((long) x))
+            .series("flow path", xs, flow)
+            .series("bypass", xs, bypass)
+            .series("batched bypass", xs, batched);
+        if (!calibration.threshold().alwaysBypass()) {
+            plot.markX("calibrated " + Rates.formatBytes(calibrated), calibrated);
+        }
+        if (crossing > 0) {
+            plot.markX("crossing " + Rates.formatBytes(crossing), crossing);
+        }
+        output.svg("small-requests", plot);
+
+        final Point first = points.get(0);
+        if (first.size() <= 1024) {
+            final double speedUp = first.flowNs() / first.bypassNs();
+            output.target("1 KiB: bypass >= 5x the flow path", String.format(Locale.ROOT, "%.1fx", speedUp),
+                speedUp >= SPEED_UP_TARGET);
+        }
+        if (crossing < 0) {
+            // The best fixed threshold lies above the sweep: bypass everything it measured.
+            final long largest = points.get(points.size() - 1).size();
+            final boolean agrees = calibration.threshold().thresholdBytes() > largest;
+            output.target("calibrated threshold within 20% of the best fixed one", "the flow path was never cheaper"
+                + " up to " + Rates.formatBytes(largest) + "; calibrated: " + calibration.threshold()
+                + (agrees ? ", which agrees" : ", which bypasses less"), agrees);
+        } else {
+            final double off = calibration.threshold().alwaysBypass() ? Double.POSITIVE_INFINITY
+                : calibrated / crossing - 1;
+            output.target("calibrated threshold within 20% of the best fixed one", String.format(Locale.ROOT,
+                "%s vs %s (%+.0f%%)", calibration.threshold().alwaysBypass() ? "always bypass"
+                    : Rates.formatBytes(calibrated), Rates.formatBytes(crossing), 100 * off),
+                Math.abs(off) <= THRESHOLD_TOLERANCE);
+        }
+    }
+
+    /**
+     * Where the flow path's time falls below the bypass's: linear between the last size where bypass was
+     * cheaper and the first where the flow was (costs grow about linearly with size); -1 when it never does.
+     */
+    static double crossing(List<Point> points) {
+        for (int i = 1; i < points.size(); i++) {
+            final Point before = points.get(i - 1);
+            final Point after = points.get(i);
+            final double gapBefore = before.flowNs() - before.bypassNs();
+            final double gapAfter = after.flowNs() - after.bypassNs();
+            if (gapBefore > 0 && gapAfter <= 0) {
+                final double t = gapBefore / (gapBefore - gapAfter);
+                return before.size() + t * (after.size() - before.size());
+            }
+        }
+        return points.isEmpty() || points.get(0).flowNs() > points.get(0).bypassNs() ? -1 : points.get(0).size();
+    }
+}

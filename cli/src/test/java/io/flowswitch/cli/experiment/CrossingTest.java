@@ -1,0 +1,27 @@
+package io.flowswitch.cli.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Where the sweep says the flow path starts to pay for itself. */
+class CrossingTest {
+    private static SmallRequestsExperiment.Point point(long size, double flowNs, double bypassNs) {
+        return new SmallRequestsExperiment.Point(size, flowNs, bypassNs, 0);
+    }
+
+    @Test
+    void interpolatesBetweenTheSizesAroundTheCrossing() {
+        // flow = 1000 + size / 2, bypass = size: they cross at 2000.
+        final List<SmallRequestsExperiment.Point> points = List.of(point(1024, 1512, 1024), point(2048, 2024, 2048),
+            point(4096, 3048, 4096));
+        assertEquals(2000, SmallRequestsExperiment.crossing(points), 1e-9);
+    }
+
+    @Test
+    void noCrossingWhenBypassAlwaysWinsAndTheSmallestWhenTheFlowAlwaysDoes() {
+        assertEquals(-1, SmallRequestsExperiment.crossing(List.of(point(1024, 5000, 100), point(2048, 5000, 200))));
+        assertEquals(1024, SmallRequestsExperiment.crossing(List.of(point(1024, 50, 100), point(2048, 60, 200))));
+    }
+}
