@@ -7,10 +7,13 @@ import io.flowswitch.devices.crypto.AesGcmEncryptKind;
 import io.flowswitch.devices.compress.GzipKind;
 import io.flowswitch.devices.digest.Crc32cKind;
 import io.flowswitch.devices.digest.Sha256Kind;
+import io.flowswitch.devices.file.FileRegionSourceKind;
 import io.flowswitch.devices.file.FileSinkKind;
 import io.flowswitch.devices.file.FileSourceKind;
 import io.flowswitch.devices.tcp.TcpSinkKind;
 import io.flowswitch.devices.tcp.TcpSourceKind;
+import io.flowswitch.devices.tls.TlsSinkKind;
+import io.flowswitch.devices.tls.TlsSourceKind;
 import java.util.List;
 
 /** The list of device kinds that ship with flowswitch; one line per kind. */
@@ -22,6 +25,8 @@ final class BuiltInDevices {
         return List.of(
             new FileSourceKind(),
             new TcpSourceKind(),
+            new FileRegionSourceKind(),
+            new TlsSourceKind(),
             new AesGcmEncryptKind(),
             new AesGcmDecryptKind(),
             new Sha256Kind(),
@@ -30,6 +35,7 @@ final class BuiltInDevices {
             new GunzipKind(),
             new RateLimitKind(),
             new FileSinkKind(),
-            new TcpSinkKind());
+            new TcpSinkKind(),
+            new TlsSinkKind());
     }
 }
