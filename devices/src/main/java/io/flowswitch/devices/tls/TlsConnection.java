@@ -52,8 +52,9 @@ public final class TlsConnection implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean handshaken;
     private boolean inboundDone;
-    private long plaintextOut;
-    private long plaintextIn;
+    // Volatile: a watchdog on another thread reads them to see whether a transfer still moves.
+    private volatile long plaintextOut;
+    private volatile long plaintextIn;
     private long recordsOut;
 
     private TlsConnection(Socket socket, SSLEngine engine) throws IOException {
