@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,6 +43,8 @@ import picocli.CommandLine.Spec;
         "  curl --cacert ~/.flowswitch/tls/server.crt https://localhost:8443/index.html",
         "  flowswitch serve --https --root site --port 8443 --cert server.pem --key key.pem"})
 final class ServeCommand implements Callable<Integer> {
+    private static final long CLOSE_GRACE_S = 5;
+
     @Spec
     CommandSpec spec;
 
@@ -173,9 +176,13 @@ final class ServeCommand implements Callable<Integer> {
             final Thread hook = new Thread(stopped::countDown, "flowswitch-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                while (!stopped.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    if (requests != null && server.counters().requests() >= requests
-                        && server.counters().activeFlows() == 0) {
+                while (!stopped.await(50, TimeUnit.MILLISECONDS)) {
+                    if (requests != null && server.counters().finished() >= requests) {
+                        // Let the last clients read their responses before closing resets their connections.
+                        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_GRACE_S);
+                        while (server.counters().activeConnections() > 0 && System.nanoTime() < deadline) {
+                            Thread.sleep(10);
+                        }
                         break;
                     }
                 }

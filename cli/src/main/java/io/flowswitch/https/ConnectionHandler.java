@@ -73,7 +73,11 @@ final class ConnectionHandler implements Runnable {
                 if (headLength < 0) {
                     break;
                 }
-                keepAlive = respond(headLength);
+                try {
+                    keepAlive = respond(headLength);
+                } finally {
+                    server.counters().finished.incrementAndGet();
+                }
             }
         } catch (DeviceException e) {
             // The client left, idled out or failed the handshake: nothing to answer.

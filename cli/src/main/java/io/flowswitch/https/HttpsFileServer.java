@@ -103,6 +103,7 @@ public final class HttpsFileServer implements AutoCloseable {
     /** Counters since start, for tests, logs and the command's summary. Thread-safe. */
     public static final class Counters {
         final AtomicLong requests = new AtomicLong();
+        final AtomicLong finished = new AtomicLong();
         final AtomicLong flowResponses = new AtomicLong();
         final AtomicLong softwareResponses = new AtomicLong();
         final AtomicLong refusedByNode = new AtomicLong();
@@ -114,6 +115,11 @@ public final class HttpsFileServer implements AutoCloseable {
 
         public long requests() {
             return requests.get();
+        }
+
+        /** Requests whose response ended, completely or cut short. */
+        public long finished() {
+            return finished.get();
         }
 
         /** Responses whose body a flow carried. */
