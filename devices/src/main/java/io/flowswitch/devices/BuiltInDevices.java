@@ -10,6 +10,7 @@ import io.flowswitch.devices.digest.Sha256Kind;
 import io.flowswitch.devices.file.FileRegionSourceKind;
 import io.flowswitch.devices.file.FileSinkKind;
 import io.flowswitch.devices.file.FileSourceKind;
+import io.flowswitch.devices.link.PipeSourceKind;
 import io.flowswitch.devices.tcp.TcpSinkKind;
 import io.flowswitch.devices.tcp.TcpSourceKind;
 import io.flowswitch.devices.tls.TlsSinkKind;
@@ -27,6 +28,7 @@ final class BuiltInDevices {
             new TcpSourceKind(),
             new FileRegionSourceKind(),
             new TlsSourceKind(),
+            new PipeSourceKind(),
             new AesGcmEncryptKind(),
             new AesGcmDecryptKind(),
             new Sha256Kind(),
