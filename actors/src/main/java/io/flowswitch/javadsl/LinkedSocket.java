@@ -1,5 +1,6 @@
 package io.flowswitch.javadsl;
 
+import io.flowswitch.devices.link.AesGcmTcpSinkKind;
 import io.flowswitch.devices.link.AppPipe;
 import io.flowswitch.devices.link.PipeSourceKind;
 import io.flowswitch.devices.link.SharedPage;
@@ -19,7 +20,7 @@ import javax.crypto.SecretKey;
 /**
  * A crypto context linked to a socket: the application writes plaintext once (or lends a {@link SharedPage})
  * and a flow on the node encrypts and sends it. Two record layers: the project's AES-256-GCM stream format
- * ({@link #aesGcm}: {@code pipe-source -> aes-gcm-encrypt -> tcp-sink}, read back by any flowswitch receiver
+ * ({@link #aesGcm}: {@code pipe-source -> aes-gcm-tcp-sink}, one stage that seals and sends, read back by any flowswitch receiver
  * with {@code aes-gcm-decrypt}), and TLS 1.3 ({@link #tls}: {@code pipe-source -> tls-sink}, read back by
  * any TLS peer).
  *
@@ -43,11 +44,13 @@ public final class LinkedSocket implements AutoCloseable {
      * @param stagingChunks chunks the pipe copies writes into: how far the application may run ahead
      * @param batchDelay {@link Duration#ZERO}: every write its own record; otherwise small writes share a
      *     record, sent when full, on {@link #flush()}, or this long after its first byte
+     * @param before stages the plaintext passes before the record layer (e.g. a modelled accelerator)
      */
-    public record Options(int chunkBytes, int stagingChunks, Duration batchDelay) {
-        public static final Options DEFAULT = new Options(64 * 1024, 8, Duration.ZERO);
+    public record Options(int chunkBytes, int stagingChunks, Duration batchDelay, java.util.List<StageSpec> before) {
+        public static final Options DEFAULT = new Options(64 * 1024, 8, Duration.ZERO, java.util.List.of());
 
         public Options {
+            before = java.util.List.copyOf(before);
             if (chunkBytes < 1024 || stagingChunks < 1 || batchDelay.isNegative()) {
                 throw new IllegalArgumentException("bad linked socket options: chunk " + chunkBytes + " B, "
                     + stagingChunks + " staging chunks, batch delay " + batchDelay);
@@ -55,11 +58,19 @@ public final class LinkedSocket implements AutoCloseable {
         }
 
         public Options withChunkBytes(int value) {
-            return new Options(value, stagingChunks, batchDelay);
+            return new Options(value, stagingChunks, batchDelay, before);
+        }
+
+        public Options withStagingChunks(int value) {
+            return new Options(chunkBytes, value, batchDelay, before);
         }
 
         public Options withBatchDelay(Duration value) {
-            return new Options(chunkBytes, stagingChunks, value);
+            return new Options(chunkBytes, stagingChunks, value, before);
+        }
+
+        public Options withBefore(java.util.List<StageSpec> value) {
+            return new Options(chunkBytes, stagingChunks, batchDelay, value);
         }
     }
 
@@ -89,9 +100,10 @@ public final class LinkedSocket implements AutoCloseable {
      */
     public static LinkedSocket aesGcm(FlowSwitch node, String host, int port, SecretKey key, Options options) {
         final AppPipe pipe = new AppPipe(options.chunkBytes(), options.stagingChunks(), options.batchDelay().toNanos());
-        final FlowSpec spec = Flows.from(StageSpec.of(PipeSourceKind.NAME, PipeSourceKind.PIPE, pipe.name()))
-            .via(Devices.aesGcmEncrypt(KEY_NAME))
-            .to(Devices.tcpSink(host, port))
+        final Flows.Builder builder = Flows.from(StageSpec.of(PipeSourceKind.NAME, PipeSourceKind.PIPE, pipe.name()));
+        options.before().forEach(builder::via);
+        final FlowSpec spec = builder
+            .to(StageSpec.of(AesGcmTcpSinkKind.NAME, "key", KEY_NAME, "host", host, "port", Integer.toString(port)))
             .key(KEY_NAME, key)
             .name("linked aes-gcm socket to " + host + ":" + port)
             .chunkBytes(options.chunkBytes())
@@ -107,7 +119,9 @@ public final class LinkedSocket implements AutoCloseable {
     public static LinkedSocket tls(FlowSwitch node, TlsConnection connection, Options options) {
         final AppPipe pipe = new AppPipe(options.chunkBytes(), options.stagingChunks(), options.batchDelay().toNanos());
         final String name = TlsEndpoints.register(connection);
-        final FlowSpec spec = Flows.from(StageSpec.of(PipeSourceKind.NAME, PipeSourceKind.PIPE, pipe.name()))
+        final Flows.Builder builder = Flows.from(StageSpec.of(PipeSourceKind.NAME, PipeSourceKind.PIPE, pipe.name()));
+        options.before().forEach(builder::via);
+        final FlowSpec spec = builder
             .to(StageSpec.of(TlsSinkKind.NAME, TlsSinkKind.CONNECTION, name, TlsSinkKind.END, TlsSinkKind.CLOSE_NOTIFY))
             .name("linked tls socket to " + connection.peer())
             .chunkBytes(options.chunkBytes())

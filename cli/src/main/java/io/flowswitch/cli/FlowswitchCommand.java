@@ -84,6 +84,7 @@ final class FlowswitchCommand implements Callable<Integer> {
             .addSubcommand("check", new CheckCommand())
             .addSubcommand("explain", new ExplainCommand())
             .addSubcommand("serve", new ServeCommand(root))
+            .addSubcommand("experiment", ExperimentCommand.commandLine(root))
             .addSubcommand("help", new CommandLine.HelpCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler(FlowswitchCommand::usageError);

@@ -10,6 +10,7 @@ import io.flowswitch.devices.digest.Sha256Kind;
 import io.flowswitch.devices.file.FileRegionSourceKind;
 import io.flowswitch.devices.file.FileSinkKind;
 import io.flowswitch.devices.file.FileSourceKind;
+import io.flowswitch.devices.link.AesGcmTcpSinkKind;
 import io.flowswitch.devices.link.PipeSourceKind;
 import io.flowswitch.devices.tcp.TcpSinkKind;
 import io.flowswitch.devices.tcp.TcpSourceKind;
@@ -38,6 +39,7 @@ final class BuiltInDevices {
             new RateLimitKind(),
             new FileSinkKind(),
             new TcpSinkKind(),
-            new TlsSinkKind());
+            new TlsSinkKind(),
+            new AesGcmTcpSinkKind());
     }
 }
