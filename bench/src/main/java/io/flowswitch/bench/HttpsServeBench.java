@@ -201,7 +201,7 @@ public final class HttpsServeBench {
     }
 
     private static String name(long size) {
-        return "file-" + Sizes.format(size) + ".bin";
+        return "file-" + size + ".bin";
     }
 
     private static String writeRandom(Path file, long size) throws Exception {

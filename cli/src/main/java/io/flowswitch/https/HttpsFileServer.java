@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
@@ -318,10 +317,5 @@ public final class HttpsFileServer implements AutoCloseable {
         final Thread thread = new Thread(task, name);
         thread.setDaemon(true);
         return thread;
-    }
-
-    /** Thrown away when the client is gone: used only to end a connection's loop. */
-    static boolean isDisconnect(Throwable e) {
-        return e instanceof SocketException;
     }
 }
