@@ -31,7 +31,7 @@ class CryptoSocketExperimentTest {
     @Test
     void tinyRunChecksEveryVariantAndWritesCsvSvgAndSummary() throws Exception {
         final Cli.Outcome outcome = node.run("experiment", "crypto-socket", "--sizes", "4KiB", "--runs", "1",
-            "--bytes", "1MiB", "--out", dir.toString(), "--data-dir", dir.toString(), "--accelerator-latency-us", "0");
+            "--bytes", "1MiB", "--out", dir.toString(), "--data-dir", dir.toString(), "--accelerator-latency-us", "0", "--messages", "300");
         outcome.assertDone();
         assertTrue(outcome.out().contains("checked: every variant's stream decrypts to the input"), outcome::toString);
         final List<String> csv = Files.readAllLines(dir.resolve("crypto-socket.csv"));
@@ -39,7 +39,13 @@ class CryptoSocketExperimentTest {
         assertTrue(csv.get(1).startsWith("aes-gcm,4096,app-mediated,0,1048576,"), csv.get(1));
         assertTrue(Files.readString(dir.resolve("crypto-socket.svg")).startsWith("<svg"));
         assertTrue(Files.readString(dir.resolve("crypto-socket.txt")).contains("| aes-gcm | 4KiB | linked+pages |"));
-        assertEquals(List.of("crypto-socket.csv", "crypto-socket.svg", "crypto-socket.txt"),
+        assertTrue(Files.readString(dir.resolve("crypto-socket.txt")).contains("| batched |"));
+        final List<String> batching = Files.readAllLines(dir.resolve("crypto-socket-batching.csv"));
+        assertEquals(1 + 2, batching.size(), "a header, one unbatched and one batched run");
+        assertTrue(batching.get(1).matches("0,0,300,100,300,.*"), "unbatched: a record per message: " + batching.get(1));
+        final long batchedRecords = Long.parseLong(batching.get(2).split(",")[4]);
+        assertTrue(batchedRecords < 30, "batched: " + batchedRecords + " records for 300 messages");
+        assertEquals(List.of("crypto-socket-batching.csv", "crypto-socket.csv", "crypto-socket.svg", "crypto-socket.txt"),
             Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList(), "the input file was removed");
     }
 

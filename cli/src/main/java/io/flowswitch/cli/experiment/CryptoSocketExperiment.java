@@ -108,6 +108,52 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         }
     }
 
+    /** One batching run. */
+    record Batching(int run, long delayNs, int messages, int messageBytes, long records, long wireBytes,
+        long elapsedNs, long cpuNs) {
+        double messagesPerSecond() {
+            return messages * 1e9 / elapsedNs;
+        }
+
+        static String csv(List<Batching> rows) {
+            final StringBuilder csv = new StringBuilder(
+                "run,batch_delay_ns,messages,message_bytes,records,wire_bytes,elapsed_ns,cpu_ns,messages_per_s\n");
+            for (Batching b : rows) {
+                csv.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%.0f%n", b.run(), b.delayNs(),
+                    b.messages(), b.messageBytes(), b.records(), b.wireBytes(), b.elapsedNs(), b.cpuNs(),
+                    b.messagesPerSecond()));
+            }
+            return csv.toString();
+        }
+
+        static String summary(List<Batching> rows, int messageBytes, long delayUs) {
+            if (rows.isEmpty()) {
+                return "";
+            }
+            final StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+                "batching: %d-byte writes to a linked aes-gcm socket, unbatched (a record each) vs batched (bound %d us)%n%n",
+                messageBytes, delayUs));
+            text.append("| mode | messages/s median | min-max | records | wire bytes per message | CPU us per message | x unbatched |\n");
+            text.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+            double unbatched = 0;
+            for (boolean batched : new boolean[] {false, true}) {
+                final List<Batching> cell = rows.stream().filter(b -> (b.delayNs() > 0) == batched).toList();
+                final List<Double> rates = cell.stream().map(Batching::messagesPerSecond).sorted().toList();
+                final double rate = Report.median(rates);
+                if (!batched) {
+                    unbatched = rate;
+                }
+                final Batching first = cell.get(0);
+                text.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f-%.0f | %d | %.1f | %.2f | %s |%n",
+                    batched ? "batched" : "unbatched", rate, rates.get(0), rates.get(rates.size() - 1), first.records(),
+                    first.wireBytes() / (double) first.messages(),
+                    Report.median(cell.stream().map(b -> b.cpuNs() / 1000.0 / b.messages()).toList()),
+                    batched ? String.format(Locale.ROOT, "%.1f", rate / unbatched) : ""));
+            }
+            return text.append('\n').toString();
+        }
+    }
+
     private static final int PAGES = 8;
     private static final int MIN_BUFFERS = 4096;
 
@@ -152,6 +198,18 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
     @Option(names = "--no-verify", negatable = false, description = "Skip the output check.")
     boolean noVerify;
 
+    @Option(names = "--messages", defaultValue = "20000", paramLabel = "N",
+        description = "Batching: small messages per run, sent unbatched and batched (0 skips it). Default: ${DEFAULT-VALUE}.")
+    int messages;
+
+    @Option(names = "--message-bytes", defaultValue = "100", paramLabel = "N",
+        description = "Batching: bytes per message. Default: ${DEFAULT-VALUE}.")
+    int messageBytes;
+
+    @Option(names = "--batch-delay-us", defaultValue = "1000", paramLabel = "US",
+        description = "Batching: the latency bound of a batch. Default: ${DEFAULT-VALUE}.")
+    long batchDelayUs;
+
     private final Nodes nodes;
 
     public CryptoSocketExperiment(Nodes nodes) {
@@ -172,6 +230,9 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         final long acceleratorRate = parseSize("--accelerator-rate", acceleratorRateText);
         if (runs < 1 || maxBytes < 1024 * 1024 || acceleratorLatencyUs < 0) {
             throw usage("--runs must be >= 1, --bytes >= 1MiB, --accelerator-latency-us >= 0");
+        }
+        if (messages < 0 || messageBytes < 1 || messageBytes > 64 * 1024 || batchDelayUs < 1) {
+            throw usage("--messages must be >= 0, --message-bytes 1..65536, --batch-delay-us >= 1");
         }
         final List<Layer> chosenLayers = new ArrayList<>();
         for (String layer : layers) {
@@ -229,9 +290,20 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                     console.flush();
                 }
             }
+            final List<Batching> batching = new ArrayList<>();
+            for (int run = 0; messages > 0 && run < runs; run++) {
+                for (boolean batched : new boolean[] {false, true}) {
+                    System.gc();
+                    batching.add(runner.batching(run, messages, messageBytes,
+                        batched ? TimeUnit.MICROSECONDS.toNanos(batchDelayUs) : 0));
+                }
+            }
             final String summary = Report.summary(samples, chosenLayers, bufferSizes, runs, acceleratorRate,
-                acceleratorLatencyUs);
+                acceleratorLatencyUs) + Batching.summary(batching, messageBytes, batchDelayUs);
             Files.writeString(out.resolve("crypto-socket.csv"), Report.csv(samples), StandardCharsets.UTF_8);
+            if (!batching.isEmpty()) {
+                Files.writeString(out.resolve("crypto-socket-batching.csv"), Batching.csv(batching), StandardCharsets.UTF_8);
+            }
             Files.writeString(out.resolve("crypto-socket.svg"), Report.svg(samples, chosenLayers, bufferSizes),
                 StandardCharsets.UTF_8);
             Files.writeString(out.resolve("crypto-socket.txt"), summary, StandardCharsets.UTF_8);
@@ -303,6 +375,29 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                 final long cpu1 = os.getProcessCpuTime();
                 return new Sample(layer, bufferBytes, variant, run, bytes, drained.bytes(), drained.endNs() - start[0],
                     cpu1 - start[1], copied);
+            }
+        }
+
+        /**
+         * {@code messages} writes of {@code messageBytes} to one linked AES-GCM socket, unbatched ({@code
+         * delayNs} 0: a record each) or batched under the bound, timed until the receiver has the last byte.
+         */
+        Batching batching(int run, int messages, int messageBytes, long delayNs) throws Exception {
+            try (DrainReceiver receiver = new DrainReceiver();
+                LinkedSocket socket = LinkedSocket.aesGcm(node, "127.0.0.1", receiver.port(), key,
+                    LinkedSocket.Options.DEFAULT.withBatchDelay(Duration.ofNanos(delayNs)).withStagingChunks(64))) {
+                socket.flow().running().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                final byte[] message = new byte[messageBytes];
+                final long[] start = new long[2];
+                startClock(start);
+                for (int i = 0; i < messages; i++) {
+                    message[0] = (byte) i;
+                    socket.write(message, 0, messageBytes);
+                }
+                finish(socket);
+                final DrainReceiver.Drained drained = receiver.drained().get(120, TimeUnit.SECONDS);
+                return new Batching(run, delayNs, messages, messageBytes, socket.chunksHandedOver(), drained.bytes(),
+                    drained.endNs() - start[0], os.getProcessCpuTime() - start[1]);
             }
         }
 
