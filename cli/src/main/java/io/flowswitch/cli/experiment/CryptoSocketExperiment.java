@@ -154,7 +154,6 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         }
     }
 
-    private static final int PAGES = 8;
     private static final int MIN_BUFFERS = 4096;
 
     @Spec
@@ -195,6 +194,11 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         description = "Where the input file is made. Default: /dev/shm when present, else the temp directory.")
     Path dataDir;
 
+    @Option(names = "--staging-chunks", defaultValue = "8", paramLabel = "N",
+        description = "Linked variants: buffers the application may have in the flow (staging chunks, pages)."
+            + " Default: ${DEFAULT-VALUE}.")
+    int stagingChunks;
+
     @Option(names = "--no-verify", negatable = false, description = "Skip the output check.")
     boolean noVerify;
 
@@ -231,6 +235,9 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         if (runs < 1 || maxBytes < 1024 * 1024 || acceleratorLatencyUs < 0) {
             throw usage("--runs must be >= 1, --bytes >= 1MiB, --accelerator-latency-us >= 0");
         }
+        if (stagingChunks < 1 || stagingChunks > 1024) {
+            throw usage("--staging-chunks must be between 1 and 1024");
+        }
         if (messages < 0 || messageBytes < 1 || messageBytes > 64 * 1024 || batchDelayUs < 1) {
             throw usage("--messages must be >= 0, --message-bytes 1..65536, --batch-delay-us >= 1");
         }
@@ -255,7 +262,7 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             final byte[] keyBytes = new byte[32];
             new SecureRandom().nextBytes(keyBytes);
             final SecretKey key = new SecretKeySpec(keyBytes, "AES");
-            final Runner runner = new Runner(node, key, data, acceleratorRate, acceleratorLatencyUs);
+            final Runner runner = new Runner(node, key, data, acceleratorRate, acceleratorLatencyUs, stagingChunks);
             if (!noVerify) {
                 for (Layer layer : chosenLayers) {
                     for (Variant variant : Variant.values()) {
@@ -354,7 +361,11 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-        Runner(FlowSwitch node, SecretKey key, Path data, long acceleratorRate, long acceleratorLatencyUs) {
+        private final int stagingChunks;
+
+        Runner(FlowSwitch node, SecretKey key, Path data, long acceleratorRate, long acceleratorLatencyUs,
+            int stagingChunks) {
+            this.stagingChunks = stagingChunks;
             this.node = node;
             this.key = key;
             this.data = data;
@@ -469,8 +480,8 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                     }
                     case LINKED_PAGES -> {
                         try (LinkedSocket socket = LinkedSocket.aesGcm(node, "127.0.0.1", port, key, options(layer, bufferBytes))) {
-                            final SharedPage[] pages = new SharedPage[PAGES];
-                            for (int i = 0; i < PAGES; i++) {
+                            final SharedPage[] pages = new SharedPage[stagingChunks];
+                            for (int i = 0; i < stagingChunks; i++) {
                                 pages[i] = socket.newPage();
                             }
                             socket.flow().running().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -478,7 +489,7 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                             int next = 0;
                             for (long position = 0; position < bytes; ) {
                                 final SharedPage page = pages[next];
-                                next = (next + 1) % PAGES;
+                                next = (next + 1) % stagingChunks;
                                 if (!page.awaitReturn(60, TimeUnit.SECONDS)) {
                                     throw new IllegalStateException("a page did not come back within 60 s");
                                 }
@@ -501,7 +512,8 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         }
 
         private LinkedSocket.Options options(Layer layer, int bufferBytes) {
-            return LinkedSocket.Options.DEFAULT.withChunkBytes(bufferBytes).withBefore(before(layer));
+            return LinkedSocket.Options.DEFAULT.withChunkBytes(bufferBytes).withBefore(before(layer))
+                .withStagingChunks(stagingChunks);
         }
 
         private static void finish(LinkedSocket socket) throws Exception {
