@@ -59,7 +59,7 @@ import picocli.CommandLine.Spec;
         "  rate-limit rate-bytes-per-second=N,latency-us=N",
         "  file-region-source path=FILE,offset=N,length=N",
         "  aes-gcm-tcp-sink key=NAME,host=H,port=N",
-        "  tls-sink connection=NAME   tls-source connection=NAME   pipe-source pipe=NAME",
+        "  tls-sink connection=NAME   tls-source connection=NAME   pipe-source pipe=NAME   pipe-sink pipe=NAME",
         "    (connections and pipes an application registered: see docs/https-and-linked-sockets.md)",
         "",
         "A key file holds 32 raw bytes or 64 hex characters:",

@@ -11,6 +11,7 @@ import io.flowswitch.devices.file.FileRegionSourceKind;
 import io.flowswitch.devices.file.FileSinkKind;
 import io.flowswitch.devices.file.FileSourceKind;
 import io.flowswitch.devices.link.AesGcmTcpSinkKind;
+import io.flowswitch.devices.link.PipeSinkKind;
 import io.flowswitch.devices.link.PipeSourceKind;
 import io.flowswitch.devices.tcp.TcpSinkKind;
 import io.flowswitch.devices.tcp.TcpSourceKind;
@@ -40,6 +41,7 @@ final class BuiltInDevices {
             new FileSinkKind(),
             new TcpSinkKind(),
             new TlsSinkKind(),
-            new AesGcmTcpSinkKind());
+            new AesGcmTcpSinkKind(),
+            new PipeSinkKind());
     }
 }

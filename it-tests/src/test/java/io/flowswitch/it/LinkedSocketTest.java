@@ -14,6 +14,7 @@ import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowHandle;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
+import io.flowswitch.javadsl.LinkedReceiver;
 import io.flowswitch.javadsl.LinkedSocket;
 import io.flowswitch.flow.StageSpec;
 import java.io.ByteArrayOutputStream;
@@ -173,6 +174,61 @@ class LinkedSocketTest {
                 assertEquals(-1, peer.read(got, 0, 1), "close_notify ends the stream");
             } finally {
                 peer.close();
+            }
+        }
+    }
+
+    @Test
+    void theApplicationReadsOnlyAuthenticatedPlaintextThroughALinkedReceiver() throws Exception {
+        final int port = TcpFlowTest.freePort();
+        final byte[] data = random(700_000, 11);
+        try (LinkedReceiver receiver = LinkedReceiver.aesGcm(node, port, new SecretKeySpec(KEY, "AES"), 64 * 1024)) {
+            receiver.flow().running().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            final CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return receiver.stream().readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (LinkedSocket socket = LinkedSocket.aesGcm(node, "127.0.0.1", port, new SecretKeySpec(KEY, "AES"),
+                LinkedSocket.Options.DEFAULT)) {
+                socket.write(data, 0, data.length);
+                assertTrue(socket.finish(Duration.ofSeconds(30)).succeeded());
+            }
+            assertArrayEquals(data, read.get(30, TimeUnit.SECONDS));
+            assertTrue(receiver.flow().completion().toCompletableFuture().get(10, TimeUnit.SECONDS).succeeded());
+        }
+    }
+
+    @Test
+    void aTamperedRecordFailsTheReadAndNoByteOfItIsSeen() throws Exception {
+        final int port = TcpFlowTest.freePort();
+        final Path encrypted = dir.resolve("stream.enc");
+        final byte[] data = random(100_000, 12);
+        final Path plain = Files.write(dir.resolve("plain.bin"), data);
+        final FlowResult made = node.run(Flows.from(Devices.file(plain)).via(Devices.aesGcmEncrypt("k"))
+            .to(Devices.fileSink(encrypted)).key("k", KEY).build()).completion().toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+        assertTrue(made.succeeded());
+        final byte[] stream = Files.readAllBytes(encrypted);
+        stream[stream.length / 2] ^= 1;
+        try (LinkedReceiver receiver = LinkedReceiver.aesGcm(node, port, new SecretKeySpec(KEY, "AES"), 64 * 1024)) {
+            receiver.flow().running().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            try (Socket peer = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                peer.getOutputStream().write(stream);
+                peer.shutdownOutput();
+                final java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+                final java.io.IOException e = assertThrows(java.io.IOException.class, () -> {
+                    final byte[] buffer = new byte[4096];
+                    int n;
+                    while ((n = receiver.stream().read(buffer)) >= 0) {
+                        seen.write(buffer, 0, n);
+                    }
+                });
+                assertTrue(e.getMessage().contains("the flow failed"), e.getMessage());
+                assertTrue(seen.size() < data.length / 2, "only records before the tampered one: " + seen.size());
+                assertArrayEquals(java.util.Arrays.copyOf(data, seen.size()), seen.toByteArray());
             }
         }
     }
