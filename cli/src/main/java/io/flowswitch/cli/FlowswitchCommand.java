@@ -1,5 +1,6 @@
 package io.flowswitch.cli;
 
+import io.flowswitch.cli.experiment.CryptoSocketExperiment;
 import io.flowswitch.cli.experiment.ExperimentCommand;
 import io.flowswitch.javadsl.FlowSwitch;
 import java.io.IOException;
@@ -75,6 +76,21 @@ final class FlowswitchCommand implements Callable<Integer> {
         nodes.release(node);
     }
 
+    /** This command line's node, lent to the experiments that measure it rather than start their own. */
+    CryptoSocketExperiment.Nodes experimentNodes() {
+        return new CryptoSocketExperiment.Nodes() {
+            @Override
+            public FlowSwitch acquire() {
+                return acquireNode();
+            }
+
+            @Override
+            public void release(FlowSwitch node) {
+                releaseNode(node);
+            }
+        };
+    }
+
     /** The command line with every subcommand and the error handling this CLI promises. */
     static CommandLine commandLine(NodeProvider nodes) {
         final FlowswitchCommand root = new FlowswitchCommand(nodes);
@@ -84,7 +100,8 @@ final class FlowswitchCommand implements Callable<Integer> {
             .addSubcommand("devices", new DevicesCommand(root))
             .addSubcommand("check", new CheckCommand())
             .addSubcommand("explain", new ExplainCommand())
-            .addSubcommand("experiment", ExperimentCommand.commandLine())
+            .addSubcommand("serve", new ServeCommand(root))
+            .addSubcommand("experiment", ExperimentCommand.commandLine(root.experimentNodes()))
             .addSubcommand("help", new CommandLine.HelpCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler(FlowswitchCommand::usageError);

@@ -2,22 +2,28 @@ package io.flowswitch.devices;
 
 import io.flowswitch.devices.accel.RateLimitKind;
 import io.flowswitch.devices.compress.GunzipKind;
+import io.flowswitch.devices.compress.GzipKind;
 import io.flowswitch.devices.crypto.AesGcmDecryptKind;
 import io.flowswitch.devices.crypto.AesGcmEncryptKind;
-import io.flowswitch.devices.compress.GzipKind;
 import io.flowswitch.devices.digest.Crc32cKind;
 import io.flowswitch.devices.digest.Sha256Kind;
 import io.flowswitch.devices.digest.Sha256SinkKind;
+import io.flowswitch.devices.file.FileRegionSourceKind;
 import io.flowswitch.devices.file.FileSinkKind;
+import io.flowswitch.devices.file.FileSourceKind;
 import io.flowswitch.devices.frame.DeframeKind;
 import io.flowswitch.devices.frame.FrameKind;
-import io.flowswitch.devices.file.FileSourceKind;
+import io.flowswitch.devices.link.AesGcmTcpSinkKind;
+import io.flowswitch.devices.link.PipeSinkKind;
+import io.flowswitch.devices.link.PipeSourceKind;
 import io.flowswitch.devices.pass.PassKind;
 import io.flowswitch.devices.split.JoinKind;
 import io.flowswitch.devices.split.SplitKind;
 import io.flowswitch.devices.tcp.TcpSinkKind;
 import io.flowswitch.devices.tcp.TcpSourceKind;
 import io.flowswitch.devices.tee.TeeKind;
+import io.flowswitch.devices.tls.TlsSinkKind;
+import io.flowswitch.devices.tls.TlsSourceKind;
 import java.util.List;
 
 /** The list of device kinds that ship with flowswitch; one line per kind. */
@@ -31,6 +37,9 @@ final class BuiltInDevices {
         return List.of(
             new FileSourceKind(),
             new TcpSourceKind(),
+            new FileRegionSourceKind(),
+            new TlsSourceKind(),
+            new PipeSourceKind(),
             new AesGcmEncryptKind(),
             new AesGcmDecryptKind(),
             passThrough.get(0),
@@ -46,6 +55,9 @@ final class BuiltInDevices {
             new PassKind(passThrough),
             sinks.get(0),
             sinks.get(1),
-            sinks.get(2));
+            sinks.get(2),
+            new TlsSinkKind(),
+            new AesGcmTcpSinkKind(),
+            new PipeSinkKind());
     }
 }

@@ -26,6 +26,16 @@ public interface SourceDevice extends Device {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read chunks by position");
     }
 
+    /**
+     * For a source that lends chunks of its own (an application's shared pages, a pipe's staging chunks):
+     * the chunk the last {@link #read} produced, which the stage sends instead of the pool chunk it passed
+     * (that one it releases at once). Ownership passes to the caller; releasing the chunk gives it back to
+     * its lender. {@code null} (the default) when {@code read} filled the pool chunk.
+     */
+    default Chunk lentChunk() {
+        return null;
+    }
+
     /** Total bytes this source will produce, when known up front (a file); -1 otherwise (a socket). */
     default long sizeBytes() {
         return -1;

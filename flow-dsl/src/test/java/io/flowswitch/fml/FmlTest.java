@@ -251,7 +251,7 @@ class FmlTest {
             GoldenFiles.options());
         assertEquals("{\"diagnostics\":["
             + "{\"code\":\"FML041\",\"severity\":\"error\",\"file\":\"j.fml\",\"line\":1,\"column\":6,\"length\":1,"
-            + "\"message\":\"flow 'f' has no sink\",\"help\":\"end the chain with 'sink KIND(...)'; sinks: file-sink, tcp-sink, sha256-sink\"},"
+            + "\"message\":\"flow 'f' has no sink\",\"help\":\"end the chain with 'sink KIND(...)'; sinks: file-sink, tcp-sink, sha256-sink, tls-sink, aes-gcm-tcp-sink, pipe-sink\"},"
             + "{\"code\":\"FML036\",\"severity\":\"warning\",\"file\":\"j.fml\",\"line\":2,\"column\":7,\"length\":2,"
             + "\"message\":\"key 'k1' is declared but no stage uses it\",\"help\":\"remove it, or pass it to a stage as key = k1\"}"
             + "],\"errors\":1,\"warnings\":1}", result.renderJson());

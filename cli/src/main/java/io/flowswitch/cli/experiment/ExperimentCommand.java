@@ -36,12 +36,16 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The {@code experiment} command with every experiment: one line per experiment. */
-    public static CommandLine commandLine() {
+    /**
+     * The {@code experiment} command with every experiment: one line per experiment. {@code nodes} lends the
+     * command line's node to the experiments that measure a node as it is, not one of their own.
+     */
+    public static CommandLine commandLine(CryptoSocketExperiment.Nodes nodes) {
         return new CommandLine(new ExperimentCommand())
             .addSubcommand(new ReplicationExperiment())
             .addSubcommand(new FairnessExperiment())
-            .addSubcommand(new SmallRequestsExperiment());
+            .addSubcommand(new SmallRequestsExperiment())
+            .addSubcommand(new CryptoSocketExperiment(nodes));
     }
 
     @Override

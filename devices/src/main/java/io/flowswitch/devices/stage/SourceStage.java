@@ -119,6 +119,12 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                     return;
                 }
                 counters.addBusyNs(System.nanoTime() - startNs);
+                final Chunk lent = length >= 0 ? device.lentChunk() : null;
+                if (lent != null) {
+                    // Zero copy: the device's own chunk goes on; the pool chunk only paced the read.
+                    chunk.release();
+                    chunk = lent;
+                }
                 final long sizeBytes = device.sizeBytes();
                 if (length < 0) {
                     if (index != 0 || sizeBytes != 0) {
