@@ -15,6 +15,8 @@ import io.flowswitch.scheduler.Decision;
 import io.flowswitch.scheduler.DevicePool;
 import io.flowswitch.scheduler.FlowRequest;
 import io.flowswitch.scheduler.Grants;
+import io.flowswitch.scheduler.InstanceId;
+import io.flowswitch.scheduler.Lease;
 import io.flowswitch.scheduler.MeasuredRate;
 import io.flowswitch.scheduler.RateChange;
 import io.flowswitch.scheduler.SchedulerException;
@@ -30,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -173,6 +176,13 @@ public final class FlowManager {
         }
     }
 
+    /**
+     * Supervisors run on the blocking dispatcher: set-up compiles the flow in the supervisor's own handler
+     * (opening files, sockets and Aeron streams may block), without a hop to another thread and back.
+     */
+    private static final DispatcherSelector SUPERVISOR_DISPATCHER =
+        DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER);
+
     private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner) {}
 
     private final ActorContext<Command> context;
@@ -287,9 +297,10 @@ public final class FlowManager {
             return refuse(m, new FlowException("ADMISSION_REFUSED", refused.message()));
         }
         final ActorRef<FlowSupervisor.Command> supervisor = context.spawn(
-            FlowSupervisor.create(m.flowId(), m.spec(), compiler, blockingExecutor, devices, m.compiled(), m.result(),
+            FlowSupervisor.create(m.flowId(), m.spec(), compiler, m.compiled(), m.result(),
                 context.getSelf()),
-            "flow-" + m.flowId());
+            "flow-" + m.flowId(), SUPERVISOR_DISPATCHER);
+        tellInstances(((Decision.Granted) decision).lease(), new DeviceActor.Leased(m.flowId()));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
         flows.put(m.flowId(), new Flow(supervisor, m.owner()));
@@ -303,6 +314,16 @@ public final class FlowManager {
         observe();
         supervisor.tell(new FlowSupervisor.Start());
         return Behaviors.same();
+    }
+
+    /** Tells the device actor of every instance {@code lease} holds: they count leases for Describe. */
+    private void tellInstances(Lease lease, DeviceActor.Command message) {
+        for (InstanceId instance : lease.instances()) {
+            final List<ActorRef<DeviceActor.Command>> instances = devices.get(instance.kind());
+            if (instances != null && instance.index() < instances.size()) {
+                instances.get(instance.index()).tell(message);
+            }
+        }
     }
 
     /** The ledger's view of a flow: its principal, its stages' kinds and replicas, its rate and weight. */
@@ -335,7 +356,7 @@ public final class FlowManager {
         if (flow == null) {
             return Behaviors.same();
         }
-        admission.release(m.flowId());
+        admission.release(m.flowId()).ifPresent(lease -> tellInstances(lease, new DeviceActor.Release(m.flowId())));
         context.unwatch(flow.supervisor());
         if (flow.owner() != null) {
             final Set<Long> owned = flowsByOwner.get(flow.owner());

@@ -7,13 +7,9 @@ import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.flow.compile.FlowCompiler;
-import io.flowswitch.proto.LeaseReply;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -21,19 +17,20 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.Materializer;
 
 /**
- * One per flow: leases the device instances the flow names, has the flow compiled (off the actor's
- * thread: compiling opens files, sockets and Aeron streams), runs it, and releases every lease when it
- * ends, however it ends, telling the flow manager so that it releases the flow's lease in its ledger. The
- * application hears about the flow through the futures it was given.
+ * One per flow: compiles the flow, runs it, and when it ends, however it ends, tells the flow manager so
+ * that it releases the flow's lease in its ledger. The application hears about the flow through the
+ * futures it was given.
+ *
+ * <p>Capacity was decided before this actor exists: the manager's ledger admitted the flow and chose its
+ * device instances, and told their device actors; the supervisor asks no device for anything. It runs on
+ * the blocking dispatcher (the manager spawns it there), because compiling opens files, sockets and Aeron
+ * streams: set-up is then one message to this actor, with no hop to another thread and back.
  */
 public final class FlowSupervisor {
-    public sealed interface Command permits Start, Leased, Compiled, Finished, Cancel {}
+    public sealed interface Command permits Start, Compiled, Finished, Cancel {}
 
     /** Begins set-up; sent by the flow manager right after spawning. */
     public record Start() implements Command {}
-
-    record Leased(int stage, ActorRef<DeviceActor.Command> instance, LeaseReply reply, Throwable error)
-        implements Command {}
 
     record Compiled(CompiledFlow flow, Throwable error) implements Command {}
 
@@ -42,55 +39,40 @@ public final class FlowSupervisor {
     /** Stops the flow; its sink removes partial output and the result says why. */
     public record Cancel(String reason) implements Command {}
 
-    private static final Duration LEASE_TIMEOUT = Duration.ofSeconds(5);
-
     private final ActorContext<Command> context;
     private final long flowId;
     private final FlowSpec spec;
     private final FlowCompiler compiler;
-    private final Executor blockingExecutor;
-    private final Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind;
     private final CompletableFuture<CompiledFlow> compiledFuture;
     private final CompletableFuture<FlowResult> resultFuture;
     private final ActorRef<FlowManager.Command> manager;
-    private final List<ActorRef<DeviceActor.Command>> leased = new ArrayList<>();
-    /** Why instances refused, per stage, for the rejection's message. */
-    private final List<List<String>> refusals = new ArrayList<>();
-    private final int[] nextCandidate;
-    private final int[] grants;
     private CompiledFlow compiled;
     private String cancelled;
     private long setUpStartNs;
 
     private FlowSupervisor(ActorContext<Command> context, long flowId, FlowSpec spec, FlowCompiler compiler,
-        Executor blockingExecutor, Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind,
-        CompletableFuture<CompiledFlow> compiledFuture, CompletableFuture<FlowResult> resultFuture,
-        ActorRef<FlowManager.Command> manager) {
+        CompletableFuture<CompiledFlow> compiledFuture,
+        CompletableFuture<FlowResult> resultFuture, ActorRef<FlowManager.Command> manager) {
         this.context = context;
         this.manager = manager;
         this.flowId = flowId;
         this.spec = spec;
         this.compiler = compiler;
-        this.blockingExecutor = blockingExecutor;
-        this.instancesByKind = instancesByKind;
         this.compiledFuture = compiledFuture;
         this.resultFuture = resultFuture;
-        this.nextCandidate = new int[spec.stages().size()];
-        this.grants = new int[spec.stages().size()];
-        spec.stages().forEach(stage -> refusals.add(new ArrayList<>()));
     }
 
-    public static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler, Executor blockingExecutor,
-        Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind, CompletableFuture<CompiledFlow> compiled,
-        CompletableFuture<FlowResult> result, ActorRef<FlowManager.Command> manager) {
-        return Behaviors.setup(context -> new FlowSupervisor(context, flowId, spec, compiler, blockingExecutor,
-            instancesByKind, compiled, result, manager).behavior());
+    /** Spawn it on {@link CompiledFlow#BLOCKING_DISPATCHER}: its set-up opens files and sockets. */
+    public static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler,
+        CompletableFuture<CompiledFlow> compiled, CompletableFuture<FlowResult> result,
+        ActorRef<FlowManager.Command> manager) {
+        return Behaviors.setup(context -> new FlowSupervisor(context, flowId, spec, compiler, compiled, result,
+            manager).behavior());
     }
 
     private Behavior<Command> behavior() {
         return Behaviors.receive(Command.class)
             .onMessage(Start.class, m -> onStart())
-            .onMessage(Leased.class, this::onLeased)
             .onMessage(Compiled.class, this::onCompiled)
             .onMessage(Finished.class, this::onFinished)
             .onMessage(Cancel.class, this::onCancel)
@@ -99,62 +81,13 @@ public final class FlowSupervisor {
 
     private Behavior<Command> onStart() {
         setUpStartNs = System.nanoTime();
-        final List<String> problems = compiler.check(spec);
-        if (!problems.isEmpty()) {
-            return fail(new FlowException("INVALID_FLOW", String.join("; ", problems)));
+        CompiledFlow flow;
+        try {
+            flow = compiler.compile(spec, flowId);
+        } catch (RuntimeException e) {
+            return onCompiled(new Compiled(null, e));
         }
-        for (int i = 0; i < spec.stages().size(); i++) {
-            if (!askNextInstance(i)) {
-                return fail(new FlowException("NO_DEVICE", "stage " + (i + 1) + " (" + spec.stages().get(i).kind()
-                    + "): this node has no instance of that device kind"));
-            }
-        }
-        return Behaviors.same();
-    }
-
-    /** Asks the next untried instance of stage {@code i}'s kind for a lease; false when none is left. */
-    private boolean askNextInstance(int stage) {
-        final List<ActorRef<DeviceActor.Command>> candidates =
-            instancesByKind.getOrDefault(spec.stages().get(stage).kind(), List.of());
-        if (nextCandidate[stage] >= candidates.size()) {
-            return false;
-        }
-        final ActorRef<DeviceActor.Command> instance = candidates.get(nextCandidate[stage]++);
-        context.ask(LeaseReply.class, instance, LEASE_TIMEOUT,
-            replyTo -> new DeviceActor.Lease(flowId, 0, replyTo),
-            (reply, error) -> new Leased(stage, instance, reply, error));
-        return true;
-    }
-
-    private Behavior<Command> onLeased(Leased m) {
-        final StageSpec stage = spec.stages().get(m.stage());
-        if (m.error() == null && m.reply().getGranted()) {
-            leased.add(m.instance());
-            grants[m.stage()]++;
-            if (grants[m.stage()] < stage.replicas() && !askNextInstance(m.stage())) {
-                return fail(refused(m.stage()));
-            }
-        } else {
-            refusals.get(m.stage()).add(m.error() != null ? m.instance().path().name() + ": " + m.error().getMessage()
-                : m.reply().getReason());
-            if (!askNextInstance(m.stage())) {
-                return fail(refused(m.stage()));
-            }
-        }
-        for (int i = 0; i < grants.length; i++) {
-            if (grants[i] < spec.stages().get(i).replicas()) {
-                return Behaviors.same();
-            }
-        }
-        context.pipeToSelf(CompletableFuture.supplyAsync(() -> compiler.compile(spec, flowId), blockingExecutor),
-            Compiled::new);
-        return Behaviors.same();
-    }
-
-    private FlowException refused(int stage) {
-        final StageSpec spec = this.spec.stages().get(stage);
-        return new FlowException("ADMISSION_REFUSED", "stage " + (stage + 1) + " (" + spec.kind() + "): "
-            + "requested " + spec.replicas() + " instance(s), granted " + grants[stage] + "; " + String.join("; ", refusals.get(stage)));
+        return onCompiled(new Compiled(flow, null));
     }
 
     private Behavior<Command> onCompiled(Compiled m) {
@@ -204,10 +137,6 @@ public final class FlowSupervisor {
      */
     private void releaseLeases() {
         manager.tell(new FlowManager.FlowEnded(flowId));
-        for (ActorRef<DeviceActor.Command> instance : leased) {
-            instance.tell(new DeviceActor.Release(flowId));
-        }
-        leased.clear();
     }
 
     /** One sample per stage instance: its bytes in over its busy time, under its stage's kind. */
