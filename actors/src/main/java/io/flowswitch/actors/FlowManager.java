@@ -60,14 +60,21 @@ public final class FlowManager {
      * cannot be set up); {@code result} always completes, with the error inside when the flow failed.
      *
      * @param owner an actor of the application, or null: when it stops, the flow is cancelled
+     * @param events an actor of the application that hears the flow's {@link FlowEvent}s, or null
      */
     public record OpenFlow(long flowId, FlowSpec spec, CompletableFuture<CompiledFlow> compiled,
-        CompletableFuture<FlowResult> result, ActorRef<?> owner) implements Command {
+        CompletableFuture<FlowResult> result, ActorRef<?> owner, ActorRef<FlowEvent> events) implements Command {
 
         /** A flow without an owner: it runs until it ends or is cancelled. */
         public OpenFlow(long flowId, FlowSpec spec, CompletableFuture<CompiledFlow> compiled,
             CompletableFuture<FlowResult> result) {
-            this(flowId, spec, compiled, result, null);
+            this(flowId, spec, compiled, result, null, null);
+        }
+
+        /** A flow nobody hears events of. */
+        public OpenFlow(long flowId, FlowSpec spec, CompletableFuture<CompiledFlow> compiled,
+            CompletableFuture<FlowResult> result, ActorRef<?> owner) {
+            this(flowId, spec, compiled, result, owner, null);
         }
     }
 
@@ -139,6 +146,7 @@ public final class FlowManager {
 
     public static final long DEFAULT_HALF_LIFE_NS = 1_000_000_000L;
     public static final long DEFAULT_MIN_SAMPLE_BYTES = 1L << 20;
+    public static final long DEFAULT_PROGRESS_INTERVAL_NS = 200_000_000L;
 
     /**
      * The ledger at one moment.
@@ -195,6 +203,8 @@ public final class FlowManager {
     private final Map<Long, Flow> flows = new HashMap<>();
     private final Map<ActorRef<?>, Set<Long>> flowsByOwner = new HashMap<>();
     private final RateSensing sensing;
+    /** How often a running flow with a listener reports progress ({@code flowswitch.node.progress-interval}). */
+    private final long progressIntervalNs;
     /** Per sensed kind, its measured rate; a kind appears with its first measurement. */
     private final Map<String, MeasuredRate> measured = new HashMap<>();
     /** Per kind, the rate its device actors were last told: they hear of a change past the margin. */
@@ -205,6 +215,7 @@ public final class FlowManager {
         RateSensing sensing) {
         this.context = context;
         this.sensing = sensing;
+        this.progressIntervalNs = progressIntervalNs(context.getSystem().settings().config());
         sensing.startingRates().forEach((kind, rate) -> {
             if (rate > 0) {
                 measured.put(kind, MeasuredRate.startingAt(sensing.halfLifeNs(), rate));
@@ -296,11 +307,16 @@ public final class FlowManager {
         if (decision instanceof Decision.Refused refused) {
             return refuse(m, new FlowException("ADMISSION_REFUSED", refused.message()));
         }
+        final Lease lease = ((Decision.Granted) decision).lease();
+        final FlowSupervisor.Events events = m.events() == null ? FlowSupervisor.Events.NONE
+            : new FlowSupervisor.Events(m.events(), new FlowEvent.Admitted(m.flowId(), lease.principal(),
+                lease.instances().stream().map(InstanceId::toString).toList(), lease.bytesPerSecond()),
+                progressIntervalNs);
         final ActorRef<FlowSupervisor.Command> supervisor = context.spawn(
-            FlowSupervisor.create(m.flowId(), m.spec(), compiler, m.compiled(), m.result(),
-                context.getSelf()),
+            FlowSupervisor.create(m.flowId(), m.spec(), compiler, m.compiled(), m.result(), context.getSelf(),
+                events),
             "flow-" + m.flowId(), SUPERVISOR_DISPATCHER);
-        tellInstances(((Decision.Granted) decision).lease(), new DeviceActor.Leased(m.flowId()));
+        tellInstances(lease, new DeviceActor.Leased(m.flowId()));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
         flows.put(m.flowId(), new Flow(supervisor, m.owner()));
@@ -314,6 +330,20 @@ public final class FlowManager {
         observe();
         supervisor.tell(new FlowSupervisor.Start());
         return Behaviors.same();
+    }
+
+    static final String PROGRESS_INTERVAL_KEY = "flowswitch.node.progress-interval";
+
+    private static long progressIntervalNs(com.typesafe.config.Config config) {
+        if (!config.hasPath(PROGRESS_INTERVAL_KEY)) {
+            return DEFAULT_PROGRESS_INTERVAL_NS;
+        }
+        final long ns = config.getDuration(PROGRESS_INTERVAL_KEY).toNanos();
+        if (ns < 0) {
+            throw new IllegalArgumentException(PROGRESS_INTERVAL_KEY + " must be a duration >= 0 (0: no progress"
+                + " events), such as 200ms, got " + config.getValue(PROGRESS_INTERVAL_KEY).render());
+        }
+        return ns;
     }
 
     /** Tells the device actor of every instance {@code lease} holds: they count leases for Describe. */
@@ -337,6 +367,9 @@ public final class FlowManager {
     }
 
     private Behavior<Command> refuse(OpenFlow m, FlowException error) {
+        if (m.events() != null) {
+            m.events().tell(new FlowEvent.Refused(m.flowId(), error.code(), error.getMessage()));
+        }
         m.compiled().completeExceptionally(error);
         m.result().complete(new FlowResult(m.flowId(), m.spec().name(), 0, 0, 0, 0, List.of(), error));
         observe();

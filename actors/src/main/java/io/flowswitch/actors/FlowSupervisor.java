@@ -10,10 +10,13 @@ import io.flowswitch.flow.compile.FlowCompiler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.stream.Materializer;
 
 /**
@@ -27,7 +30,7 @@ import org.apache.pekko.stream.Materializer;
  * streams: set-up is then one message to this actor, with no hop to another thread and back.
  */
 public final class FlowSupervisor {
-    public sealed interface Command permits Start, Compiled, Finished, Cancel {}
+    public sealed interface Command permits Start, Compiled, Finished, Cancel, Replanned, ProgressTick {}
 
     /** Begins set-up; sent by the flow manager right after spawning. */
     public record Start() implements Command {}
@@ -39,35 +42,63 @@ public final class FlowSupervisor {
     /** Stops the flow; its sink removes partial output and the result says why. */
     public record Cancel(String reason) implements Command {}
 
+    /** The manager placed the flow again; the supervisor tells the application, in order with the rest. */
+    record Replanned(FlowEvent.Replanned event) implements Command {}
+
+    private enum ProgressTick implements Command { INSTANCE }
+
+    /**
+     * Who hears of the flow, and how often of its progress.
+     *
+     * @param events the application's actor for the flow's {@link FlowEvent}s, or null: nobody listens
+     * @param admitted the flow's first event, sent before anything else
+     * @param progressIntervalNs how often a running flow sends {@link FlowEvent.Progress}; 0 for never
+     */
+    record Events(ActorRef<FlowEvent> events, FlowEvent.Admitted admitted, long progressIntervalNs) {
+        static final Events NONE = new Events(null, null, 0);
+    }
+
     private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
     private final long flowId;
     private final FlowSpec spec;
     private final FlowCompiler compiler;
     private final CompletableFuture<CompiledFlow> compiledFuture;
     private final CompletableFuture<FlowResult> resultFuture;
     private final ActorRef<FlowManager.Command> manager;
+    private final Events events;
     private CompiledFlow compiled;
     private String cancelled;
     private long setUpStartNs;
+    private long lastBytesRead = -1;
+    private long lastBytesDone = -1;
 
-    private FlowSupervisor(ActorContext<Command> context, long flowId, FlowSpec spec, FlowCompiler compiler,
-        CompletableFuture<CompiledFlow> compiledFuture,
-        CompletableFuture<FlowResult> resultFuture, ActorRef<FlowManager.Command> manager) {
+    private FlowSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, long flowId, FlowSpec spec,
+        FlowCompiler compiler, CompletableFuture<CompiledFlow> compiledFuture,
+        CompletableFuture<FlowResult> resultFuture, ActorRef<FlowManager.Command> manager, Events events) {
         this.context = context;
+        this.timers = timers;
         this.manager = manager;
         this.flowId = flowId;
         this.spec = spec;
         this.compiler = compiler;
         this.compiledFuture = compiledFuture;
         this.resultFuture = resultFuture;
+        this.events = events;
     }
 
     /** Spawn it on {@link CompiledFlow#BLOCKING_DISPATCHER}: its set-up opens files and sockets. */
     public static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler,
         CompletableFuture<CompiledFlow> compiled, CompletableFuture<FlowResult> result,
         ActorRef<FlowManager.Command> manager) {
-        return Behaviors.setup(context -> new FlowSupervisor(context, flowId, spec, compiler, compiled, result,
-            manager).behavior());
+        return create(flowId, spec, compiler, compiled, result, manager, Events.NONE);
+    }
+
+    static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler,
+        CompletableFuture<CompiledFlow> compiled, CompletableFuture<FlowResult> result,
+        ActorRef<FlowManager.Command> manager, Events events) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new FlowSupervisor(context, timers, flowId,
+            spec, compiler, compiled, result, manager, events).behavior()));
     }
 
     private Behavior<Command> behavior() {
@@ -76,11 +107,17 @@ public final class FlowSupervisor {
             .onMessage(Compiled.class, this::onCompiled)
             .onMessage(Finished.class, this::onFinished)
             .onMessage(Cancel.class, this::onCancel)
+            .onMessage(Replanned.class, m -> {
+                emit(m.event());
+                return Behaviors.same();
+            })
+            .onMessageEquals(ProgressTick.INSTANCE, this::onProgressTick)
             .build();
     }
 
     private Behavior<Command> onStart() {
         setUpStartNs = System.nanoTime();
+        emit(events.admitted());
         CompiledFlow flow;
         try {
             flow = compiler.compile(spec, flowId);
@@ -99,20 +136,56 @@ public final class FlowSupervisor {
         if (cancelled != null) {
             compiled.abort(new FlowException("CANCELLED", "flow " + flowId + " was cancelled: " + cancelled));
         }
-        context.getLog().debug("flow {} set up in {} us: {}", flowId, (System.nanoTime() - setUpStartNs) / 1000,
-            spec.chain());
-        context.pipeToSelf(compiled.run(Materializer.matFromSystem(context.getSystem())),
-            (result, error) -> new Finished(result));
+        final CompletionStage<FlowResult> finished = compiled.run(Materializer.matFromSystem(context.getSystem()));
+        final long setUpNs = System.nanoTime() - setUpStartNs;
+        context.getLog().debug("flow {} set up in {} us: {}", flowId, setUpNs / 1000, spec.chain());
+        emit(new FlowEvent.Started(flowId, setUpNs, compiled.edges()));
+        if (events.events() != null && events.progressIntervalNs() > 0) {
+            timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, Duration.ofNanos(events.progressIntervalNs()));
+        }
+        context.pipeToSelf(finished, (result, error) -> new Finished(result != null ? result
+            : new FlowResult(flowId, spec.name(), 0, 0, 0, 0, List.of(), error)));
         return Behaviors.same();
     }
 
+    private Behavior<Command> onProgressTick() {
+        if (compiled != null) {
+            emitProgress();
+        }
+        return Behaviors.same();
+    }
+
+    /** Sends the flow's progress if it moved since the last. */
+    private void emitProgress() {
+        final long bytesRead = compiled.bytesRead();
+        final long bytesDone = compiled.bytesDone();
+        if (bytesRead != lastBytesRead || bytesDone != lastBytesDone) {
+            lastBytesRead = bytesRead;
+            lastBytesDone = bytesDone;
+            emit(new FlowEvent.Progress(flowId, bytesRead, bytesDone, compiled.sourceSizeBytes()));
+        }
+    }
+
     private Behavior<Command> onFinished(Finished m) {
-        if (m.result() != null && m.result().succeeded()) {
+        timers.cancelAll();
+        final FlowResult result = m.result();
+        if (result.succeeded()) {
             // Before FlowEnded: the application that hears the flow ended then sees the rates it measured.
-            manager.tell(new FlowManager.StagesMeasured(flowId, samples(m.result())));
+            manager.tell(new FlowManager.StagesMeasured(flowId, samples(result)));
         }
         releaseLeases();
-        resultFuture.complete(m.result());
+        if (events.events() != null) {
+            if (events.progressIntervalNs() > 0 && lastBytesRead >= 0) {
+                emitProgress();
+            }
+            if (result.succeeded()) {
+                emit(new FlowEvent.Completed(flowId, result.bytesIn(), result.bytesOut(), result.chunks(),
+                    result.elapsedNs()));
+            } else {
+                emitEnd(result.error(), result.bytesOut(), true);
+            }
+        }
+        resultFuture.complete(result);
         return Behaviors.stopped();
     }
 
@@ -126,9 +199,33 @@ public final class FlowSupervisor {
 
     private Behavior<Command> fail(Throwable error) {
         releaseLeases();
+        emitEnd(error, 0, false);
         compiledFuture.completeExceptionally(error);
         resultFuture.complete(new FlowResult(flowId, spec.name(), 0, 0, 0, 0, List.of(), error));
         return Behaviors.stopped();
+    }
+
+    /**
+     * The flow's last event for {@code error}: {@link FlowEvent.Cancelled}, or {@link FlowEvent.Failed}, after
+     * an {@link FlowEvent.ExceptionRaised} (handled by terminating the flow) when a running flow raised it.
+     */
+    private void emitEnd(Throwable error, long bytesDone, boolean running) {
+        final String code = error instanceof FlowException flow ? flow.code() : "FAILED";
+        final String message = String.valueOf(error.getMessage());
+        if (code.equals("CANCELLED")) {
+            emit(new FlowEvent.Cancelled(flowId, cancelled != null ? cancelled : message, bytesDone));
+            return;
+        }
+        if (running) {
+            emit(new FlowEvent.ExceptionRaised(flowId, code, message, "terminate"));
+        }
+        emit(new FlowEvent.Failed(flowId, code, message, bytesDone));
+    }
+
+    private void emit(FlowEvent event) {
+        if (events.events() != null && event != null) {
+            events.events().tell(event);
+        }
     }
 
     /**

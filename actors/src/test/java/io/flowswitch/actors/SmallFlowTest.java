@@ -81,6 +81,21 @@ class SmallFlowTest {
     }
 
     @Test
+    void aSmallFlowWhoseDeviceFailsReportsTheFailureAndLeavesNoOutput() throws Exception {
+        final byte[] garbage = new byte[5000];
+        new Random(3).nextBytes(garbage);
+        final Path in = Files.write(dir.resolve("in.bin"), garbage);
+        final FlowHandle handle = node.run(Flows.from(Devices.file(in)).via(Devices.aesGcmDecrypt("k"))
+            .to(Devices.fileSink(dir.resolve("out.bin"))).key("k", new byte[32]).build());
+        final FlowResult result = handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(List.of("fused: a small flow, one island end to end on one thread"),
+            handle.running().toCompletableFuture().join().edges());
+        assertTrue(!result.succeeded() && result.error().getMessage().contains("not a flowswitch encrypted stream"),
+            String.valueOf(result.error()));
+        assertTrue(Files.notExists(dir.resolve("out.bin")));
+    }
+
+    @Test
     void deviceActorsCountTheLedgersLeasesWhileAFlowRuns() throws Exception {
         final Path in = Files.write(dir.resolve("in.bin"), new byte[64 * CHUNK]);
         // 64 KiB at 128 KiB/s: half a second, long enough to look at the device actors meanwhile.

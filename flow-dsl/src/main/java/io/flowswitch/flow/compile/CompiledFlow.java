@@ -186,13 +186,15 @@ public final class CompiledFlow {
             for (int i = 0; i < (lanes > 1 ? lanes : oneIsland ? 1 : last + 1); i++) {
                 final CompletableFuture<Done> island =
                     (lanes > 1 || oneIsland ? lane(i) : island(i, last)).run(materializer).toCompletableFuture();
-                island.whenComplete((done, error) -> {
+                // The future after the failure is recorded, not the island's own: dependents of one future
+                // run in no set order, and the result must not be built before the failure is in it (a flow
+                // of one island, or the last lane to fail, reported success without it).
+                islands.add(island.whenComplete((done, error) -> {
                     if (error != null && firstFailure.compareAndSet(null, unwrap(error))) {
                         // One island failed: stop the others rather than let them wait on a dead port.
                         killSwitch.abort(unwrap(error));
                     }
-                });
-                islands.add(island);
+                }));
             }
         } catch (RuntimeException e) {
             firstFailure.compareAndSet(null, e);
