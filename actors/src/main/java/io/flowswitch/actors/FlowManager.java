@@ -6,6 +6,7 @@ import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.FlowSpecMessages;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.flow.compile.FlowCompiler;
@@ -18,15 +19,20 @@ import io.flowswitch.scheduler.Grants;
 import io.flowswitch.scheduler.InstanceId;
 import io.flowswitch.scheduler.Lease;
 import io.flowswitch.scheduler.MeasuredRate;
+import io.flowswitch.scheduler.Placement;
+import io.flowswitch.scheduler.Planner;
 import io.flowswitch.scheduler.RateChange;
 import io.flowswitch.scheduler.SchedulerException;
+import io.flowswitch.scheduler.StagePlacement;
 import io.flowswitch.scheduler.StageRequest;
+import io.flowswitch.proto.OpenFlowReply;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -49,11 +55,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * touched only from this actor's message handlers.
  */
 public final class FlowManager {
-    /** The principal flows opened through the Java API run as: FML's principal of programs that name none. */
-    public static final String DEFAULT_PRINCIPAL = "default";
+    /** The principal of flows that name none: FML's principal of programs that name none. */
+    public static final String DEFAULT_PRINCIPAL = FlowSpec.DEFAULT_PRINCIPAL;
 
     public sealed interface Command
-        permits OpenFlow, CancelFlow, ListDevices, GetUsage, FlowEnded, OwnerStopped, StagesMeasured {}
+        permits OpenFlow, OpenFlowMessage, CancelFlow, ListDevices, GetUsage, FlowEnded, OwnerStopped, StagesMeasured {}
 
     /**
      * Opens a flow. {@code compiled} completes once the flow runs (or exceptionally if it is refused or
@@ -77,6 +83,18 @@ public final class FlowManager {
             this(flowId, spec, compiled, result, owner, null);
         }
     }
+
+    /**
+     * Opens a flow given as an {@code OpenFlowRequest} message (Protocol Buffers bytes). {@code replyTo} hears
+     * whether the node took it: accepted (admitted and starting), or the code and sentence of why not
+     * ({@code BAD_MESSAGE} for bytes that are not a valid request, {@code INVALID_FLOW}, {@code
+     * ADMISSION_REFUSED}). Bad bytes cost the sender a reply and nothing else: every other flow runs on.
+     *
+     * @param flowId chosen by the sender, unique among the node's flows
+     * @param events hears the flow's {@link FlowEvent}s, or null
+     */
+    public record OpenFlowMessage(long flowId, byte[] bytes, ActorRef<OpenFlowReply> replyTo,
+        ActorRef<FlowEvent> events) implements Command {}
 
     public record CancelFlow(long flowId, String reason) implements Command {}
 
@@ -191,7 +209,15 @@ public final class FlowManager {
     private static final DispatcherSelector SUPERVISOR_DISPATCHER =
         DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER);
 
-    private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner) {}
+    /**
+     * A live flow.
+     *
+     * @param spec as compiled: {@code replicas auto} replaced by the planner's counts
+     * @param placement the planner's placement when a stage asked for {@code replicas auto}; else null
+     * @param events who hears of the flow, or null
+     */
+    private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner, FlowSpec spec,
+        Placement placement, ActorRef<FlowEvent> events) {}
 
     private final ActorContext<Command> context;
     private final FlowCompiler compiler;
@@ -278,6 +304,7 @@ public final class FlowManager {
     private Behavior<Command> behavior() {
         return Behaviors.receive(Command.class)
             .onMessage(OpenFlow.class, this::onOpen)
+            .onMessage(OpenFlowMessage.class, this::onOpenMessage)
             .onMessage(CancelFlow.class, this::onCancel)
             .onMessage(FlowEnded.class, this::onEnded)
             .onMessage(OwnerStopped.class, this::onOwnerStopped)
@@ -294,13 +321,58 @@ public final class FlowManager {
     }
 
     private Behavior<Command> onOpen(OpenFlow m) {
+        open(m);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onOpenMessage(OpenFlowMessage m) {
+        final FlowSpec spec;
+        try {
+            spec = FlowSpecMessages.decodeOpenFlow(m.bytes());
+        } catch (FlowException e) {
+            if (m.events() != null) {
+                m.events().tell(new FlowEvent.Refused(m.flowId(), e.code(), e.getMessage()));
+            }
+            m.replyTo().tell(reply(m.flowId(), e));
+            return Behaviors.same();
+        }
+        final FlowException refused = open(new OpenFlow(m.flowId(), spec, new CompletableFuture<>(),
+            new CompletableFuture<>(), null, m.events()));
+        m.replyTo().tell(reply(m.flowId(), refused));
+        return Behaviors.same();
+    }
+
+    private static OpenFlowReply reply(long flowId, FlowException refused) {
+        return refused == null ? OpenFlowReply.newBuilder().setFlowId(flowId).setAccepted(true).build()
+            : OpenFlowReply.newBuilder().setAccepted(false).setCode(refused.code()).setError(refused.getMessage())
+                .build();
+    }
+
+    /**
+     * Checks, places and admits the flow, then starts its supervisor.
+     *
+     * @return null when the flow was admitted; else why not (its futures and events already say so)
+     */
+    private FlowException open(OpenFlow m) {
         final List<String> problems = compiler.check(m.spec());
         if (!problems.isEmpty()) {
             return refuse(m, new FlowException("INVALID_FLOW", String.join("; ", problems)));
         }
+        FlowSpec spec = m.spec();
+        Placement placement = null;
         final Decision decision;
         try {
-            decision = admission.admit(request(m.flowId(), m.spec()));
+            final FlowRequest request = request(m.flowId(), spec);
+            if (request.stages().stream().anyMatch(StageRequest::isAuto)) {
+                placement = Planner.plan(request.stages(), planningPool(), admission.freeInstances(),
+                    request.requestedBytesPerSecond());
+                final Optional<String> unplaced = unplaced(m.flowId(), placement);
+                if (unplaced.isPresent()) {
+                    return refuse(m, new FlowException("ADMISSION_REFUSED", unplaced.get()));
+                }
+                spec = resolved(spec, placement);
+            }
+            decision = admission.admit(request, placement);
         } catch (SchedulerException e) {
             return refuse(m, new FlowException("INVALID_FLOW", e.getMessage()));
         }
@@ -313,13 +385,12 @@ public final class FlowManager {
                 lease.instances().stream().map(InstanceId::toString).toList(), lease.bytesPerSecond()),
                 progressIntervalNs);
         final ActorRef<FlowSupervisor.Command> supervisor = context.spawn(
-            FlowSupervisor.create(m.flowId(), m.spec(), compiler, m.compiled(), m.result(), context.getSelf(),
-                events),
+            FlowSupervisor.create(m.flowId(), spec, compiler, m.compiled(), m.result(), context.getSelf(), events),
             "flow-" + m.flowId(), SUPERVISOR_DISPATCHER);
         tellInstances(lease, new DeviceActor.Leased(m.flowId()));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
-        flows.put(m.flowId(), new Flow(supervisor, m.owner()));
+        flows.put(m.flowId(), new Flow(supervisor, m.owner(), spec, placement, m.events()));
         if (m.owner() != null) {
             final Set<Long> owned = flowsByOwner.computeIfAbsent(m.owner(), owner -> new LinkedHashSet<>());
             if (owned.isEmpty()) {
@@ -329,7 +400,44 @@ public final class FlowManager {
         }
         observe();
         supervisor.tell(new FlowSupervisor.Start());
-        return Behaviors.same();
+        return null;
+    }
+
+    /** The refusal of a plan that left a stage without an instance, or empty when every stage has one. */
+    private static Optional<String> unplaced(long flowId, Placement placement) {
+        final List<String> clauses = new ArrayList<>();
+        for (StagePlacement stage : placement.stages()) {
+            if (stage.instances().isEmpty()) {
+                clauses.add("stage " + (stage.stage() + 1) + " (" + stage.kind() + "): no instance is free");
+            }
+        }
+        return clauses.isEmpty() ? Optional.empty()
+            : Optional.of("flow " + flowId + " refused: " + String.join("; ", clauses));
+    }
+
+    /** {@code spec} with each {@code replicas auto} stage given the replicas {@code placement} chose. */
+    static FlowSpec resolved(FlowSpec spec, Placement placement) {
+        final List<StageSpec> stages = new ArrayList<>();
+        for (int i = 0; i < spec.stages().size(); i++) {
+            final StageSpec stage = spec.stages().get(i);
+            stages.add(stage.isAuto() ? stage.withReplicas(placement.stage(i).replicas()) : stage);
+        }
+        return spec.withStages(stages);
+    }
+
+    /**
+     * The pool the planner sizes replicas with: the ledger's, with each sensed kind's measured rate where it
+     * has one. Admission still reserves against the ledger's capacities; the planner wants the speeds.
+     */
+    private DevicePool planningPool() {
+        DevicePool pool = admission.pool();
+        for (Map.Entry<String, MeasuredRate> entry : measured.entrySet()) {
+            final long rate = (long) entry.getValue().bytesPerSecond();
+            if (rate > 0 && pool.find(entry.getKey()).isPresent()) {
+                pool = pool.withRate(entry.getKey(), rate);
+            }
+        }
+        return pool;
     }
 
     static final String PROGRESS_INTERVAL_KEY = "flowswitch.node.progress-interval";
@@ -362,18 +470,18 @@ public final class FlowManager {
         for (StageSpec stage : spec.stages()) {
             stages.add(new StageRequest(stage.kind(), stage.replicas()));
         }
-        return new FlowRequest(flowId, DEFAULT_PRINCIPAL, stages, spec.policy().rateBytesPerSecond(),
+        return new FlowRequest(flowId, spec.principal(), stages, spec.policy().rateBytesPerSecond(),
             spec.policy().weight());
     }
 
-    private Behavior<Command> refuse(OpenFlow m, FlowException error) {
+    private FlowException refuse(OpenFlow m, FlowException error) {
         if (m.events() != null) {
             m.events().tell(new FlowEvent.Refused(m.flowId(), error.code(), error.getMessage()));
         }
         m.compiled().completeExceptionally(error);
         m.result().complete(new FlowResult(m.flowId(), m.spec().name(), 0, 0, 0, 0, List.of(), error));
         observe();
-        return Behaviors.same();
+        return error;
     }
 
     private Behavior<Command> onCancel(CancelFlow m) {

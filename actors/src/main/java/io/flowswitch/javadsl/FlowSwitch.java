@@ -13,6 +13,7 @@ import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.flow.compile.FlowCompiler;
+import io.flowswitch.proto.OpenFlowReply;
 import io.flowswitch.scheduler.DevicePool;
 import io.flowswitch.scheduler.RateChange;
 import io.flowswitch.scheduler.Rates;
@@ -206,6 +207,20 @@ public final class FlowSwitch implements AutoCloseable {
                     : org.apache.pekko.actor.typed.javadsl.Behaviors.same();
             })
             .build();
+    }
+
+    /**
+     * Opens a flow given as an {@code OpenFlowRequest} message (Protocol Buffers bytes, e.g. from
+     * {@link io.flowswitch.flow.FlowSpecMessages#encodeOpenFlow}); {@code events} (or null) hears the flow's
+     * {@link FlowEvent}s. The reply says whether the node took it, or why not: bytes that are no valid request
+     * ({@code BAD_MESSAGE}), an invalid flow, a refusal. Key material never travels in a message, so a flow
+     * that names a key the node does not hold is invalid.
+     */
+    public CompletionStage<OpenFlowReply> open(byte[] openFlowRequest, ActorRef<FlowEvent> events) {
+        final long flowId = nextFlowId.getAndIncrement();
+        return AskPattern.ask(system,
+            replyTo -> new FlowManager.OpenFlowMessage(flowId, openFlowRequest.clone(), replyTo, events), ASK_TIMEOUT,
+            system.scheduler());
     }
 
     /** What the node's lease ledger holds now, per device kind. */

@@ -110,7 +110,7 @@ public final class FlowCompiler {
                     + roleWord(expected) + ": " + String.join(", ", catalog.names(expected)));
                 continue;
             }
-            if (stage.replicas() > 1 && (expected != DeviceRole.TRANSFORM || kind.capabilities().getStateful())) {
+            if ((stage.replicas() > 1 || stage.isAuto()) && (expected != DeviceRole.TRANSFORM || kind.capabilities().getStateful())) {
                 problems.add(stageName(i, stage) + ": cannot be replicated ("
                     + (expected != DeviceRole.TRANSFORM ? "only transforms can" : "it is stateful and stays pinned")
                     + ")");
@@ -151,7 +151,7 @@ public final class FlowCompiler {
                         lanes).lanes());
                     continue;
                 }
-                final int count = lanes > 1 ? lanes : stage.replicas();
+                final int count = lanes > 1 ? lanes : Math.max(1, stage.replicas());
                 for (int r = 0; r < count; r++) {
                     instances.add(kind.create(params(i, stage, count), context));
                 }
@@ -230,7 +230,7 @@ public final class FlowCompiler {
     }
 
     private static DeviceParams params(int index, StageSpec stage) {
-        return params(index, stage, stage.replicas());
+        return params(index, stage, Math.max(1, stage.replicas()));
     }
 
     private static DeviceParams params(int index, StageSpec stage, int instances) {

@@ -54,7 +54,7 @@ public final class Planner {
             : Transport.FUSED).orElse(Transport.FUSED);
         final Policy policy = policy(flow);
         final FlowSpec spec = new FlowSpec(flow.name(), stages, chunk, transport, FlowSpec.defaultPortCapacityChunks(transport),
-            Map.of(), flowPolicy(policy));
+            Map.of(), flowPolicy(policy), flow.principal());
         final Map<String, List<LadderStep>> ladders = new LinkedHashMap<>();
         final Map<String, List<LadderStep>> events = new LinkedHashMap<>();
         for (ResolvedFlow.Handler h : flow.handlers()) {
