@@ -22,6 +22,7 @@ import io.flowswitch.scheduler.MeasuredRate;
 import io.flowswitch.scheduler.Placement;
 import io.flowswitch.scheduler.Planner;
 import io.flowswitch.scheduler.RateChange;
+import io.flowswitch.scheduler.Rates;
 import io.flowswitch.scheduler.SchedulerException;
 import io.flowswitch.scheduler.StagePlacement;
 import io.flowswitch.scheduler.StageRequest;
@@ -212,12 +213,18 @@ public final class FlowManager {
     /**
      * A live flow.
      *
-     * @param spec as compiled: {@code replicas auto} replaced by the planner's counts
-     * @param placement the planner's placement when a stage asked for {@code replicas auto}; else null
+     * @param request as the flow asked, {@code replicas auto} included
+     * @param placement the planner's placement when a stage asked for {@code replicas auto} (after a re-plan,
+     *     the last one announced); else null
      * @param events who hears of the flow, or null
      */
-    private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner, FlowSpec spec,
-        Placement placement, ActorRef<FlowEvent> events) {}
+    private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner, FlowRequest request,
+        Placement placement, ActorRef<FlowEvent> events) {
+
+        Flow withPlacement(Placement value) {
+            return new Flow(supervisor, owner, request, value, events);
+        }
+    }
 
     private final ActorContext<Command> context;
     private final FlowCompiler compiler;
@@ -361,8 +368,9 @@ public final class FlowManager {
         FlowSpec spec = m.spec();
         Placement placement = null;
         final Decision decision;
+        final FlowRequest request;
         try {
-            final FlowRequest request = request(m.flowId(), spec);
+            request = request(m.flowId(), spec);
             if (request.stages().stream().anyMatch(StageRequest::isAuto)) {
                 placement = Planner.plan(request.stages(), planningPool(), admission.freeInstances(),
                     request.requestedBytesPerSecond());
@@ -390,7 +398,7 @@ public final class FlowManager {
         tellInstances(lease, new DeviceActor.Leased(m.flowId()));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
-        flows.put(m.flowId(), new Flow(supervisor, m.owner(), spec, placement, m.events()));
+        flows.put(m.flowId(), new Flow(supervisor, m.owner(), request, placement, m.events()));
         if (m.owner() != null) {
             final Set<Long> owned = flowsByOwner.computeIfAbsent(m.owner(), owner -> new LinkedHashSet<>());
             if (owned.isEmpty()) {
@@ -561,9 +569,65 @@ public final class FlowManager {
             }
         }
         if (!changed.isEmpty()) {
+            replanRunning(changed);
             observe();
         }
         return Behaviors.same();
+    }
+
+    /**
+     * Re-plans the live flows with {@code replicas auto} on a kind whose measured rate moved past the margin
+     * from the rate their placement was made with, and tells each flow whose replica counts would change
+     * ({@link FlowEvent.Replanned}). The running flow keeps its instances: moving a running flow's chunks to
+     * a new set of replicas without losing or reordering a byte is not done yet. Flows opened from now on
+     * are planned with the measured rates ({@link #planningPool}).
+     */
+    private void replanRunning(Set<String> kinds) {
+        final DevicePool planning = planningPool();
+        for (Map.Entry<Long, Flow> entry : flows.entrySet()) {
+            final Flow flow = entry.getValue();
+            final Placement before = flow.placement();
+            if (before == null) {
+                continue;
+            }
+            final List<String> moved = new ArrayList<>();
+            for (StagePlacement stage : before.stages()) {
+                final MeasuredRate rate = measured.get(stage.kind());
+                final long planned = before.ratesBytesPerSecond().get(stage.stage());
+                if (stage.auto() && kinds.contains(stage.kind()) && rate != null
+                    && sensing.change().significant(planned, rate.bytesPerSecond())) {
+                    moved.add(stage.kind() + " measured " + Rates.format(rate.bytesPerSecond()) + " per instance, planned "
+                        + Rates.format(planned));
+                }
+            }
+            if (moved.isEmpty()) {
+                continue;
+            }
+            final Placement after;
+            try {
+                after = Planner.replan(before, flow.request().stages(), planning, admission.freeInstances(),
+                    flow.request().requestedBytesPerSecond());
+            } catch (SchedulerException e) {
+                context.getLog().warn("re-planning flow {} failed: {}", entry.getKey(), e.getMessage());
+                continue;
+            }
+            if (!after.placed() || replicas(after).equals(replicas(before))) {
+                continue;
+            }
+            entry.setValue(flow.withPlacement(after));
+            flow.supervisor().tell(new FlowSupervisor.Replanned(new FlowEvent.Replanned(entry.getKey(),
+                String.join("; ", moved), chain(after), false)));
+        }
+    }
+
+    private static List<Integer> replicas(Placement placement) {
+        return placement.stages().stream().map(StagePlacement::replicas).toList();
+    }
+
+    /** A placement as one line: {@code file-source -> sha256 x4 -> file-sink}. */
+    private static String chain(Placement placement) {
+        return placement.stages().stream().map(s -> s.kind() + (s.replicas() > 1 ? " x" + s.replicas() : ""))
+            .collect(java.util.stream.Collectors.joining(" -> "));
     }
 
     private void observe() {

@@ -44,7 +44,9 @@ public final class Planner {
         final List<FmlPlan.StagePlan> stagePlans = new ArrayList<>();
         for (Ast.Stage stage : flow.stages()) {
             final DeviceKind kind = flow.kinds().get(stage);
-            final int replicas = stage.replicas().flatMap(Ast.Replicas::count).map(n -> (int) n.value()).orElse(1);
+            // 'replicas auto': the node's scheduler sizes the stage from the flow's peak when the flow opens.
+            final int replicas = stage.replicas().map(r -> r.count().map(n -> (int) n.value()).orElse(StageSpec.AUTO))
+                .orElse(1);
             stages.add(new StageSpec(kind.name(), ParamText.of(stage.device()), replicas));
             stagePlans.add(new FmlPlan.StagePlan(stage.name().text(), kind.name(), kind.role(), replicas,
                 kind.capabilities().getStateful()));
@@ -78,8 +80,6 @@ public final class Planner {
                     unsupported(reporter, stage, "'tee' (a copy of the stream to a second sink)",
                         "remove the tee, or run a second flow that reads the same input");
                 }
-                stage.replicas().filter(r -> r.count().isEmpty()).ifPresent(r -> unsupported(reporter, r,
-                    "'replicas auto'", "give a number: replicas 2"));
                 stage.pass().ifPresent(r -> unsupported(reporter, r, "a pass-through range",
                     "remove the range; the device then processes the whole chunk"));
             } else if (s instanceof Ast.Header) {
