@@ -87,7 +87,11 @@ public final class FlowSupervisor {
         this.events = events;
     }
 
-    /** Spawn it on {@link CompiledFlow#BLOCKING_DISPATCHER}: its set-up opens files and sockets. */
+    /**
+     * Spawn it on {@link CompiledFlow#BLOCKING_DISPATCHER}: its set-up opens files and sockets.
+     *
+     * @param spec a flow {@link FlowCompiler#check} found valid and the ledger admitted: it is compiled as it is
+     */
     public static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler,
         CompletableFuture<CompiledFlow> compiled, CompletableFuture<FlowResult> result,
         ActorRef<FlowManager.Command> manager) {
@@ -120,7 +124,8 @@ public final class FlowSupervisor {
         emit(events.admitted());
         CompiledFlow flow;
         try {
-            flow = compiler.compile(spec, flowId);
+            // The manager checked the flow before admitting it.
+            flow = compiler.compileChecked(spec, flowId);
         } catch (RuntimeException e) {
             return onCompiled(new Compiled(null, e));
         }

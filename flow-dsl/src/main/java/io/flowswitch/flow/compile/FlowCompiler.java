@@ -134,6 +134,17 @@ public final class FlowCompiler {
         if (!problems.isEmpty()) {
             throw new FlowException("INVALID_FLOW", String.join("; ", problems));
         }
+        return compileChecked(spec, flowId);
+    }
+
+    /**
+     * As {@link #compile}, for a flow that {@link #check} has just found valid (the flow manager checks every
+     * flow before admitting it): not checked twice on the way to running. On any failure closes what it
+     * opened.
+     *
+     * @throws FlowException with the device's code, or {@code SETUP_FAILED}
+     */
+    public CompiledFlow compileChecked(FlowSpec spec, long flowId) {
         final FlowContext context = new FlowContext(flowId, spec.chunkBytes(), spec.keys());
         final List<StageSpec> stages = spec.stages();
         final int lanes = lanes(spec);
