@@ -10,7 +10,6 @@ import io.flowswitch.flow.compile.FlowCompiler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -141,15 +140,20 @@ public final class FlowSupervisor {
         if (cancelled != null) {
             compiled.abort(new FlowException("CANCELLED", "flow " + flowId + " was cancelled: " + cancelled));
         }
-        final CompletionStage<FlowResult> finished = compiled.run(Materializer.matFromSystem(context.getSystem()));
+        final CompletableFuture<FlowResult> finished = compiled.run(Materializer.matFromSystem(context.getSystem()))
+            .toCompletableFuture()
+            .handle((result, error) -> result != null ? result
+                : new FlowResult(flowId, spec.name(), 0, 0, 0, 0, List.of(), error));
+        // The application hears of the end on the thread that finished the flow: through this actor it would
+        // wait for one more wake-up. Events still go out from here, in order (onFinished).
+        finished.thenAccept(this::ended);
         final long setUpNs = System.nanoTime() - setUpStartNs;
         context.getLog().debug("flow {} set up in {} us: {}", flowId, setUpNs / 1000, spec.chain());
         emit(new FlowEvent.Started(flowId, setUpNs, compiled.edges()));
         if (events.events() != null && events.progressIntervalNs() > 0) {
             timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, Duration.ofNanos(events.progressIntervalNs()));
         }
-        context.pipeToSelf(finished, (result, error) -> new Finished(result != null ? result
-            : new FlowResult(flowId, spec.name(), 0, 0, 0, 0, List.of(), error)));
+        context.pipeToSelf(finished, (result, error) -> new Finished(result));
         return Behaviors.same();
     }
 
@@ -171,14 +175,22 @@ public final class FlowSupervisor {
         }
     }
 
-    private Behavior<Command> onFinished(Finished m) {
-        timers.cancelAll();
-        final FlowResult result = m.result();
+    /**
+     * The flow ended: tells the manager (its measured rates, then that it ended, so it releases the lease),
+     * then the application. Runs on the thread that finished the flow; touches only final fields.
+     */
+    private void ended(FlowResult result) {
         if (result.succeeded()) {
             // Before FlowEnded: the application that hears the flow ended then sees the rates it measured.
             manager.tell(new FlowManager.StagesMeasured(flowId, samples(result)));
         }
         releaseLeases();
+        resultFuture.complete(result);
+    }
+
+    private Behavior<Command> onFinished(Finished m) {
+        timers.cancelAll();
+        final FlowResult result = m.result();
         if (events.events() != null) {
             if (events.progressIntervalNs() > 0 && lastBytesRead >= 0) {
                 emitProgress();
@@ -190,7 +202,6 @@ public final class FlowSupervisor {
                 emitEnd(result.error(), result.bytesOut(), true);
             }
         }
-        resultFuture.complete(result);
         return Behaviors.stopped();
     }
 
