@@ -361,6 +361,11 @@ public final class FlowManager {
      * @return null when the flow was admitted; else why not (its futures and events already say so)
      */
     private FlowException open(OpenFlow m) {
+        if (flows.containsKey(m.flowId()) || context.getChild(supervisorName(m.flowId())).isPresent()) {
+            // A sender's id, not the node's: spawning a second supervisor of that name would fail this actor.
+            return refuse(m, new FlowException("INVALID_FLOW", "flow id " + m.flowId() + " is in use by a flow"
+                + " that has not ended yet; open the flow under another id"));
+        }
         final List<String> problems = compiler.check(m.spec());
         if (!problems.isEmpty()) {
             return refuse(m, new FlowException("INVALID_FLOW", String.join("; ", problems)));
@@ -394,7 +399,7 @@ public final class FlowManager {
                 progressIntervalNs);
         final ActorRef<FlowSupervisor.Command> supervisor = context.spawn(
             FlowSupervisor.create(m.flowId(), spec, compiler, m.compiled(), m.result(), context.getSelf(), events),
-            "flow-" + m.flowId(), SUPERVISOR_DISPATCHER);
+            supervisorName(m.flowId()), SUPERVISOR_DISPATCHER);
         tellInstances(lease, new DeviceActor.Leased(m.flowId()));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
@@ -409,6 +414,10 @@ public final class FlowManager {
         observe();
         supervisor.tell(new FlowSupervisor.Start());
         return null;
+    }
+
+    private static String supervisorName(long flowId) {
+        return "flow-" + flowId;
     }
 
     /** The refusal of a plan that left a stage without an instance, or empty when every stage has one. */

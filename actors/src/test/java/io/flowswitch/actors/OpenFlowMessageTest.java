@@ -157,6 +157,15 @@ class OpenFlowMessageTest {
             assertFalse(reply.getError().isEmpty());
         }
 
+        final TestProbe<OpenFlowReply> replies = testKit.createTestProbe();
+        manager.tell(new FlowManager.OpenFlowMessage(running.flowId(), FlowSpecMessages.encodeOpenFlow(
+            Flows.from(Devices.file(in)).to(Devices.fileSink(dir.resolve("other.bin"))).build()), replies.getRef(),
+            null));
+        final OpenFlowReply taken = replies.receiveMessage(WAIT);
+        assertEquals("INVALID_FLOW", taken.getCode());
+        assertEquals("flow id " + running.flowId() + " is in use by a flow that has not ended yet; open the flow"
+            + " under another id", taken.getError());
+
         final FlowResult result = running.result().get(30, TimeUnit.SECONDS);
         assertTrue(result.succeeded(), String.valueOf(result.error()));
         assertArrayEquals(bytes, Files.readAllBytes(out));
