@@ -38,9 +38,23 @@ class SetupExperimentTest {
     }
 
     @Test
+    void flowsOverAeronGiveTheirStreamsBack() throws Exception {
+        // Each flow opens four Aeron IPC streams; the driver keeps their log buffers for a linger time after
+        // close, so the command waits for the warm-up's to go before its baseline and for these afterwards.
+        final Cli.Outcome outcome = Cli.run(Cli.NO_NODE, "experiment", "setup", "--flows", "200", "--warmup", "20",
+            "--size", "0", "--transport", "aeron", "--settle-ms", "20000", "--out", dir.toString());
+        outcome.assertDone();
+        assertTrue(outcome.out().contains("resources back at their baseline"), outcome::toString);
+        assertTrue(outcome.out().contains("Aeron log buffers 0"), outcome::toString);
+    }
+
+    @Test
     void badOptionsAreAUsageError() {
         final String line = Cli.run(Cli.NO_NODE, "experiment", "setup", "--flows", "0").assertError(ExitCodes.USAGE);
         assertTrue(line.contains("--flows must be >= 1"), line);
+        final String transport = Cli.run(Cli.NO_NODE, "experiment", "setup", "--transport", "tcp")
+            .assertError(ExitCodes.USAGE);
+        assertTrue(transport.contains("--transport must be fused or aeron, got 'tcp'"), transport);
         final String missing = Cli.run(Cli.NO_NODE, "experiment").assertError(ExitCodes.USAGE);
         assertTrue(missing.contains("name an experiment"), missing);
     }

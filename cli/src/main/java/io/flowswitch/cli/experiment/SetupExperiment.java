@@ -71,9 +71,12 @@ public final class SetupExperiment implements Callable<Integer> {
         description = "Bytes each flow moves, in 4 KiB chunks (default: ${DEFAULT-VALUE}: one chunk).")
     int sizeBytes = 4096;
 
-    @Option(names = "--transport", paramLabel = "fused|aeron_ipc",
-        description = "How chunks travel between stages (default: ${DEFAULT-VALUE}).")
-    Transport transport = Transport.FUSED;
+    @Option(names = "--transport", paramLabel = "fused|aeron",
+        description = "How chunks travel between stages: fused (a queue; a small flow is then one island) or"
+            + " aeron (an Aeron IPC stream per edge) (default: ${DEFAULT-VALUE}).")
+    String transportName = "fused";
+
+    private Transport transport = Transport.FUSED;
 
     @Option(names = "--out", paramLabel = "DIR",
         description = "Where the CSV files and the plot go (default: the current directory).")
@@ -95,6 +98,12 @@ public final class SetupExperiment implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--flows must be >= 1, --warmup, --size and"
                 + " --settle-ms >= 0; got " + flows + ", " + warmup + ", " + sizeBytes + ", " + settleMs);
         }
+        transport = switch (transportName.toLowerCase(Locale.ROOT)) {
+            case "fused" -> Transport.FUSED;
+            case "aeron", "aeron_ipc" -> Transport.AERON_IPC;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                "--transport must be fused or aeron, got '" + transportName + "'");
+        };
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         Files.createDirectories(outDir);
@@ -129,7 +138,15 @@ public final class SetupExperiment implements Callable<Integer> {
                 }
             }
             Thread.sleep(200);
-            baseline = ResourceSnapshot.take(node);
+            // The media driver keeps a closed stream's log buffers for a linger time: wait for the warm-up's to
+            // go, or they would hide the measured flows' in the baseline.
+            ResourceSnapshot settled = ResourceSnapshot.take(node);
+            final long baselineDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMs);
+            while (settled.aeronLogBuffers() > 0 && System.nanoTime() < baselineDeadlineNs) {
+                Thread.sleep(100);
+                settled = ResourceSnapshot.take(node);
+            }
+            baseline = settled;
             for (int i = 0; i < flows; i++) {
                 final long startNs = System.nanoTime();
                 final FlowResult result = runOne(node, flow);
