@@ -24,7 +24,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  */
 public final class DeviceActor {
     /** The control protocol. */
-    public sealed interface Command permits Describe, CheckHealth, Reset, Lease, Release, ReportFault,
+    public sealed interface Command permits Describe, CheckHealth, Reset, Lease, Leased, Release, ReportFault,
         UpdateMeasuredRate {}
 
     /** Replies with the kind's capabilities, this instance's count of leases and port capacity filled in. */
@@ -37,6 +37,12 @@ public final class DeviceActor {
 
     /** Asks for a lease of this instance for a flow; the reply says granted, or why not. */
     public record Lease(long flowId, double bytesPerSecond, ActorRef<LeaseReply> replyTo) implements Command {}
+
+    /**
+     * The node's ledger leased this instance to a flow (it decides capacity; this is news, not a question):
+     * {@link Describe} counts it until {@link Release}. Idempotent.
+     */
+    public record Leased(long flowId) implements Command {}
 
     /** The flow is done with the instance. Idempotent. */
     public record Release(long flowId) implements Command {}
@@ -110,6 +116,10 @@ public final class DeviceActor {
                     return Behaviors.same();
                 })
                 .onMessage(Lease.class, this::onLease)
+                .onMessage(Leased.class, m -> {
+                    leaseIdsByFlow.computeIfAbsent(m.flowId(), flow -> nextLeaseId++);
+                    return Behaviors.same();
+                })
                 .onMessage(Release.class, m -> {
                     leaseIdsByFlow.remove(m.flowId());
                     return Behaviors.same();

@@ -6,6 +6,7 @@ import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.FlowSpecMessages;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.flow.compile.FlowCompiler;
@@ -15,21 +16,30 @@ import io.flowswitch.scheduler.Decision;
 import io.flowswitch.scheduler.DevicePool;
 import io.flowswitch.scheduler.FlowRequest;
 import io.flowswitch.scheduler.Grants;
+import io.flowswitch.scheduler.InstanceId;
+import io.flowswitch.scheduler.Lease;
 import io.flowswitch.scheduler.MeasuredRate;
+import io.flowswitch.scheduler.Placement;
+import io.flowswitch.scheduler.Planner;
 import io.flowswitch.scheduler.RateChange;
+import io.flowswitch.scheduler.Rates;
 import io.flowswitch.scheduler.SchedulerException;
+import io.flowswitch.scheduler.StagePlacement;
 import io.flowswitch.scheduler.StageRequest;
+import io.flowswitch.proto.OpenFlowReply;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -46,27 +56,46 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * touched only from this actor's message handlers.
  */
 public final class FlowManager {
-    /** The principal flows opened through the Java API run as: FML's principal of programs that name none. */
-    public static final String DEFAULT_PRINCIPAL = "default";
+    /** The principal of flows that name none: FML's principal of programs that name none. */
+    public static final String DEFAULT_PRINCIPAL = FlowSpec.DEFAULT_PRINCIPAL;
 
     public sealed interface Command
-        permits OpenFlow, CancelFlow, ListDevices, GetUsage, FlowEnded, OwnerStopped, StagesMeasured {}
+        permits OpenFlow, OpenFlowMessage, CancelFlow, ListDevices, GetUsage, FlowEnded, OwnerStopped, StagesMeasured {}
 
     /**
      * Opens a flow. {@code compiled} completes once the flow runs (or exceptionally if it is refused or
      * cannot be set up); {@code result} always completes, with the error inside when the flow failed.
      *
      * @param owner an actor of the application, or null: when it stops, the flow is cancelled
+     * @param events an actor of the application that hears the flow's {@link FlowEvent}s, or null
      */
     public record OpenFlow(long flowId, FlowSpec spec, CompletableFuture<CompiledFlow> compiled,
-        CompletableFuture<FlowResult> result, ActorRef<?> owner) implements Command {
+        CompletableFuture<FlowResult> result, ActorRef<?> owner, ActorRef<FlowEvent> events) implements Command {
 
         /** A flow without an owner: it runs until it ends or is cancelled. */
         public OpenFlow(long flowId, FlowSpec spec, CompletableFuture<CompiledFlow> compiled,
             CompletableFuture<FlowResult> result) {
-            this(flowId, spec, compiled, result, null);
+            this(flowId, spec, compiled, result, null, null);
+        }
+
+        /** A flow nobody hears events of. */
+        public OpenFlow(long flowId, FlowSpec spec, CompletableFuture<CompiledFlow> compiled,
+            CompletableFuture<FlowResult> result, ActorRef<?> owner) {
+            this(flowId, spec, compiled, result, owner, null);
         }
     }
+
+    /**
+     * Opens a flow given as an {@code OpenFlowRequest} message (Protocol Buffers bytes). {@code replyTo} hears
+     * whether the node took it: accepted (admitted and starting), or the code and sentence of why not
+     * ({@code BAD_MESSAGE} for bytes that are not a valid request, {@code INVALID_FLOW}, {@code
+     * ADMISSION_REFUSED}). Bad bytes cost the sender a reply and nothing else: every other flow runs on.
+     *
+     * @param flowId chosen by the sender, unique among the node's flows
+     * @param events hears the flow's {@link FlowEvent}s, or null
+     */
+    public record OpenFlowMessage(long flowId, byte[] bytes, ActorRef<OpenFlowReply> replyTo,
+        ActorRef<FlowEvent> events) implements Command {}
 
     public record CancelFlow(long flowId, String reason) implements Command {}
 
@@ -136,6 +165,7 @@ public final class FlowManager {
 
     public static final long DEFAULT_HALF_LIFE_NS = 1_000_000_000L;
     public static final long DEFAULT_MIN_SAMPLE_BYTES = 1L << 20;
+    public static final long DEFAULT_PROGRESS_INTERVAL_NS = 200_000_000L;
 
     /**
      * The ledger at one moment.
@@ -173,7 +203,28 @@ public final class FlowManager {
         }
     }
 
-    private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner) {}
+    /**
+     * Supervisors run on the blocking dispatcher: set-up compiles the flow in the supervisor's own handler
+     * (opening files, sockets and Aeron streams may block), without a hop to another thread and back.
+     */
+    private static final DispatcherSelector SUPERVISOR_DISPATCHER =
+        DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER);
+
+    /**
+     * A live flow.
+     *
+     * @param request as the flow asked, {@code replicas auto} included
+     * @param placement the planner's placement when a stage asked for {@code replicas auto} (after a re-plan,
+     *     the last one announced); else null
+     * @param events who hears of the flow, or null
+     */
+    private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner, FlowRequest request,
+        Placement placement, ActorRef<FlowEvent> events) {
+
+        Flow withPlacement(Placement value) {
+            return new Flow(supervisor, owner, request, value, events);
+        }
+    }
 
     private final ActorContext<Command> context;
     private final FlowCompiler compiler;
@@ -187,6 +238,8 @@ public final class FlowManager {
     private final Map<Long, Flow> flows = new HashMap<>();
     private final Map<ActorRef<?>, Set<Long>> flowsByOwner = new HashMap<>();
     private final RateSensing sensing;
+    /** How often a running flow with a listener reports progress ({@code flowswitch.node.progress-interval}). */
+    private final long progressIntervalNs;
     /** Per sensed kind, its measured rate; a kind appears with its first measurement. */
     private final Map<String, MeasuredRate> measured = new HashMap<>();
     /** Per kind, the rate its device actors were last told: they hear of a change past the margin. */
@@ -197,6 +250,7 @@ public final class FlowManager {
         RateSensing sensing) {
         this.context = context;
         this.sensing = sensing;
+        this.progressIntervalNs = progressIntervalNs(context.getSystem().settings().config());
         sensing.startingRates().forEach((kind, rate) -> {
             if (rate > 0) {
                 measured.put(kind, MeasuredRate.startingAt(sensing.halfLifeNs(), rate));
@@ -260,6 +314,7 @@ public final class FlowManager {
     private Behavior<Command> behavior() {
         return Behaviors.receive(Command.class)
             .onMessage(OpenFlow.class, this::onOpen)
+            .onMessage(OpenFlowMessage.class, this::onOpenMessage)
             .onMessage(CancelFlow.class, this::onCancel)
             .onMessage(FlowEnded.class, this::onEnded)
             .onMessage(OwnerStopped.class, this::onOwnerStopped)
@@ -276,28 +331,84 @@ public final class FlowManager {
     }
 
     private Behavior<Command> onOpen(OpenFlow m) {
+        open(m);
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onOpenMessage(OpenFlowMessage m) {
+        final FlowSpec spec;
+        try {
+            spec = FlowSpecMessages.decodeOpenFlow(m.bytes());
+        } catch (FlowException e) {
+            if (m.events() != null) {
+                m.events().tell(new FlowEvent.Refused(m.flowId(), e.code(), e.getMessage()));
+            }
+            m.replyTo().tell(reply(m.flowId(), e));
+            return Behaviors.same();
+        }
+        final FlowException refused = open(new OpenFlow(m.flowId(), spec, new CompletableFuture<>(),
+            new CompletableFuture<>(), null, m.events()));
+        m.replyTo().tell(reply(m.flowId(), refused));
+        return Behaviors.same();
+    }
+
+    private static OpenFlowReply reply(long flowId, FlowException refused) {
+        return refused == null ? OpenFlowReply.newBuilder().setFlowId(flowId).setAccepted(true).build()
+            : OpenFlowReply.newBuilder().setAccepted(false).setCode(refused.code()).setError(refused.getMessage())
+                .build();
+    }
+
+    /**
+     * Checks, places and admits the flow, then starts its supervisor.
+     *
+     * @return null when the flow was admitted; else why not (its futures and events already say so)
+     */
+    private FlowException open(OpenFlow m) {
+        if (flows.containsKey(m.flowId()) || context.getChild(supervisorName(m.flowId())).isPresent()) {
+            // A sender's id, not the node's: spawning a second supervisor of that name would fail this actor.
+            return refuse(m, new FlowException("INVALID_FLOW", "flow id " + m.flowId() + " is in use by a flow"
+                + " that has not ended yet; open the flow under another id"));
+        }
         final List<String> problems = compiler.check(m.spec());
         if (!problems.isEmpty()) {
             return refuse(m, new FlowException("INVALID_FLOW", String.join("; ", problems)));
         }
+        FlowSpec spec = m.spec();
+        Placement placement = null;
         final Decision decision;
+        final FlowRequest request;
         try {
-            decision = admission.admit(request(m.flowId(), m.spec()));
+            request = request(m.flowId(), spec);
+            if (request.stages().stream().anyMatch(StageRequest::isAuto)) {
+                placement = Planner.plan(request.stages(), planningPool(), admission.freeInstances(),
+                    request.requestedBytesPerSecond());
+                final Optional<String> unplaced = unplaced(m.flowId(), placement);
+                if (unplaced.isPresent()) {
+                    return refuse(m, new FlowException("ADMISSION_REFUSED", unplaced.get()));
+                }
+                spec = resolved(spec, placement);
+            }
+            decision = admission.admit(request, placement);
         } catch (SchedulerException e) {
             return refuse(m, new FlowException("INVALID_FLOW", e.getMessage()));
         }
         if (decision instanceof Decision.Refused refused) {
             return refuse(m, new FlowException("ADMISSION_REFUSED", refused.message()));
         }
+        final Lease lease = ((Decision.Granted) decision).lease();
         // Before the flow's devices exist: each finds its part of a shared accelerator when it is created.
-        shares.admitted(((Decision.Granted) decision).lease());
+        shares.admitted(lease);
+        final FlowSupervisor.Events events = m.events() == null ? FlowSupervisor.Events.NONE
+            : new FlowSupervisor.Events(m.events(), new FlowEvent.Admitted(m.flowId(), lease.principal(),
+                lease.instances().stream().map(InstanceId::toString).toList(), lease.bytesPerSecond()),
+                progressIntervalNs);
         final ActorRef<FlowSupervisor.Command> supervisor = context.spawn(
-            FlowSupervisor.create(m.flowId(), m.spec(), compiler, blockingExecutor, devices, m.compiled(), m.result(),
-                context.getSelf()),
-            "flow-" + m.flowId());
+            FlowSupervisor.create(m.flowId(), spec, compiler, m.compiled(), m.result(), context.getSelf(), events),
+            supervisorName(m.flowId()), SUPERVISOR_DISPATCHER);
+        tellInstances(lease, new DeviceActor.Leased(m.flowId()));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
-        flows.put(m.flowId(), new Flow(supervisor, m.owner()));
+        flows.put(m.flowId(), new Flow(supervisor, m.owner(), request, placement, m.events()));
         if (m.owner() != null) {
             final Set<Long> owned = flowsByOwner.computeIfAbsent(m.owner(), owner -> new LinkedHashSet<>());
             if (owned.isEmpty()) {
@@ -307,7 +418,72 @@ public final class FlowManager {
         }
         observe();
         supervisor.tell(new FlowSupervisor.Start());
-        return Behaviors.same();
+        return null;
+    }
+
+    private static String supervisorName(long flowId) {
+        return "flow-" + flowId;
+    }
+
+    /** The refusal of a plan that left a stage without an instance, or empty when every stage has one. */
+    private static Optional<String> unplaced(long flowId, Placement placement) {
+        final List<String> clauses = new ArrayList<>();
+        for (StagePlacement stage : placement.stages()) {
+            if (stage.instances().isEmpty()) {
+                clauses.add("stage " + (stage.stage() + 1) + " (" + stage.kind() + "): no instance is free");
+            }
+        }
+        return clauses.isEmpty() ? Optional.empty()
+            : Optional.of("flow " + flowId + " refused: " + String.join("; ", clauses));
+    }
+
+    /** {@code spec} with each {@code replicas auto} stage given the replicas {@code placement} chose. */
+    static FlowSpec resolved(FlowSpec spec, Placement placement) {
+        final List<StageSpec> stages = new ArrayList<>();
+        for (int i = 0; i < spec.stages().size(); i++) {
+            final StageSpec stage = spec.stages().get(i);
+            stages.add(stage.isAuto() ? stage.withReplicas(placement.stage(i).replicas()) : stage);
+        }
+        return spec.withStages(stages);
+    }
+
+    /**
+     * The pool the planner sizes replicas with: the ledger's, with each sensed kind's measured rate where it
+     * has one. Admission still reserves against the ledger's capacities; the planner wants the speeds.
+     */
+    private DevicePool planningPool() {
+        DevicePool pool = admission.pool();
+        for (Map.Entry<String, MeasuredRate> entry : measured.entrySet()) {
+            final long rate = (long) entry.getValue().bytesPerSecond();
+            if (rate > 0 && pool.find(entry.getKey()).isPresent()) {
+                pool = pool.withRate(entry.getKey(), rate);
+            }
+        }
+        return pool;
+    }
+
+    static final String PROGRESS_INTERVAL_KEY = "flowswitch.node.progress-interval";
+
+    private static long progressIntervalNs(com.typesafe.config.Config config) {
+        if (!config.hasPath(PROGRESS_INTERVAL_KEY)) {
+            return DEFAULT_PROGRESS_INTERVAL_NS;
+        }
+        final long ns = config.getDuration(PROGRESS_INTERVAL_KEY).toNanos();
+        if (ns < 0) {
+            throw new IllegalArgumentException(PROGRESS_INTERVAL_KEY + " must be a duration >= 0 (0: no progress"
+                + " events), such as 200ms, got " + config.getValue(PROGRESS_INTERVAL_KEY).render());
+        }
+        return ns;
+    }
+
+    /** Tells the device actor of every instance {@code lease} holds: they count leases for Describe. */
+    private void tellInstances(Lease lease, DeviceActor.Command message) {
+        for (InstanceId instance : lease.instances()) {
+            final List<ActorRef<DeviceActor.Command>> instances = devices.get(instance.kind());
+            if (instances != null && instance.index() < instances.size()) {
+                instances.get(instance.index()).tell(message);
+            }
+        }
     }
 
     /** The ledger's view of a flow: its principal, its stages' kinds and replicas, its rate and weight. */
@@ -316,15 +492,18 @@ public final class FlowManager {
         for (StageSpec stage : spec.stages()) {
             stages.add(new StageRequest(stage.kind(), stage.replicas()));
         }
-        return new FlowRequest(flowId, DEFAULT_PRINCIPAL, stages, spec.policy().rateBytesPerSecond(),
+        return new FlowRequest(flowId, spec.principal(), stages, spec.policy().rateBytesPerSecond(),
             spec.policy().weight());
     }
 
-    private Behavior<Command> refuse(OpenFlow m, FlowException error) {
+    private FlowException refuse(OpenFlow m, FlowException error) {
+        if (m.events() != null) {
+            m.events().tell(new FlowEvent.Refused(m.flowId(), error.code(), error.getMessage()));
+        }
         m.compiled().completeExceptionally(error);
         m.result().complete(new FlowResult(m.flowId(), m.spec().name(), 0, 0, 0, 0, List.of(), error));
         observe();
-        return Behaviors.same();
+        return error;
     }
 
     private Behavior<Command> onCancel(CancelFlow m) {
@@ -340,7 +519,7 @@ public final class FlowManager {
         if (flow == null) {
             return Behaviors.same();
         }
-        admission.release(m.flowId());
+        admission.release(m.flowId()).ifPresent(lease -> tellInstances(lease, new DeviceActor.Release(m.flowId())));
         shares.released(m.flowId());
         context.unwatch(flow.supervisor());
         if (flow.owner() != null) {
@@ -405,9 +584,65 @@ public final class FlowManager {
             }
         }
         if (!changed.isEmpty()) {
+            replanRunning(changed);
             observe();
         }
         return Behaviors.same();
+    }
+
+    /**
+     * Re-plans the live flows with {@code replicas auto} on a kind whose measured rate moved past the margin
+     * from the rate their placement was made with, and tells each flow whose replica counts would change
+     * ({@link FlowEvent.Replanned}). The running flow keeps its instances: moving a running flow's chunks to
+     * a new set of replicas without losing or reordering a byte is not done yet. Flows opened from now on
+     * are planned with the measured rates ({@link #planningPool}).
+     */
+    private void replanRunning(Set<String> kinds) {
+        final DevicePool planning = planningPool();
+        for (Map.Entry<Long, Flow> entry : flows.entrySet()) {
+            final Flow flow = entry.getValue();
+            final Placement before = flow.placement();
+            if (before == null) {
+                continue;
+            }
+            final List<String> moved = new ArrayList<>();
+            for (StagePlacement stage : before.stages()) {
+                final MeasuredRate rate = measured.get(stage.kind());
+                final long planned = before.ratesBytesPerSecond().get(stage.stage());
+                if (stage.auto() && kinds.contains(stage.kind()) && rate != null
+                    && sensing.change().significant(planned, rate.bytesPerSecond())) {
+                    moved.add(stage.kind() + " measured " + Rates.format(rate.bytesPerSecond()) + " per instance, planned "
+                        + Rates.format(planned));
+                }
+            }
+            if (moved.isEmpty()) {
+                continue;
+            }
+            final Placement after;
+            try {
+                after = Planner.replan(before, flow.request().stages(), planning, admission.freeInstances(),
+                    flow.request().requestedBytesPerSecond());
+            } catch (SchedulerException e) {
+                context.getLog().warn("re-planning flow {} failed: {}", entry.getKey(), e.getMessage());
+                continue;
+            }
+            if (!after.placed() || replicas(after).equals(replicas(before))) {
+                continue;
+            }
+            entry.setValue(flow.withPlacement(after));
+            flow.supervisor().tell(new FlowSupervisor.Replanned(new FlowEvent.Replanned(entry.getKey(),
+                String.join("; ", moved), chain(after), false)));
+        }
+    }
+
+    private static List<Integer> replicas(Placement placement) {
+        return placement.stages().stream().map(StagePlacement::replicas).toList();
+    }
+
+    /** A placement as one line: {@code file-source -> sha256 x4 -> file-sink}. */
+    private static String chain(Placement placement) {
+        return placement.stages().stream().map(s -> s.kind() + (s.replicas() > 1 ? " x" + s.replicas() : ""))
+            .collect(java.util.stream.Collectors.joining(" -> "));
     }
 
     private void observe() {

@@ -7,33 +7,32 @@ import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.flow.compile.FlowCompiler;
-import io.flowswitch.proto.LeaseReply;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.stream.Materializer;
 
 /**
- * One per flow: leases the device instances the flow names, has the flow compiled (off the actor's
- * thread: compiling opens files, sockets and Aeron streams), runs it, and releases every lease when it
- * ends, however it ends, telling the flow manager so that it releases the flow's lease in its ledger. The
- * application hears about the flow through the futures it was given.
+ * One per flow: compiles the flow, runs it, and when it ends, however it ends, tells the flow manager so
+ * that it releases the flow's lease in its ledger. The application hears about the flow through the
+ * futures it was given.
+ *
+ * <p>Capacity was decided before this actor exists: the manager's ledger admitted the flow and chose its
+ * device instances, and told their device actors; the supervisor asks no device for anything. It runs on
+ * the blocking dispatcher (the manager spawns it there), because compiling opens files, sockets and Aeron
+ * streams: set-up is then one message to this actor, with no hop to another thread and back.
  */
 public final class FlowSupervisor {
-    public sealed interface Command permits Start, Leased, Compiled, Finished, Cancel {}
+    public sealed interface Command permits Start, Compiled, Finished, Cancel, Replanned, ProgressTick {}
 
     /** Begins set-up; sent by the flow manager right after spawning. */
     public record Start() implements Command {}
-
-    record Leased(int stage, ActorRef<DeviceActor.Command> instance, LeaseReply reply, Throwable error)
-        implements Command {}
 
     record Compiled(CompiledFlow flow, Throwable error) implements Command {}
 
@@ -42,119 +41,94 @@ public final class FlowSupervisor {
     /** Stops the flow; its sink removes partial output and the result says why. */
     public record Cancel(String reason) implements Command {}
 
-    private static final Duration LEASE_TIMEOUT = Duration.ofSeconds(5);
+    /** The manager placed the flow again; the supervisor tells the application, in order with the rest. */
+    record Replanned(FlowEvent.Replanned event) implements Command {}
+
+    private enum ProgressTick implements Command { INSTANCE }
+
+    /**
+     * Who hears of the flow, and how often of its progress.
+     *
+     * @param events the application's actor for the flow's {@link FlowEvent}s, or null: nobody listens
+     * @param admitted the flow's first event, sent before anything else
+     * @param progressIntervalNs how often a running flow sends {@link FlowEvent.Progress}; 0 for never
+     */
+    record Events(ActorRef<FlowEvent> events, FlowEvent.Admitted admitted, long progressIntervalNs) {
+        static final Events NONE = new Events(null, null, 0);
+    }
 
     private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
     private final long flowId;
     private final FlowSpec spec;
     private final FlowCompiler compiler;
-    private final Executor blockingExecutor;
-    private final Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind;
     private final CompletableFuture<CompiledFlow> compiledFuture;
     private final CompletableFuture<FlowResult> resultFuture;
     private final ActorRef<FlowManager.Command> manager;
-    private final List<ActorRef<DeviceActor.Command>> leased = new ArrayList<>();
-    /** Why instances refused, per stage, for the rejection's message. */
-    private final List<List<String>> refusals = new ArrayList<>();
-    private final int[] nextCandidate;
-    private final int[] grants;
+    private final Events events;
     private CompiledFlow compiled;
     private String cancelled;
     private long setUpStartNs;
+    private long lastBytesRead = -1;
+    private long lastBytesDone = -1;
 
-    private FlowSupervisor(ActorContext<Command> context, long flowId, FlowSpec spec, FlowCompiler compiler,
-        Executor blockingExecutor, Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind,
-        CompletableFuture<CompiledFlow> compiledFuture, CompletableFuture<FlowResult> resultFuture,
-        ActorRef<FlowManager.Command> manager) {
+    private FlowSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, long flowId, FlowSpec spec,
+        FlowCompiler compiler, CompletableFuture<CompiledFlow> compiledFuture,
+        CompletableFuture<FlowResult> resultFuture, ActorRef<FlowManager.Command> manager, Events events) {
         this.context = context;
+        this.timers = timers;
         this.manager = manager;
         this.flowId = flowId;
         this.spec = spec;
         this.compiler = compiler;
-        this.blockingExecutor = blockingExecutor;
-        this.instancesByKind = instancesByKind;
         this.compiledFuture = compiledFuture;
         this.resultFuture = resultFuture;
-        this.nextCandidate = new int[spec.stages().size()];
-        this.grants = new int[spec.stages().size()];
-        spec.stages().forEach(stage -> refusals.add(new ArrayList<>()));
+        this.events = events;
     }
 
-    public static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler, Executor blockingExecutor,
-        Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind, CompletableFuture<CompiledFlow> compiled,
-        CompletableFuture<FlowResult> result, ActorRef<FlowManager.Command> manager) {
-        return Behaviors.setup(context -> new FlowSupervisor(context, flowId, spec, compiler, blockingExecutor,
-            instancesByKind, compiled, result, manager).behavior());
+    /**
+     * Spawn it on {@link CompiledFlow#BLOCKING_DISPATCHER}: its set-up opens files and sockets.
+     *
+     * @param spec a flow {@link FlowCompiler#check} found valid and the ledger admitted: it is compiled as it is
+     */
+    public static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler,
+        CompletableFuture<CompiledFlow> compiled, CompletableFuture<FlowResult> result,
+        ActorRef<FlowManager.Command> manager) {
+        return create(flowId, spec, compiler, compiled, result, manager, Events.NONE);
+    }
+
+    static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler,
+        CompletableFuture<CompiledFlow> compiled, CompletableFuture<FlowResult> result,
+        ActorRef<FlowManager.Command> manager, Events events) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new FlowSupervisor(context, timers, flowId,
+            spec, compiler, compiled, result, manager, events).behavior()));
     }
 
     private Behavior<Command> behavior() {
         return Behaviors.receive(Command.class)
             .onMessage(Start.class, m -> onStart())
-            .onMessage(Leased.class, this::onLeased)
             .onMessage(Compiled.class, this::onCompiled)
             .onMessage(Finished.class, this::onFinished)
             .onMessage(Cancel.class, this::onCancel)
+            .onMessage(Replanned.class, m -> {
+                emit(m.event());
+                return Behaviors.same();
+            })
+            .onMessageEquals(ProgressTick.INSTANCE, this::onProgressTick)
             .build();
     }
 
     private Behavior<Command> onStart() {
         setUpStartNs = System.nanoTime();
-        final List<String> problems = compiler.check(spec);
-        if (!problems.isEmpty()) {
-            return fail(new FlowException("INVALID_FLOW", String.join("; ", problems)));
+        emit(events.admitted());
+        CompiledFlow flow;
+        try {
+            // The manager checked the flow before admitting it.
+            flow = compiler.compileChecked(spec, flowId);
+        } catch (RuntimeException e) {
+            return onCompiled(new Compiled(null, e));
         }
-        for (int i = 0; i < spec.stages().size(); i++) {
-            if (!askNextInstance(i)) {
-                return fail(new FlowException("NO_DEVICE", "stage " + (i + 1) + " (" + spec.stages().get(i).kind()
-                    + "): this node has no instance of that device kind"));
-            }
-        }
-        return Behaviors.same();
-    }
-
-    /** Asks the next untried instance of stage {@code i}'s kind for a lease; false when none is left. */
-    private boolean askNextInstance(int stage) {
-        final List<ActorRef<DeviceActor.Command>> candidates =
-            instancesByKind.getOrDefault(spec.stages().get(stage).kind(), List.of());
-        if (nextCandidate[stage] >= candidates.size()) {
-            return false;
-        }
-        final ActorRef<DeviceActor.Command> instance = candidates.get(nextCandidate[stage]++);
-        context.ask(LeaseReply.class, instance, LEASE_TIMEOUT,
-            replyTo -> new DeviceActor.Lease(flowId, 0, replyTo),
-            (reply, error) -> new Leased(stage, instance, reply, error));
-        return true;
-    }
-
-    private Behavior<Command> onLeased(Leased m) {
-        final StageSpec stage = spec.stages().get(m.stage());
-        if (m.error() == null && m.reply().getGranted()) {
-            leased.add(m.instance());
-            grants[m.stage()]++;
-            if (grants[m.stage()] < stage.replicas() && !askNextInstance(m.stage())) {
-                return fail(refused(m.stage()));
-            }
-        } else {
-            refusals.get(m.stage()).add(m.error() != null ? m.instance().path().name() + ": " + m.error().getMessage()
-                : m.reply().getReason());
-            if (!askNextInstance(m.stage())) {
-                return fail(refused(m.stage()));
-            }
-        }
-        for (int i = 0; i < grants.length; i++) {
-            if (grants[i] < spec.stages().get(i).replicas()) {
-                return Behaviors.same();
-            }
-        }
-        context.pipeToSelf(CompletableFuture.supplyAsync(() -> compiler.compile(spec, flowId), blockingExecutor),
-            Compiled::new);
-        return Behaviors.same();
-    }
-
-    private FlowException refused(int stage) {
-        final StageSpec spec = this.spec.stages().get(stage);
-        return new FlowException("ADMISSION_REFUSED", "stage " + (stage + 1) + " (" + spec.kind() + "): "
-            + "requested " + spec.replicas() + " instance(s), granted " + grants[stage] + "; " + String.join("; ", refusals.get(stage)));
+        return onCompiled(new Compiled(flow, null));
     }
 
     private Behavior<Command> onCompiled(Compiled m) {
@@ -166,20 +140,68 @@ public final class FlowSupervisor {
         if (cancelled != null) {
             compiled.abort(new FlowException("CANCELLED", "flow " + flowId + " was cancelled: " + cancelled));
         }
-        context.getLog().debug("flow {} set up in {} us: {}", flowId, (System.nanoTime() - setUpStartNs) / 1000,
-            spec.chain());
-        context.pipeToSelf(compiled.run(Materializer.matFromSystem(context.getSystem())),
-            (result, error) -> new Finished(result));
+        final CompletableFuture<FlowResult> finished = compiled.run(Materializer.matFromSystem(context.getSystem()))
+            .toCompletableFuture()
+            .handle((result, error) -> result != null ? result
+                : new FlowResult(flowId, spec.name(), 0, 0, 0, 0, List.of(), error));
+        // The application hears of the end on the thread that finished the flow: through this actor it would
+        // wait for one more wake-up. Events still go out from here, in order (onFinished).
+        finished.thenAccept(this::ended);
+        final long setUpNs = System.nanoTime() - setUpStartNs;
+        context.getLog().debug("flow {} set up in {} us: {}", flowId, setUpNs / 1000, spec.chain());
+        emit(new FlowEvent.Started(flowId, setUpNs, compiled.edges()));
+        if (events.events() != null && events.progressIntervalNs() > 0) {
+            timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, Duration.ofNanos(events.progressIntervalNs()));
+        }
+        context.pipeToSelf(finished, (result, error) -> new Finished(result));
         return Behaviors.same();
     }
 
-    private Behavior<Command> onFinished(Finished m) {
-        if (m.result() != null && m.result().succeeded()) {
+    private Behavior<Command> onProgressTick() {
+        if (compiled != null) {
+            emitProgress();
+        }
+        return Behaviors.same();
+    }
+
+    /** Sends the flow's progress if it moved since the last. */
+    private void emitProgress() {
+        final long bytesRead = compiled.bytesRead();
+        final long bytesDone = compiled.bytesDone();
+        if (bytesRead != lastBytesRead || bytesDone != lastBytesDone) {
+            lastBytesRead = bytesRead;
+            lastBytesDone = bytesDone;
+            emit(new FlowEvent.Progress(flowId, bytesRead, bytesDone, compiled.sourceSizeBytes()));
+        }
+    }
+
+    /**
+     * The flow ended: tells the manager (its measured rates, then that it ended, so it releases the lease),
+     * then the application. Runs on the thread that finished the flow; touches only final fields.
+     */
+    private void ended(FlowResult result) {
+        if (result.succeeded()) {
             // Before FlowEnded: the application that hears the flow ended then sees the rates it measured.
-            manager.tell(new FlowManager.StagesMeasured(flowId, samples(m.result())));
+            manager.tell(new FlowManager.StagesMeasured(flowId, samples(result)));
         }
         releaseLeases();
-        resultFuture.complete(m.result());
+        resultFuture.complete(result);
+    }
+
+    private Behavior<Command> onFinished(Finished m) {
+        timers.cancelAll();
+        final FlowResult result = m.result();
+        if (events.events() != null) {
+            if (events.progressIntervalNs() > 0 && lastBytesRead >= 0) {
+                emitProgress();
+            }
+            if (result.succeeded()) {
+                emit(new FlowEvent.Completed(flowId, result.bytesIn(), result.bytesOut(), result.chunks(),
+                    result.elapsedNs()));
+            } else {
+                emitEnd(result.error(), result.bytesOut(), true);
+            }
+        }
         return Behaviors.stopped();
     }
 
@@ -193,9 +215,33 @@ public final class FlowSupervisor {
 
     private Behavior<Command> fail(Throwable error) {
         releaseLeases();
+        emitEnd(error, 0, false);
         compiledFuture.completeExceptionally(error);
         resultFuture.complete(new FlowResult(flowId, spec.name(), 0, 0, 0, 0, List.of(), error));
         return Behaviors.stopped();
+    }
+
+    /**
+     * The flow's last event for {@code error}: {@link FlowEvent.Cancelled}, or {@link FlowEvent.Failed}, after
+     * an {@link FlowEvent.ExceptionRaised} (handled by terminating the flow) when a running flow raised it.
+     */
+    private void emitEnd(Throwable error, long bytesDone, boolean running) {
+        final String code = error instanceof FlowException flow ? flow.code() : "FAILED";
+        final String message = String.valueOf(error.getMessage());
+        if (code.equals("CANCELLED")) {
+            emit(new FlowEvent.Cancelled(flowId, cancelled != null ? cancelled : message, bytesDone));
+            return;
+        }
+        if (running) {
+            emit(new FlowEvent.ExceptionRaised(flowId, code, message, "terminate"));
+        }
+        emit(new FlowEvent.Failed(flowId, code, message, bytesDone));
+    }
+
+    private void emit(FlowEvent event) {
+        if (events.events() != null && event != null) {
+            events.events().tell(event);
+        }
     }
 
     /**
@@ -204,10 +250,6 @@ public final class FlowSupervisor {
      */
     private void releaseLeases() {
         manager.tell(new FlowManager.FlowEnded(flowId));
-        for (ActorRef<DeviceActor.Command> instance : leased) {
-            instance.tell(new DeviceActor.Release(flowId));
-        }
-        leased.clear();
     }
 
     /** One sample per stage instance: its bytes in over its busy time, under its stage's kind. */

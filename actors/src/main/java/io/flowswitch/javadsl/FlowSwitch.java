@@ -3,6 +3,7 @@ package io.flowswitch.javadsl;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.flowswitch.actors.DeviceActor;
+import io.flowswitch.actors.FlowEvent;
 import io.flowswitch.actors.FlowManager;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.DeviceKind;
@@ -12,6 +13,7 @@ import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.flow.compile.FlowCompiler;
+import io.flowswitch.proto.OpenFlowReply;
 import io.flowswitch.scheduler.DevicePool;
 import io.flowswitch.scheduler.RateChange;
 import io.flowswitch.scheduler.Rates;
@@ -25,8 +27,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.agrona.CloseHelper;
@@ -160,7 +165,7 @@ public final class FlowSwitch implements AutoCloseable {
      * and limit per device kind) and set-up errors arrive in the handle's completion.
      */
     public FlowHandle run(FlowSpec spec) {
-        return run(spec, null);
+        return run(spec, null, (ActorRef<FlowEvent>) null);
     }
 
     /**
@@ -168,10 +173,35 @@ public final class FlowSwitch implements AutoCloseable {
      * system: when it stops, the flow is cancelled and its lease released.
      */
     public FlowHandle run(FlowSpec spec, ActorRef<?> owner) {
+        return run(spec, owner, (ActorRef<FlowEvent>) null);
+    }
+
+    /**
+     * As {@link #run(FlowSpec, ActorRef)}, telling {@code events} (an actor of the application, or null)
+     * the flow's {@link FlowEvent}s in order: admitted (or refused), started, progress, re-planned,
+     * exceptions, and one of completed, failed, cancelled.
+     */
+    public FlowHandle run(FlowSpec spec, ActorRef<?> owner, ActorRef<FlowEvent> events) {
         final long flowId = nextFlowId.getAndIncrement();
+        return open(flowId, spec, owner, events);
+    }
+
+    /**
+     * As {@link #run(FlowSpec)}, calling {@code listener} with each of the flow's {@link FlowEvent}s, in
+     * order, one at a time, on a thread of the node's actor system: it should return quickly. An exception
+     * it throws is logged and does not touch the flow.
+     */
+    public FlowHandle run(FlowSpec spec, Consumer<FlowEvent> listener) {
+        final long flowId = nextFlowId.getAndIncrement();
+        final ActorRef<FlowEvent> events = system.systemActorOf(listenerBehavior(flowId, listener),
+            "flow-events-" + flowId, Props.empty());
+        return open(flowId, spec, null, events);
+    }
+
+    private FlowHandle open(long flowId, FlowSpec spec, ActorRef<?> owner, ActorRef<FlowEvent> events) {
         final CompletableFuture<CompiledFlow> compiled = new CompletableFuture<>();
         final CompletableFuture<FlowResult> result = new CompletableFuture<>();
-        system.tell(new FlowManager.OpenFlow(flowId, spec, compiled, result, owner));
+        system.tell(new FlowManager.OpenFlow(flowId, spec, compiled, result, owner, events));
         return new FlowHandle(flowId, compiled, result,
             reason -> system.tell(new FlowManager.CancelFlow(flowId, reason)));
     }
@@ -192,6 +222,36 @@ public final class FlowSwitch implements AutoCloseable {
     /** A new flow id: flows and direct requests draw from one sequence. */
     long nextFlowId() {
         return nextFlowId.getAndIncrement();
+    }
+
+    /** Calls the listener with every event; stops after the flow's last. */
+    private static Behavior<FlowEvent> listenerBehavior(long flowId, Consumer<FlowEvent> listener) {
+        return org.apache.pekko.actor.typed.javadsl.Behaviors.receive(FlowEvent.class)
+            .onAnyMessage(event -> {
+                try {
+                    listener.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("the event listener of flow {} failed on {}: {}", flowId,
+                        event.getClass().getSimpleName(), e.toString());
+                }
+                return event.terminal() ? org.apache.pekko.actor.typed.javadsl.Behaviors.stopped()
+                    : org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+            })
+            .build();
+    }
+
+    /**
+     * Opens a flow given as an {@code OpenFlowRequest} message (Protocol Buffers bytes, e.g. from
+     * {@link io.flowswitch.flow.FlowSpecMessages#encodeOpenFlow}); {@code events} (or null) hears the flow's
+     * {@link FlowEvent}s. The reply says whether the node took it, or why not: bytes that are no valid request
+     * ({@code BAD_MESSAGE}), an invalid flow, a refusal. Key material never travels in a message, so a flow
+     * that names a key the node does not hold is invalid.
+     */
+    public CompletionStage<OpenFlowReply> open(byte[] openFlowRequest, ActorRef<FlowEvent> events) {
+        final long flowId = nextFlowId.getAndIncrement();
+        return AskPattern.ask(system,
+            replyTo -> new FlowManager.OpenFlowMessage(flowId, openFlowRequest.clone(), replyTo, events), ASK_TIMEOUT,
+            system.scheduler());
     }
 
     /** What the node's lease ledger holds now, per device kind. */

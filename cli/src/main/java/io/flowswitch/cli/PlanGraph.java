@@ -35,7 +35,8 @@ final class PlanGraph {
             final List<String> lines = new ArrayList<>();
             lines.add(stage.name());
             lines.add(stage.kind() + " (" + stage.role().name().toLowerCase(java.util.Locale.ROOT) + ", "
-                + (stage.stateful() ? "pinned" : stage.replicas() > 1 ? "x" + stage.replicas() : "1 instance") + ")");
+                + (stage.stateful() ? "pinned" : stage.replicas() > 1 ? "x" + stage.replicas()
+                    : stage.replicas() == 0 ? "replicas auto" : "1 instance") + ")");
             final Map<String, String> params = new TreeMap<>(plan.spec().stages().get(i).params());
             params.forEach((name, value) -> lines.add(name + "=" + value));
             final List<LadderStep> ladder = plan.ladders().get(stage.name());

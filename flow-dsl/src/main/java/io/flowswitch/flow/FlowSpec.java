@@ -10,8 +10,9 @@ import javax.crypto.SecretKey;
 /**
  * A flow in the intermediate form that the Java API (and later FML) produce and the compiler consumes:
  * a chain of stages from one source to one sink, the chunk size, the transport between stages, the
- * capacity of each data port, the keys the flow may use, by name, and what it asks of the scheduler (its
- * {@link FlowPolicy}: rate and weight). Immutable.
+ * capacity of each data port, the keys the flow may use, by name, what it asks of the scheduler (its
+ * {@link FlowPolicy}: rate and weight), and the principal it runs as (whose grant admission checks: FML's
+ * {@code principal}, {@link #DEFAULT_PRINCIPAL} when none is named). Immutable.
  */
 public record FlowSpec(
     String name,
@@ -20,7 +21,11 @@ public record FlowSpec(
     Transport transport,
     int portCapacityChunks,
     Map<String, SecretKey> keys,
-    FlowPolicy policy) {
+    FlowPolicy policy,
+    String principal) {
+
+    /** The principal of a flow that names none: FML's default, whose grant may use every device. */
+    public static final String DEFAULT_PRINCIPAL = "default";
 
     /** Default capacity of a fused port: a queue hand-off needs little slack. */
     public static final int DEFAULT_PORT_CAPACITY_CHUNKS = 8;
@@ -37,6 +42,16 @@ public record FlowSpec(
         Objects.requireNonNull(transport, "transport");
         keys = Map.copyOf(keys);
         Objects.requireNonNull(policy, "policy");
+        if (principal == null || principal.isEmpty()) {
+            throw new IllegalArgumentException("a flow's principal must be a non-empty name, got "
+                + (principal == null ? "null" : "''"));
+        }
+    }
+
+    /** A flow run as {@link #DEFAULT_PRINCIPAL}. */
+    public FlowSpec(String name, List<StageSpec> stages, int chunkBytes, Transport transport, int portCapacityChunks,
+        Map<String, SecretKey> keys, FlowPolicy policy) {
+        this(name, stages, chunkBytes, transport, portCapacityChunks, keys, policy, DEFAULT_PRINCIPAL);
     }
 
     /** A flow with the {@link FlowPolicy#DEFAULT default policy}: no rate reserved, weight 1. */
@@ -47,7 +62,17 @@ public record FlowSpec(
 
     /** This flow asking the scheduler for {@code value}. */
     public FlowSpec withPolicy(FlowPolicy value) {
-        return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys, value);
+        return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys, value, principal);
+    }
+
+    /** This flow run as {@code value}. */
+    public FlowSpec withPrincipal(String value) {
+        return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys, policy, value);
+    }
+
+    /** This flow with {@code value} as its stages (e.g. replica counts the planner chose). */
+    public FlowSpec withStages(List<StageSpec> value) {
+        return new FlowSpec(name, value, chunkBytes, transport, portCapacityChunks, keys, policy, principal);
     }
 
     public static FlowSpec of(String name, List<StageSpec> stages) {
@@ -62,7 +87,8 @@ public record FlowSpec(
 
     /** The stages as one line: {@code file-source -> aes-gcm-encrypt x2 -> file-sink}. */
     public String chain() {
-        return stages.stream().map(stage -> stage.kind() + (stage.replicas() > 1 ? " x" + stage.replicas() : ""))
+        return stages.stream().map(stage -> stage.kind() + (stage.replicas() > 1 ? " x" + stage.replicas()
+                : stage.isAuto() ? " x auto" : ""))
             .collect(Collectors.joining(" -> "));
     }
 
@@ -71,6 +97,6 @@ public record FlowSpec(
         return "FlowSpec{" + name + ": " + stages + ", chunk=" + chunkBytes + "B, " + transport
             + ", port=" + portCapacityChunks + " chunks, keys=" + keys.keySet()
             + (policy.equals(FlowPolicy.DEFAULT) ? "" : ", rate=" + policy.rateBytesPerSecond() + "B/s, weight="
-                + policy.weight()) + "}";
+                + policy.weight()) + (principal.equals(DEFAULT_PRINCIPAL) ? "" : ", principal=" + principal) + "}";
     }
 }

@@ -34,6 +34,7 @@ public final class Flows {
         /** Null until set: then the default of the transport. */
         private Integer portCapacityChunks;
         private FlowPolicy policy = FlowPolicy.DEFAULT;
+        private String principal = FlowSpec.DEFAULT_PRINCIPAL;
         private boolean closed;
 
         private Builder(StageSpec source) {
@@ -61,6 +62,12 @@ public final class Flows {
 
         public Builder name(String value) {
             this.name = value;
+            return this;
+        }
+
+        /** Runs the flow as {@code value}: admission checks that principal's grant. */
+        public Builder principal(String value) {
+            this.principal = value;
             return this;
         }
 
@@ -112,7 +119,7 @@ public final class Flows {
             }
             return new FlowSpec(name, stages, chunkBytes, transport,
                 portCapacityChunks != null ? portCapacityChunks : FlowSpec.defaultPortCapacityChunks(transport), keys,
-                policy);
+                policy, principal);
         }
     }
 }

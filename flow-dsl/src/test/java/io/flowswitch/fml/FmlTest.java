@@ -61,6 +61,7 @@ class FmlTest {
             .via(Devices.aesGcmEncrypt("k1"), 2)
             .to(Devices.fileSink(Path.of("out.enc")))
             .name("encrypt-file")
+            .principal("web")
             .key("k1", KEY)
             .build();
         assertEquals(java, plan.spec(Map.of("k1", K1)));
@@ -186,6 +187,7 @@ class FmlTest {
             }
             """);
         assertEquals("web", plan.principal());
+        assertEquals("web", plan.spec().principal(), "admission sees the program's principal");
         assertEquals(500L << 20, plan.policy().rateBytesPerSecond().getAsLong());
         assertEquals(2, plan.policy().priority().getAsInt());
         assertEquals(16 * 1024, plan.policy().smallRequestThresholdBytes().getAsLong());

@@ -45,7 +45,8 @@ public final class ExperimentCommand implements Callable<Integer> {
             .addSubcommand(new ReplicationExperiment())
             .addSubcommand(new FairnessExperiment())
             .addSubcommand(new SmallRequestsExperiment())
-            .addSubcommand(new CryptoSocketExperiment(nodes));
+            .addSubcommand(new CryptoSocketExperiment(nodes))
+            .addSubcommand(new SetupExperiment());
     }
 
     @Override

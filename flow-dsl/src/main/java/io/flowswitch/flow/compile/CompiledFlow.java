@@ -66,6 +66,8 @@ public final class CompiledFlow {
     private final List<ChunkPool> islandPools;
     private final List<List<Device>> devices;
     private final List<DataPort> ports;
+    /** A small flow: one island, every stage fused on one thread, no port (see FlowCompiler.small). */
+    private final boolean oneIsland;
     private final DeviceCatalog catalog;
     private final List<List<StageCounters>> counters = new ArrayList<>();
     private final SharedKillSwitch killSwitch;
@@ -82,6 +84,7 @@ public final class CompiledFlow {
         this.islandPools = islandPools;
         this.devices = devices;
         this.ports = ports;
+        this.oneIsland = lanes == 1 && ports.isEmpty();
         this.catalog = catalog;
         this.killSwitch = KillSwitches.shared("flow-" + flowId);
         for (int i = 0; i < spec.stages().size(); i++) {
@@ -140,6 +143,9 @@ public final class CompiledFlow {
         if (lanes > 1) {
             return List.of(lanes + " lanes, each fused end to end on one thread");
         }
+        if (oneIsland) {
+            return List.of("fused: a small flow, one island end to end on one thread");
+        }
         return ports.stream().map(DataPort::description).toList();
     }
 
@@ -177,16 +183,18 @@ public final class CompiledFlow {
         final List<CompletableFuture<Done>> islands = new ArrayList<>();
         final int last = spec.stages().size() - 1;
         try {
-            for (int i = 0; i < (lanes > 1 ? lanes : last + 1); i++) {
+            for (int i = 0; i < (lanes > 1 ? lanes : oneIsland ? 1 : last + 1); i++) {
                 final CompletableFuture<Done> island =
-                    (lanes > 1 ? lane(i) : island(i, last)).run(materializer).toCompletableFuture();
-                island.whenComplete((done, error) -> {
+                    (lanes > 1 || oneIsland ? lane(i) : island(i, last)).run(materializer).toCompletableFuture();
+                // The future after the failure is recorded, not the island's own: dependents of one future
+                // run in no set order, and the result must not be built before the failure is in it (a flow
+                // of one island, or the last lane to fail, reported success without it).
+                islands.add(island.whenComplete((done, error) -> {
                     if (error != null && firstFailure.compareAndSet(null, unwrap(error))) {
                         // One island failed: stop the others rather than let them wait on a dead port.
                         killSwitch.abort(unwrap(error));
                     }
-                });
-                islands.add(island);
+                }));
             }
         } catch (RuntimeException e) {
             firstFailure.compareAndSet(null, e);

@@ -72,7 +72,7 @@ public record FmlPlan(
                 + String.join(", ", missing) + ", which the application did not pass");
         }
         return new FlowSpec(spec.name(), spec.stages(), spec.chunkBytes(), spec.transport(), spec.portCapacityChunks(),
-            given, spec.policy());
+            given, spec.policy(), spec.principal());
     }
 
     /** The plan as text, for {@code flowswitch explain}. */
@@ -95,7 +95,8 @@ public record FmlPlan(
         out.append(String.format(Locale.ROOT, row, "#", "role", "name", "kind", "instances", "parameters")).append('\n');
         for (int i = 0; i < stages.size(); i++) {
             final StagePlan s = stages.get(i);
-            final String instances = s.stateful() ? "pinned" : s.replicas() > 1 ? "x" + s.replicas() : "1";
+            final String instances = s.stateful() ? "pinned" : s.replicas() > 1 ? "x" + s.replicas()
+                : s.replicas() == StageSpec.AUTO ? "auto" : "1";
             final String params = new TreeMap<>(spec.stages().get(i).params()).entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
             out.append(String.format(Locale.ROOT, row, i + 1, s.role().name().toLowerCase(Locale.ROOT), s.name(),
@@ -119,6 +120,14 @@ public record FmlPlan(
 
     private String replication() {
         final List<StagePlan> replicated = stages.stream().filter(s -> s.replicas() > 1).toList();
+        final List<String> auto = stages.stream().filter(s -> s.replicas() == StageSpec.AUTO && !s.stateful())
+            .map(StagePlan::name).toList();
+        if (!auto.isEmpty()) {
+            return "auto: the scheduler replicates " + String.join(", ", auto) + " when the flow opens, as far as the"
+                + " flow's peak needs and instances are free" + (replicated.isEmpty() ? "" : "; "
+                + replicated.stream().map(s -> s.name() + " over " + s.replicas() + " replicas")
+                    .collect(Collectors.joining(", ")));
+        }
         if (replicated.isEmpty()) {
             return "none: one instance per stage";
         }

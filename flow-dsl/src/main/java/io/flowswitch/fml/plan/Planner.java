@@ -37,9 +37,9 @@ import java.util.TreeMap;
  * device stage with the program in postfix form; {@code split} and {@code join} a {@code split} and a
  * {@code join} stage that share the header parts of the chunks between them; a {@code via} with a
  * pass-through range a {@code pass} stage that runs the device with the range marked on every chunk.
- * Constructs the language has but the runtime cannot run yet (a range on a {@code tee} or sink,
- * {@code replicas auto}) are rejected here with
- * {@link Code#FML090}: the program is valid FML, it just cannot run today.
+ * {@code replicas auto} becomes {@link StageSpec#AUTO}, sized by the node's scheduler when the flow opens.
+ * What the language has but the runtime cannot run yet (a range on a {@code tee} or sink) is rejected
+ * here with {@link Code#FML090}: the program is valid FML, it just cannot run today.
  * Stateless; thread-safe.
  */
 public final class Planner {
@@ -70,7 +70,7 @@ public final class Planner {
                 // The device runs inside a pass stage, which marks the range on every chunk it is given.
                 final DeviceKind kind = flow.kinds().get(stage);
                 final Ast.Range range = stage.pass().get();
-                final int replicas = stage.replicas().flatMap(Ast.Replicas::count).map(n -> (int) n.value()).orElse(1);
+                final int replicas = replicas(stage);
                 final Map<String, String> params = new TreeMap<>();
                 params.put(PassKind.DEVICE, kind.name());
                 params.put(PassKind.FROM, Long.toString(range.from().value()));
@@ -81,7 +81,7 @@ public final class Planner {
                     kind.capabilities().getStateful()));
             } else if (s instanceof Ast.Stage stage) {
                 final DeviceKind kind = flow.kinds().get(stage);
-                final int replicas = stage.replicas().flatMap(Ast.Replicas::count).map(n -> (int) n.value()).orElse(1);
+                final int replicas = replicas(stage);
                 stages.add(new StageSpec(kind.name(), ParamText.of(stage.device()), replicas));
                 stagePlans.add(new FmlPlan.StagePlan(stage.name().text(), kind.name(), kind.role(), replicas,
                     kind.capabilities().getStateful()));
@@ -107,7 +107,7 @@ public final class Planner {
             : Transport.FUSED).orElse(Transport.FUSED);
         final Policy policy = policy(flow);
         final FlowSpec spec = new FlowSpec(flow.name(), stages, chunk, transport, FlowSpec.defaultPortCapacityChunks(transport),
-            Map.of(), flowPolicy(policy));
+            Map.of(), flowPolicy(policy), flow.principal());
         final Map<String, List<LadderStep>> ladders = new LinkedHashMap<>();
         final Map<String, List<LadderStep>> events = new LinkedHashMap<>();
         for (ResolvedFlow.Handler h : flow.handlers()) {
@@ -127,8 +127,6 @@ public final class Planner {
         final int before = reporter.errorCount();
         for (Ast.Statement s : flow.chain()) {
             if (s instanceof Ast.Stage stage) {
-                stage.replicas().filter(r -> r.count().isEmpty()).ifPresent(r -> unsupported(reporter, r,
-                    "'replicas auto'", "give a number: replicas 2"));
                 if (stage.role() != Ast.Role.VIA) {
                     stage.pass().ifPresent(r -> unsupported(reporter, r, "a pass-through range on a "
                         + stage.role().keyword(), "mark the range on a 'via' stage; a " + stage.role().keyword()
@@ -137,6 +135,11 @@ public final class Planner {
             }
         }
         return reporter.errorCount() == before;
+    }
+
+    /** A stage's replica count; {@link StageSpec#AUTO} for 'replicas auto', which the node's scheduler sizes. */
+    private static int replicas(Ast.Stage stage) {
+        return stage.replicas().map(r -> r.count().map(n -> (int) n.value()).orElse(StageSpec.AUTO)).orElse(1);
     }
 
     private static void unsupported(Reporter reporter, Ast.Node at, String what, String help) {

@@ -1,0 +1,155 @@
+package io.flowswitch.actors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.driver.MediaDriverNode;
+import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.compile.CompiledFlow;
+import io.flowswitch.flow.compile.FlowCompiler;
+import io.flowswitch.javadsl.Devices;
+import io.flowswitch.javadsl.Flows;
+import io.flowswitch.scheduler.DevicePool;
+import io.flowswitch.scheduler.Grants;
+import io.flowswitch.scheduler.PoolDefaults;
+import io.flowswitch.scheduler.RateChange;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code replicas auto} at run time: the planner replicates the flow's slowest device up to the instances
+ * free; when that device's measured rate moves past the margin, a running flow hears it would be re-planned
+ * (and keeps its bytes), and the next flows are planned with the measured rate.
+ */
+class ReplicasAutoTest {
+    /** Four modelled accelerators of 100 MiB/s each, beside file devices of 1 GiB/s (the default). */
+    private static final Config CONFIG = ConfigFactory.parseString("""
+            flowswitch.node.progress-interval = 0
+            flowswitch.pool.rate-limit { instances = 4, rate-bytes-per-second = 100MiB }
+            """).withFallback(ConfigFactory.load());
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private ActorTestKit testKit;
+    private MediaDriverNode driver;
+    private ActorRef<FlowManager.Command> manager;
+    private long nextFlowId = 1;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void start() {
+        testKit = ActorTestKit.create("auto", CONFIG);
+        driver = MediaDriverNode.launch();
+        final DeviceCatalog catalog = DeviceCatalog.builtIn();
+        // The rate limiter's speed is its parameter, so the node does not sense it; here it stands for an
+        // accelerator whose measured speed can change. Only samples of 1 GiB count: the test's own flows
+        // (a rate limiter at its parameter's speed) are too small to move it, the sample the test sends is not.
+        final FlowManager.RateSensing sensing = new FlowManager.RateSensing(Map.of(), Set.of("rate-limit"),
+            Set.of("rate-limit"), FlowManager.DEFAULT_HALF_LIFE_NS, 1L << 30, RateChange.DEFAULT);
+        manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, driver),
+            testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER)),
+            DevicePool.fromConfig(CONFIG, DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD)),
+            Grants.unrestricted(), 8, sensing, null), "manager");
+    }
+
+    @AfterEach
+    void stop() {
+        testKit.shutdownTestKit();
+        driver.close();
+    }
+
+    private record Opened(FlowManager.OpenFlow open, TestProbe<FlowEvent> events) {}
+
+    private Opened open(FlowSpec spec) {
+        final TestProbe<FlowEvent> events = testKit.createTestProbe();
+        final FlowManager.OpenFlow open = new FlowManager.OpenFlow(nextFlowId++, spec, new CompletableFuture<>(),
+            new CompletableFuture<>(), null, events.getRef());
+        manager.tell(open);
+        return new Opened(open, events);
+    }
+
+    private static List<String> rateLimitInstances(FlowEvent.Admitted admitted) {
+        return admitted.instances().stream().filter(i -> i.startsWith("rate-limit#")).toList();
+    }
+
+    @Test
+    void theSlowDeviceIsReplicatedUpToTheFreeInstancesAndTheBytesComeOutIdentical() throws Exception {
+        final byte[] bytes = new byte[300_001];
+        new Random(11).nextBytes(bytes);
+        final Path in = Files.write(dir.resolve("in.bin"), bytes);
+        final Path out = dir.resolve("out.bin");
+        final Opened flow = open(Flows.from(Devices.file(in)).via(Devices.rateLimit(1L << 30, 0).withAutoReplicas())
+            .to(Devices.fileSink(out)).chunkBytes(4096).build());
+        final FlowResult result = flow.open().result().get(30, TimeUnit.SECONDS);
+        assertTrue(result.succeeded(), String.valueOf(result.error()));
+        assertArrayEquals(bytes, Files.readAllBytes(out));
+        // 1 GiB/s of file devices against 100 MiB/s per accelerator: it would take 11, 4 are there.
+        final FlowEvent.Admitted admitted = flow.events().expectMessageClass(FlowEvent.Admitted.class, WAIT);
+        assertEquals(List.of("rate-limit#0", "rate-limit#1", "rate-limit#2", "rate-limit#3"),
+            rateLimitInstances(admitted));
+        assertEquals(4, flow.open().compiled().join().spec().stages().get(1).replicas());
+
+        // A second flow while none is free past what the first held: the same four (stateless, shared).
+        final Opened second = open(Flows.from(Devices.file(in)).via(Devices.rateLimit(1L << 30, 0).withAutoReplicas())
+            .to(Devices.fileSink(dir.resolve("out2.bin"))).chunkBytes(4096).rateBytesPerSecond(150L << 20).build());
+        assertTrue(second.open().result().get(30, TimeUnit.SECONDS).succeeded());
+        assertEquals(2, rateLimitInstances(second.events().expectMessageClass(FlowEvent.Admitted.class, WAIT)).size(),
+            "a flow that asks for 150 MiB/s needs two of 100 MiB/s, not four");
+    }
+
+    @Test
+    void aMeasuredRateChangeReplansRunningFlowsWithoutTouchingTheirBytesAndPlansTheNextOnesWithIt()
+        throws Exception {
+        final byte[] bytes = new byte[512 * 1024];
+        new Random(12).nextBytes(bytes);
+        final Path in = Files.write(dir.resolve("in.bin"), bytes);
+        final Path out = dir.resolve("out.bin");
+        // Four replicas at 256 KiB/s each: about half a second, long enough to change the rate meanwhile.
+        final Opened running = open(Flows.from(Devices.file(in))
+            .via(Devices.rateLimit(256 * 1024, 0).withAutoReplicas()).to(Devices.fileSink(out)).chunkBytes(4096)
+            .build());
+        assertEquals(4, rateLimitInstances(running.events().expectMessageClass(FlowEvent.Admitted.class, WAIT)).size());
+        running.events().expectMessageClass(FlowEvent.Started.class, WAIT);
+
+        // The accelerator turns out to run at 2 GiB/s: one instance is then faster than the file devices.
+        manager.tell(new FlowManager.StagesMeasured(999, List.of(new FlowManager.RateSample("rate-limit", 1L << 30,
+            500_000_000L))));
+        final FlowEvent.Replanned replanned = running.events().expectMessageClass(FlowEvent.Replanned.class, WAIT);
+        assertEquals("rate-limit measured 2 GiB/s per instance, planned 100 MiB/s", replanned.reason());
+        assertEquals("file-source -> rate-limit -> file-sink", replanned.placement());
+        assertFalse(replanned.appliesToRunningFlow());
+        assertInstanceOf(FlowEvent.Completed.class, running.events().receiveMessage(WAIT));
+        assertTrue(running.open().result().get(30, TimeUnit.SECONDS).succeeded());
+        assertArrayEquals(bytes, Files.readAllBytes(out), "the running flow kept its replicas and every byte");
+
+        final Opened next = open(Flows.from(Devices.file(in)).via(Devices.rateLimit(1L << 30, 0).withAutoReplicas())
+            .to(Devices.fileSink(dir.resolve("next.bin"))).chunkBytes(4096).build());
+        assertEquals(1, rateLimitInstances(next.events().expectMessageClass(FlowEvent.Admitted.class, WAIT)).size(),
+            "planned with the measured rate");
+        assertTrue(next.open().result().get(30, TimeUnit.SECONDS).succeeded());
+        assertArrayEquals(bytes, Files.readAllBytes(dir.resolve("next.bin")));
+    }
+}

@@ -1,0 +1,118 @@
+package io.flowswitch.actors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.compile.CompiledFlow;
+import io.flowswitch.flow.compile.FlowCompiler;
+import io.flowswitch.javadsl.Devices;
+import io.flowswitch.javadsl.FlowHandle;
+import io.flowswitch.javadsl.FlowSwitch;
+import io.flowswitch.javadsl.Flows;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Flows of a few chunks run as one island (no port, one thread), longer ones as a chain of islands; both
+ * give the same bytes. Device actors hear of the ledger's leases without being asked for them.
+ */
+class SmallFlowTest {
+    private static final int CHUNK = 4096;
+    private static FlowSwitch node;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        node = FlowSwitch.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @AfterEach
+    void allStagesStopped() {
+        StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(node.system()));
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {0, 1, CHUNK, FlowCompiler.SMALL_FLOW_CHUNKS * CHUNK, FlowCompiler.SMALL_FLOW_CHUNKS * CHUNK + 1,
+        40 * CHUNK + 3})
+    void aFiveStageFlowCopiesEveryByteWhateverItsShape(int size) throws Exception {
+        final byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        final Path in = Files.write(dir.resolve("in.bin"), bytes);
+        final Path out = dir.resolve("out.bin");
+        final FlowSpec spec = Flows.from(Devices.file(in)).via(Devices.rateLimit(1L << 40, 0)).via(Devices.crc32c())
+            .via(Devices.sha256()).to(Devices.fileSink(out)).chunkBytes(CHUNK).build();
+        final FlowHandle handle = node.run(spec);
+        final FlowResult result = handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertTrue(result.succeeded(), String.valueOf(result.error()));
+        assertArrayEquals(bytes, Files.readAllBytes(out));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
+            result.stages().stream().filter(s -> s.counters().stage().equals("4:sha256")).findFirst().orElseThrow()
+                .results().get("sha256"));
+        final CompiledFlow compiled = handle.running().toCompletableFuture().join();
+        if (size <= FlowCompiler.SMALL_FLOW_CHUNKS * CHUNK) {
+            assertEquals(List.of("fused: a small flow, one island end to end on one thread"), compiled.edges());
+        } else {
+            assertEquals(4, compiled.edges().size(), compiled.edges().toString());
+        }
+    }
+
+    @Test
+    void aSmallFlowWhoseDeviceFailsReportsTheFailureAndLeavesNoOutput() throws Exception {
+        final byte[] garbage = new byte[5000];
+        new Random(3).nextBytes(garbage);
+        final Path in = Files.write(dir.resolve("in.bin"), garbage);
+        final FlowHandle handle = node.run(Flows.from(Devices.file(in)).via(Devices.aesGcmDecrypt("k"))
+            .to(Devices.fileSink(dir.resolve("out.bin"))).key("k", new byte[32]).build());
+        final FlowResult result = handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(List.of("fused: a small flow, one island end to end on one thread"),
+            handle.running().toCompletableFuture().join().edges());
+        assertTrue(!result.succeeded() && result.error().getMessage().contains("not a flowswitch encrypted stream"),
+            String.valueOf(result.error()));
+        assertTrue(Files.notExists(dir.resolve("out.bin")));
+    }
+
+    @Test
+    void deviceActorsCountTheLedgersLeasesWhileAFlowRuns() throws Exception {
+        final Path in = Files.write(dir.resolve("in.bin"), new byte[64 * CHUNK]);
+        // 64 KiB at 128 KiB/s: half a second, long enough to look at the device actors meanwhile.
+        final FlowSpec spec = Flows.from(Devices.file(in)).via(Devices.rateLimit(128 * 1024, 0))
+            .to(Devices.fileSink(dir.resolve("out.bin"))).chunkBytes(CHUNK).build();
+        final FlowHandle handle = node.run(spec);
+        handle.running().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(1, rateLimitLeases(), "the rate-limit instance the ledger chose counts the flow");
+        assertTrue(handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS).succeeded());
+        for (int i = 0; i < 100 && rateLimitLeases() != 0; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, rateLimitLeases(), "released when the flow ended");
+    }
+
+    private static int rateLimitLeases() {
+        return node.devices().toCompletableFuture().join().stream()
+            .filter(d -> d.instance().startsWith("rate-limit#")).mapToInt(DeviceActor.Description::leases).sum();
+    }
+}

@@ -1,0 +1,246 @@
+package io.flowswitch.cli.experiment;
+
+import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.Transport;
+import io.flowswitch.javadsl.Devices;
+import io.flowswitch.javadsl.FlowSwitch;
+import io.flowswitch.javadsl.Flows;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code flowswitch experiment setup}: the latency of opening and closing a small flow, over many flows one
+ * after another on a warm node, and whether the node gives everything back. Each sample is one whole flow
+ * from {@link FlowSwitch#run} to its result: check, admit and lease, compile (open the input, create the
+ * partial output, devices and ports), materialise, move one chunk, publish the output, release. Writes
+ * {@code setup-latency.csv} (one row per flow), {@code setup-percentiles.csv} and {@code setup-latency.svg}.
+ *
+ * <p>Resources (threads, direct and mapped buffers, file descriptors, Aeron log buffers, leases) are counted
+ * after the warm-up and again after the last flow; the command fails unless every count is back at or below
+ * its baseline within the settle time. It starts a node of its own, so that no other command's flows count.
+ */
+@Command(name = "setup",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    sortOptions = false,
+    description = {
+        "Measures flow open + close latency (p50, p90, p99, p99.9, max; HdrHistogram) over many small flows"
+            + " of five stages (file-source -> rate-limit -> crc32c -> sha256 -> file-sink, one chunk each) on a"
+            + " warm node of its own, then checks that threads, buffers, file descriptors, Aeron streams and leases"
+            + " are back at their baseline. Writes setup-latency.csv, setup-percentiles.csv and setup-latency.svg."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done: every flow succeeded and the node gave everything back",
+        "1:a flow failed, or a resource stayed above its baseline (the error line says which)",
+        "2:usage error (bad option)"},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  flowswitch experiment setup",
+        "  flowswitch experiment setup --flows 2000 --warmup 500 --out /tmp/setup",
+        "  flowswitch experiment setup --transport aeron"})
+public final class SetupExperiment implements Callable<Integer> {
+    /** The targets of the scheduler issue, drawn on the plot and checked in the summary. */
+    static final long TARGET_P50_NS = 500_000;
+    static final long TARGET_P99_NS = 2_000_000;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--flows", paramLabel = "N", description = "Flows to measure (default: ${DEFAULT-VALUE}).")
+    int flows = 10_000;
+
+    @Option(names = "--warmup", paramLabel = "N",
+        description = "Flows run first and not measured, before the baseline is taken (default: ${DEFAULT-VALUE}).")
+    int warmup = 1_000;
+
+    @Option(names = "--size", paramLabel = "BYTES",
+        description = "Bytes each flow moves, in 4 KiB chunks (default: ${DEFAULT-VALUE}: one chunk).")
+    int sizeBytes = 4096;
+
+    @Option(names = "--transport", paramLabel = "fused|aeron",
+        description = "How chunks travel between stages: fused (a queue; a small flow is then one island) or"
+            + " aeron (an Aeron IPC stream per edge) (default: ${DEFAULT-VALUE}).")
+    String transportName = "fused";
+
+    private Transport transport = Transport.FUSED;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Where the CSV files and the plot go (default: the current directory).")
+    Path outDir = Path.of(".");
+
+    @Option(names = "--settle-ms", paramLabel = "MS",
+        description = "How long resources may take to come back to their baseline (default: ${DEFAULT-VALUE}).")
+    long settleMs = 10_000;
+
+    /** The summary, for the caller; null until the experiment ran. */
+    Summary summary;
+
+    record Summary(Histogram histogram, ResourceSnapshot baseline, ResourceSnapshot after, List<String> excess,
+        int failures) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (flows < 1 || warmup < 0 || sizeBytes < 0 || settleMs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--flows must be >= 1, --warmup, --size and"
+                + " --settle-ms >= 0; got " + flows + ", " + warmup + ", " + sizeBytes + ", " + settleMs);
+        }
+        transport = switch (transportName.toLowerCase(Locale.ROOT)) {
+            case "fused" -> Transport.FUSED;
+            case "aeron", "aeron_ipc" -> Transport.AERON_IPC;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                "--transport must be fused or aeron, got '" + transportName + "'");
+        };
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        Files.createDirectories(outDir);
+        final Path work = Files.createTempDirectory(outDir, ".setup-work");
+        final Path in = work.resolve("in.bin");
+        final byte[] bytes = new byte[sizeBytes];
+        new Random(1).nextBytes(bytes);
+        Files.write(in, bytes);
+        final Path output = work.resolve("out.bin");
+        final FlowSpec flow = Flows.from(Devices.file(in))
+            .via(Devices.rateLimit(1L << 40, 0))
+            .via(Devices.crc32c())
+            .via(Devices.sha256())
+            .to(Devices.fileSink(output))
+            .chunkBytes(4096)
+            .transport(transport)
+            .name("setup")
+            .build();
+        final long[] samples = new long[flows];
+        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        final ResourceSnapshot baseline;
+        ResourceSnapshot after;
+        List<String> excess;
+        int failures = 0;
+        String firstFailure = null;
+        try (FlowSwitch node = FlowSwitch.start()) {
+            for (int i = 0; i < warmup; i++) {
+                final FlowResult result = runOne(node, flow);
+                if (!result.succeeded()) {
+                    err.println("flowswitch: a warm-up flow failed: " + result.error().getMessage());
+                    return 1;
+                }
+            }
+            Thread.sleep(200);
+            // The media driver keeps a closed stream's log buffers for a linger time: wait for the warm-up's to
+            // go, or they would hide the measured flows' in the baseline.
+            ResourceSnapshot settled = ResourceSnapshot.take(node);
+            final long baselineDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMs);
+            while (settled.aeronLogBuffers() > 0 && System.nanoTime() < baselineDeadlineNs) {
+                Thread.sleep(100);
+                settled = ResourceSnapshot.take(node);
+            }
+            baseline = settled;
+            for (int i = 0; i < flows; i++) {
+                final long startNs = System.nanoTime();
+                final FlowResult result = runOne(node, flow);
+                final long elapsedNs = System.nanoTime() - startNs;
+                samples[i] = elapsedNs;
+                histogram.recordValue(Math.min(elapsedNs, histogram.getHighestTrackableValue()));
+                if (!result.succeeded()) {
+                    failures++;
+                    if (firstFailure == null) {
+                        firstFailure = String.valueOf(result.error().getMessage());
+                    }
+                }
+            }
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMs);
+            after = ResourceSnapshot.take(node);
+            excess = after.excessOver(baseline);
+            while (!excess.isEmpty() && System.nanoTime() < deadlineNs) {
+                Thread.sleep(100);
+                after = ResourceSnapshot.take(node);
+                excess = after.excessOver(baseline);
+            }
+        } finally {
+            Files.deleteIfExists(output);
+            Files.deleteIfExists(in);
+            Files.deleteIfExists(work);
+        }
+        summary = new Summary(histogram, baseline, after, excess, failures);
+        writeCsv(samples, histogram);
+        Files.writeString(outDir.resolve("setup-latency.svg"), LatencyPlot.svg(
+            "flow open + close, " + flow.stages().size() + " stages, " + flows + " flows (" + transport.name()
+                .toLowerCase(Locale.ROOT) + ")",
+            List.of(new LatencyPlot.Series("open + close", points(histogram))),
+            List.of(new LatencyPlot.Target("target p50 0.5 ms", TARGET_P50_NS),
+                new LatencyPlot.Target("target p99 2 ms", TARGET_P99_NS))), StandardCharsets.UTF_8);
+        printSummary(out, flow, histogram);
+        out.println("  baseline  " + baseline.describe());
+        out.println("  after     " + after.describe());
+        out.println("  wrote     " + outDir.resolve("setup-latency.csv") + ", " + outDir.resolve("setup-percentiles.csv")
+            + ", " + outDir.resolve("setup-latency.svg"));
+        out.flush();
+        if (failures > 0) {
+            err.println("flowswitch: " + failures + " of " + flows + " flows failed; the first: " + firstFailure);
+            return 1;
+        }
+        if (!excess.isEmpty()) {
+            err.println("flowswitch: resources not back at their baseline after " + settleMs + " ms: "
+                + String.join("; ", excess));
+            return 1;
+        }
+        out.println("  resources back at their baseline");
+        return 0;
+    }
+
+    private static FlowResult runOne(FlowSwitch node, FlowSpec flow) throws Exception {
+        return node.run(flow).completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private void printSummary(PrintWriter out, FlowSpec flow, Histogram histogram) {
+        out.printf(Locale.ROOT, "flow open + close: %s, %d B, %s, %d flows after %d warm-up%n", flow.chain(), sizeBytes,
+            transport.name().toLowerCase(Locale.ROOT), flows, warmup);
+        out.printf(Locale.ROOT, "  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms%n",
+            ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(90)),
+            ms(histogram.getValueAtPercentile(99)), ms(histogram.getValueAtPercentile(99.9)),
+            ms(histogram.getMaxValue()));
+        out.printf(Locale.ROOT, "  target p50 < 0.5 ms: %s, p99 < 2 ms: %s%n",
+            histogram.getValueAtPercentile(50) < TARGET_P50_NS ? "met" : "missed",
+            histogram.getValueAtPercentile(99) < TARGET_P99_NS ? "met" : "missed");
+    }
+
+    private void writeCsv(long[] samples, Histogram histogram) throws IOException {
+        try (Writer csv = Files.newBufferedWriter(outDir.resolve("setup-latency.csv"), StandardCharsets.UTF_8)) {
+            csv.write("flow,open_close_ns\n");
+            for (int i = 0; i < samples.length; i++) {
+                csv.write(i + 1 + "," + samples[i] + "\n");
+            }
+        }
+        try (Writer csv = Files.newBufferedWriter(outDir.resolve("setup-percentiles.csv"), StandardCharsets.UTF_8)) {
+            csv.write("percentile,open_close_ns\n");
+            for (double p : new double[] {50, 90, 99, 99.9, 99.99, 100}) {
+                csv.write(String.format(Locale.ROOT, "%s,%d%n", p, p == 100 ? histogram.getMaxValue()
+                    : histogram.getValueAtPercentile(p)));
+            }
+        }
+    }
+
+    private static List<LatencyPlot.Point> points(Histogram histogram) {
+        final List<LatencyPlot.Point> points = new ArrayList<>();
+        for (double p = 0; p <= 99.99; p = p < 90 ? p + 5 : p < 99 ? p + 1 : p < 99.9 ? p + 0.1 : p + 0.01) {
+            points.add(new LatencyPlot.Point(p, histogram.getValueAtPercentile(p)));
+        }
+        return points;
+    }
+
+    private static double ms(long ns) {
+        return ns / 1e6;
+    }
+}

@@ -1,0 +1,61 @@
+package io.flowswitch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code flowswitch experiment setup}: the leak test of the node. Ten thousand small flows, one after another;
+ * the command itself fails unless threads, direct and mapped buffers, file descriptors, Aeron log buffers and
+ * leases are back at their baseline afterwards. No latency is asserted: timing belongs to benchmarks.
+ */
+class SetupExperimentTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tenThousandFlowsGiveEverythingBack() throws Exception {
+        final Cli.Outcome outcome = Cli.run(Cli.NO_NODE, "experiment", "setup", "--flows", "10000", "--warmup", "300",
+            "--size", "0", "--out", dir.toString());
+        outcome.assertDone();
+        assertTrue(outcome.out().contains("resources back at their baseline"), outcome::toString);
+        assertTrue(outcome.out().contains("10000 flows after 300 warm-up"), outcome::toString);
+        final List<String> rows = Files.readAllLines(dir.resolve("setup-latency.csv"));
+        assertEquals("flow,open_close_ns", rows.get(0));
+        assertEquals(10_001, rows.size());
+        assertTrue(rows.stream().skip(1).allMatch(row -> Long.parseLong(row.split(",")[1]) > 0));
+        assertTrue(Files.readString(dir.resolve("setup-latency.svg")).startsWith("<svg "));
+        assertEquals(7, Files.readAllLines(dir.resolve("setup-percentiles.csv")).size());
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of("setup-latency.csv", "setup-latency.svg", "setup-percentiles.csv"),
+                left.map(p -> p.getFileName().toString()).sorted().toList(), "the flows' files are gone");
+        }
+    }
+
+    @Test
+    void flowsOverAeronGiveTheirStreamsBack() throws Exception {
+        // Each flow opens four Aeron IPC streams; the driver keeps their log buffers for a linger time after
+        // close, so the command waits for the warm-up's to go before its baseline and for these afterwards.
+        final Cli.Outcome outcome = Cli.run(Cli.NO_NODE, "experiment", "setup", "--flows", "200", "--warmup", "20",
+            "--size", "0", "--transport", "aeron", "--settle-ms", "20000", "--out", dir.toString());
+        outcome.assertDone();
+        assertTrue(outcome.out().contains("resources back at their baseline"), outcome::toString);
+        assertTrue(outcome.out().contains("Aeron log buffers 0"), outcome::toString);
+    }
+
+    @Test
+    void badOptionsAreAUsageError() {
+        final String line = Cli.run(Cli.NO_NODE, "experiment", "setup", "--flows", "0").assertError(ExitCodes.USAGE);
+        assertTrue(line.contains("--flows must be >= 1"), line);
+        final String transport = Cli.run(Cli.NO_NODE, "experiment", "setup", "--transport", "tcp")
+            .assertError(ExitCodes.USAGE);
+        assertTrue(transport.contains("--transport must be fused or aeron, got 'tcp'"), transport);
+        final String missing = Cli.run(Cli.NO_NODE, "experiment").assertError(ExitCodes.USAGE);
+        assertTrue(missing.contains("no experiment given"), missing);
+    }
+}
