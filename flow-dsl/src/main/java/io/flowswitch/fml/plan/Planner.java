@@ -7,7 +7,9 @@ import io.flowswitch.fml.diag.Code;
 import io.flowswitch.fml.diag.Reporter;
 import io.flowswitch.fml.parse.Ast;
 import io.flowswitch.fml.resolve.ResolvedFlow;
+import io.flowswitch.fml.verify.LadderSteps;
 import io.flowswitch.fml.verify.ParamText;
+import io.flowswitch.flow.ladder.Ladder;
 import io.flowswitch.flow.FlowPolicy;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
@@ -40,12 +42,19 @@ public final class Planner {
         if (!supported(flow, reporter)) {
             return Optional.empty();
         }
+        final Map<String, Ladder> stageLadders = new LinkedHashMap<>();
+        for (ResolvedFlow.Handler h : flow.handlers()) {
+            if (h.on().stage()) {
+                stageLadders.put(h.on().target().text(), Ladder.of(h.on().rules().stream().map(LadderSteps::of).toList()));
+            }
+        }
         final List<StageSpec> stages = new ArrayList<>();
         final List<FmlPlan.StagePlan> stagePlans = new ArrayList<>();
         for (Ast.Stage stage : flow.stages()) {
             final DeviceKind kind = flow.kinds().get(stage);
             final int replicas = stage.replicas().flatMap(Ast.Replicas::count).map(n -> (int) n.value()).orElse(1);
-            stages.add(new StageSpec(kind.name(), ParamText.of(stage.device()), replicas));
+            stages.add(new StageSpec(kind.name(), ParamText.of(stage.device()), replicas,
+                stageLadders.getOrDefault(stage.name().text(), Ladder.NONE)));
             stagePlans.add(new FmlPlan.StagePlan(stage.name().text(), kind.name(), kind.role(), replicas,
                 kind.capabilities().getStateful()));
         }
