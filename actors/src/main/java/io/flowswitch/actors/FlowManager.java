@@ -273,7 +273,8 @@ public final class FlowManager {
     }
 
     private Behavior<Command> onOpen(OpenFlow m) {
-        final List<String> problems = compiler.check(m.spec());
+        final List<String> problems = new ArrayList<>(compiler.check(m.spec()));
+        problems.addAll(LadderInstances.problems(m.spec(), admission.pool()));
         if (!problems.isEmpty()) {
             return refuse(m, new FlowException("INVALID_FLOW", String.join("; ", problems)));
         }

@@ -55,6 +55,15 @@ public final class SoftwarePaths {
         return (TransformDevice) kind.create(params, context);
     }
 
+    /**
+     * Whether instances of {@code kind} pass every byte on unchanged (the digest taps, the modelled
+     * accelerator), so that their output can be checked against their input.
+     */
+    public static boolean identity(DeviceKind kind) {
+        return kind.name().equals(Sha256Kind.NAME) || kind.name().equals(Crc32cKind.NAME)
+            || kind.name().equals(RateLimitKind.NAME);
+    }
+
     private static boolean aesGcmEncrypt(DeviceKind kind) {
         return kind.name().equals(AesGcmEncryptKind.NAME)
             || kind.capabilities().getFunctionsList().contains("aes-256-gcm")

@@ -183,14 +183,16 @@ public final class CompiledFlow {
         final int last = spec.stages().size() - 1;
         try {
             for (int i = 0; i < (lanes > 1 ? lanes : last + 1); i++) {
+                // The flow's end waits for this callback (not only for the island): the last island to fail
+                // must have recorded its error before the result is made.
                 final CompletableFuture<Done> island =
-                    (lanes > 1 ? lane(i) : island(i, last)).run(materializer).toCompletableFuture();
-                island.whenComplete((done, error) -> {
-                    if (error != null && firstFailure.compareAndSet(null, unwrap(error))) {
-                        // One island failed: stop the others rather than let them wait on a dead port.
-                        killSwitch.abort(unwrap(error));
-                    }
-                });
+                    (lanes > 1 ? lane(i) : island(i, last)).run(materializer).toCompletableFuture()
+                        .whenComplete((done, error) -> {
+                            if (error != null && firstFailure.compareAndSet(null, unwrap(error))) {
+                                // One island failed: stop the others rather than let them wait on a dead port.
+                                killSwitch.abort(unwrap(error));
+                            }
+                        });
                 islands.add(island);
             }
         } catch (RuntimeException e) {
@@ -309,8 +311,9 @@ public final class CompiledFlow {
             for (int r = 0; r < devices.get(i).size(); r++) {
                 final Device device = devices.get(i).get(r);
                 device.close();
-                reports.add(new FlowResult.StageReport(counters.get(i).get(r), Map.copyOf(device.results()),
-                    rejections));
+                final Map<String, String> results = recoveries.stage(i) == null ? device.results()
+                    : recoveries.stage(i).results(counters.get(i).get(r).stage(), device.results());
+                reports.add(new FlowResult.StageReport(counters.get(i).get(r), Map.copyOf(results), rejections));
             }
         }
         Throwable error = failure;

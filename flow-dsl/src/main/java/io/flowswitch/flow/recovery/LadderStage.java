@@ -94,6 +94,7 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
         private final Ladder ladder = recovery.ladder();
         private final boolean replaying = !ladder.terminatesOnly();
         private final boolean fromStart = recovery.stateful();
+        private final boolean identity = recovery.identity();
         private final ReplayBuffer replay = new ReplayBuffer(replayPool);
         /** A replica or a lane sees only some of the stream: gaps in its sequence numbers are no loss. */
         private final boolean single = counters.stage().indexOf('#') < 0 && counters.stage().indexOf('@') < 0;
@@ -226,6 +227,9 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
                         continue;
                     }
                     if (device.isFinished()) {
+                        if (device != initial) {
+                            recovery.finished(counters.stage(), device.results());
+                        }
                         completeStage();
                         return;
                     }
@@ -291,6 +295,16 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
                 duplicatesDropped++;
                 chunk.release();
                 return;
+            }
+            if (identity && replaying && !replayLost) {
+                // A device that passes data on unchanged is checked against the copy of its input.
+                final Chunk kept = replay.find(sequence);
+                if (kept != null && !ReplayBuffer.samePayload(kept, chunk)) {
+                    chunk.release();
+                    fail(new DeviceException("CORRUPT", recovery.stage() + ": the output of chunk " + sequence
+                        + " differs from its input, which this device passes on unchanged"));
+                    return;
+                }
             }
             if (lastEmitted >= 0 && sequence != lastEmitted + 1 && single) {
                 gaps++;

@@ -64,6 +64,30 @@ final class ReplayBuffer {
         return released;
     }
 
+    /** The copy of chunk {@code sequence}, or {@code null} when the buffer has none. */
+    Chunk find(long sequence) {
+        if (size == 0) {
+            return null;
+        }
+        final long index = sequence - get(0).header().sequence();
+        if (index >= 0 && index < size && get((int) index).header().sequence() == sequence) {
+            return get((int) index);
+        }
+        for (int i = 0; i < size; i++) {
+            if (get(i).header().sequence() == sequence) {
+                return get(i);
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code output} carries exactly the payload of the copy {@code kept}. */
+    static boolean samePayload(Chunk kept, Chunk output) {
+        return kept.payloadLength() == output.payloadLength()
+            && java.util.Arrays.equals(kept.array(), kept.payloadOffset(), kept.payloadEnd(), output.array(),
+                output.payloadOffset(), output.payloadEnd());
+    }
+
     /** Releases the copy of chunk {@code sequence}, wherever it is; false when there is none. */
     boolean remove(long sequence) {
         for (int i = 0; i < size; i++) {

@@ -11,6 +11,8 @@ import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.fault.FaultInjection;
 import io.flowswitch.devices.fault.FaultState;
 import io.flowswitch.flow.ladder.Ladder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a transform stage needs to climb its ladder: its kind, parameters and flow context (so that a new
@@ -29,6 +31,7 @@ public final class StageRecovery {
     private final Ladder ladder;
     private final FaultState fault;
     private final ReceiptRecorder recorder;
+    private final Map<String, Map<String, String>> finishedResults = new ConcurrentHashMap<>();
 
     /**
      * @param stage  the stage as messages name it, e.g. {@code stage 2 (aes-gcm-encrypt)}
@@ -68,6 +71,23 @@ public final class StageRecovery {
      */
     boolean stateful() {
         return kind.capabilities().getStateful();
+    }
+
+    /**
+     * The results of the device that finished stage instance {@code instance} (e.g. {@code 2:sha256}): after
+     * a recovery that is not the device the flow was set up with. {@code initial} when no other finished.
+     */
+    public Map<String, String> results(String instance, Map<String, String> initial) {
+        return finishedResults.getOrDefault(instance, initial);
+    }
+
+    void finished(String instance, Map<String, String> results) {
+        finishedResults.put(instance, Map.copyOf(results));
+    }
+
+    /** Whether the device passes every byte on unchanged (a tap, a modelled accelerator): its output is checkable. */
+    boolean identity() {
+        return SoftwarePaths.identity(kind);
     }
 
     /** A pool for one replay buffer; allocated once, when the flow is set up. */
