@@ -63,6 +63,7 @@ import picocli.CommandLine.Spec;
         "",
         "Examples:",
         "  flowswitch run examples/encrypt-file.fml --key k1=examples/data/key.bin",
+        "  flowswitch run examples/full-ladder.fml --key k1=examples/data/key.bin --receipt receipt.json",
         "  flowswitch run --from file-source:path=in.bin --via aes-gcm-encrypt:key=k1 \\",
         "      --to file-sink:path=c.enc --key k1=key.bin",
         "  flowswitch run --from file-source:path=c.enc --via aes-gcm-decrypt:key=k1 \\",
@@ -112,6 +113,11 @@ final class RunCommand implements Callable<Integer> {
         description = "The flow's name in logs and reports. Default: ${DEFAULT-VALUE}.")
     String name;
 
+    @Option(names = "--receipt", paramLabel = "FILE",
+        description = "Write the flow's path receipt as JSON to FILE, whether it succeeds or fails: which device"
+            + " instance or software path produced each stage's output, and every exception-ladder step taken.")
+    Path receipt;
+
     @Option(names = "--progress", negatable = true,
         description = "Show (or, with --no-progress, hide) the progress bar. Default: shown only on a terminal.")
     Boolean progress;
@@ -156,7 +162,8 @@ final class RunCommand implements Callable<Integer> {
         final FlowSwitch node = root.acquireNode();
         final FlowRunner.Outcome outcome;
         try {
-            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr());
+            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr(),
+                this::writeReceipt);
         } finally {
             root.releaseNode(node);
         }
@@ -211,12 +218,19 @@ final class RunCommand implements Callable<Integer> {
         final FlowSwitch node = root.acquireNode();
         final FlowRunner.Outcome outcome;
         try {
-            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr());
+            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr(),
+                this::writeReceipt);
         } finally {
             root.releaseNode(node);
         }
         RunSummary.print(out, chain(plan) + " (" + plan.name() + ")", outcome);
         return ExitCodes.DONE;
+    }
+
+    private void writeReceipt(io.flowswitch.flow.FlowResult result) {
+        if (receipt != null) {
+            ReceiptJson.write(receipt, result);
+        }
     }
 
     /** Reads every key file, and checks that each key a stage names was given. */
