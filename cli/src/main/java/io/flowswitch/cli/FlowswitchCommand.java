@@ -83,6 +83,7 @@ final class FlowswitchCommand implements Callable<Integer> {
             .addSubcommand("devices", new DevicesCommand(root))
             .addSubcommand("check", new CheckCommand())
             .addSubcommand("explain", new ExplainCommand())
+            .addSubcommand("experiment", new ExperimentCommand())
             .addSubcommand("help", new CommandLine.HelpCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler(FlowswitchCommand::usageError);

@@ -38,7 +38,7 @@ final class ReceiptJson {
         out.append(",\n \"audits\":");
         array(out, receipt.audits(), a -> "{\"stage\":" + Json.string(a.stage()) + ",\"reissued\":" + a.reissued()
             + ",\"duplicatesDropped\":" + a.duplicatesDropped() + ",\"gaps\":" + a.gaps() + ",\"ignored\":"
-            + a.ignored() + "}");
+            + a.ignored() + ",\"recoveries\":" + a.recoveries() + ",\"maxStallNs\":" + a.maxStallNs() + "}");
         return out.append("}\n").toString();
     }
 

@@ -39,6 +39,7 @@ public record Receipt(long flowId, List<Segment> segments, List<StepTaken> steps
      * One ladder step.
      *
      * @param epochMillis when, wall clock
+     * @param monotonicNs when, by {@link System#nanoTime()}: to line steps up with other measurements
      * @param step        1 to 5
      * @param action      e.g. {@code retry 1/3}, {@code redirect instance 1}, {@code terminate}
      * @param code        the failure's code
@@ -46,14 +47,18 @@ public record Receipt(long flowId, List<Segment> segments, List<StepTaken> steps
      * @param sequence    the chunk the device was working on, -1 when unknown
      * @param path        where the stage ran when it failed
      */
-    public record StepTaken(long epochMillis, String stage, int step, String action, String code, String cause,
+    public record StepTaken(long epochMillis, long monotonicNs, String stage, int step, String action, String code, String cause,
         long sequence, String path) {
     }
 
     /**
      * What one stage's recovery did: chunks given again to a new device, duplicate outputs dropped, gaps in
-     * the output sequence (lost chunks), chunks dropped on purpose ({@code ignore transient}).
+     * the output sequence (lost chunks), chunks dropped on purpose ({@code ignore transient}), how many
+     * failures it got past, and the longest its output stood still for one: from the last chunk it delivered
+     * before the failure to the first it delivered past the chunk that failed ({@code maxStallStartNs}, by
+     * {@link System#nanoTime()}, is when that stall began).
      */
-    public record Audit(String stage, long reissued, long duplicatesDropped, long gaps, long ignored) {
+    public record Audit(String stage, long reissued, long duplicatesDropped, long gaps, long ignored,
+        int recoveries, long maxStallNs, long maxStallStartNs) {
     }
 }

@@ -135,6 +135,12 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
         private long duplicatesDropped;
         private long gaps;
         private long ignored;
+        private int recoveries;
+        private long maxStallNs;
+        private long maxStallStartNs;
+        private long lastEmitNs = System.nanoTime();
+        /** When the output last moved before the failure being recovered from. */
+        private long stallStartNs;
 
         Logic() {
             super(shape);
@@ -313,12 +319,19 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
             if (replaying && !fromStart) {
                 feedCursor = Math.max(0, feedCursor - replay.acknowledge(sequence));
             }
+            final long nowNs = System.nanoTime();
             if (failedAt >= 0 && sequence >= failedAt) {
                 // Past the chunk that failed: the next failure climbs the ladder from its first step again.
                 failedAt = -1;
                 stepIndex = 0;
                 attempts = 0;
+                recoveries++;
+                if (nowNs - stallStartNs > maxStallNs) {
+                    maxStallNs = nowNs - stallStartNs;
+                    maxStallStartNs = stallStartNs;
+                }
             }
+            lastEmitNs = nowNs;
             if (segmentFirstSequence < 0) {
                 segmentFirstSequence = sequence;
                 segmentFirstByte = bytesEmitted;
@@ -366,6 +379,7 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
             closeDevice();
             if (failedAt < 0) {
                 failedAt = at;
+                stallStartNs = lastEmitNs;
             }
             climb(cause, at);
         }
@@ -527,7 +541,7 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
             if (step != 5) {
                 taken.add(action);
             }
-            recovery.recorder().step(new Receipt.StepTaken(System.currentTimeMillis(), counters.stage(), step,
+            recovery.recorder().step(new Receipt.StepTaken(System.currentTimeMillis(), System.nanoTime(), counters.stage(), step,
                 action, code(cause), cause == null ? "" : String.valueOf(cause.getMessage()), at, path.label()));
         }
 
@@ -551,7 +565,8 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
                 pending.release();
                 pending = null;
             }
-            recovery.recorder().audit(new Receipt.Audit(counters.stage(), reissued, duplicatesDropped, gaps, ignored));
+            recovery.recorder().audit(new Receipt.Audit(counters.stage(), reissued, duplicatesDropped, gaps, ignored,
+                recoveries, maxStallNs, maxStallStartNs));
         }
     }
 
