@@ -62,6 +62,7 @@ import picocli.CommandLine.Spec;
         + " --runs 20 --out /tmp/faults"})
 public final class FaultsExperiment implements Callable<Integer> {
     private static final long SAMPLE_INTERVAL_NS = 1_000_000L;
+    private static final int OVERHEAD_RUNS = 5;
     private static final List<String> STATEFUL = List.of("sha256", "crc32c", "gzip");
 
     @Spec
@@ -121,14 +122,29 @@ public final class FaultsExperiment implements Callable<Integer> {
             final long middle = ((long) sizeMib << 20) / chunkBytes / 2;
             for (String device : devices) {
                 final Path reference = work.resolve("reference.out");
-                // The first run warms the JIT; the second is the baseline.
-                run(node, spec(device, in, reference, key, chunkBytes, null, Ladder.NONE));
-                final Sampled baseline = run(node, spec(device, in, reference, key, chunkBytes, null, Ladder.NONE));
-                if (!baseline.result.succeeded()) {
-                    throw new IllegalStateException(device + " fails without a fault: " + baseline.result.error());
+                // Two runs warm the JIT; then, alternating, the device without a ladder and with the recommended
+                // one, no fault: the baseline, and what the ladder's replay buffer costs when nothing fails.
+                final List<Double> plain = new ArrayList<>();
+                final List<Double> laddered = new ArrayList<>();
+                for (int r = 0; r < OVERHEAD_RUNS + 2; r++) {
+                    final Sampled without = run(node, spec(device, in, reference, key, chunkBytes, null, Ladder.NONE));
+                    if (!without.result.succeeded()) {
+                        throw new IllegalStateException(device + " fails without a fault: " + without.result.error());
+                    }
+                    final Sampled with = run(node, spec(device, in, work.resolve("laddered.out"), key, chunkBytes, null,
+                        ladder("recommended")));
+                    if (r >= 2) {
+                        plain.add(without.result.throughputBytesPerSecond());
+                        laddered.add(with.result.throughputBytesPerSecond());
+                    }
                 }
+                Collections.sort(plain);
+                Collections.sort(laddered);
                 final String referenceDigest = sha256(reference);
-                final double baselineBps = baseline.result.throughputBytesPerSecond();
+                final double baselineBps = percentile(plain, 0.5);
+                log.printf(Locale.ROOT, "%-16s no fault: %7.1f MB/s without a ladder, %7.1f MB/s with the recommended"
+                    + " one (ratio %.2f; medians of %d)%n", device, baselineBps / 1e6, percentile(laddered, 0.5) / 1e6,
+                    percentile(laddered, 0.5) / baselineBps, OVERHEAD_RUNS);
                 for (String fault : faults) {
                     if (fault.equals("corrupt") && !List.of("sha256", "crc32c", "rate-limit").contains(device)) {
                         continue;

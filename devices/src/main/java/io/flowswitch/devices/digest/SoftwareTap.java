@@ -2,18 +2,21 @@ package io.flowswitch.devices.digest;
 
 import io.flowswitch.devices.InPlaceTransform;
 import io.flowswitch.devices.chunk.Chunk;
-import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
- * The software path of the digest taps: the stream's bytes are passed on unchanged and copied into
- * {@link DigestReference}'s plain stream computation, whose result is reported under the tap's key. Keeps
- * the whole stream in memory: the ladder's last resort for short flows, not a data path. One thread at a
- * time; owns an input chunk until it is handed out.
+ * The software path of the digest taps: the stream's bytes are passed on unchanged and folded into the
+ * JDK's {@link MessageDigest} or {@link CRC32C}, as {@link DigestReference} does over a stream; the result
+ * is reported under the tap's key. Owns an input chunk until it is handed out. One thread at a time.
  */
 public final class SoftwareTap extends InPlaceTransform {
     private final String kind;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final MessageDigest sha256;
+    private final CRC32C crc32c;
     private Map<String, String> results = Map.of();
 
     /** @param kind {@code sha256} or {@code crc32c} */
@@ -22,29 +25,36 @@ public final class SoftwareTap extends InPlaceTransform {
             throw new IllegalArgumentException("no software tap for '" + kind + "'");
         }
         this.kind = kind;
+        try {
+            this.sha256 = kind.equals(Sha256Kind.NAME) ? MessageDigest.getInstance("SHA-256") : null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        this.crc32c = kind.equals(Crc32cKind.NAME) ? new CRC32C() : null;
     }
 
     @Override
     protected void process(Chunk chunk) {
-        bytes.write(chunk.array(), chunk.payloadOffset(), chunk.payloadLength());
+        if (sha256 != null) {
+            sha256.update(chunk.array(), chunk.payloadOffset(), chunk.payloadLength());
+        } else {
+            crc32c.update(chunk.array(), chunk.payloadOffset(), chunk.payloadLength());
+        }
     }
 
     @Override
     protected void onEnd() {
-        try {
-            final java.io.InputStream in = new java.io.ByteArrayInputStream(bytes.toByteArray());
-            if (kind.equals(Sha256Kind.NAME)) {
-                results = Map.of(Sha256Kind.RESULT_KEY, DigestReference.sha256Hex(in));
-            } else {
-                results = Map.of(Crc32cKind.RESULT_KEY, DigestReference.crc32cHex(in));
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        results = sha256 != null ? Map.of(Sha256Kind.RESULT_KEY, HexFormat.of().formatHex(sha256.digest()))
+            : Map.of(Crc32cKind.RESULT_KEY, HexFormat.of().toHexDigits((int) crc32c.getValue()));
     }
 
     @Override
     public Map<String, String> results() {
         return results;
+    }
+
+    @Override
+    public String toString() {
+        return "SoftwareTap(" + kind + ")";
     }
 }
