@@ -135,6 +135,31 @@ class LadderSoakTest {
     }
 
     @Test
+    void aReplicaRecoversBehindABalanceAndTheMergeKeepsOrder() throws Exception {
+        final byte[] plain = new byte[CHUNK * 20 + 99];
+        new Random(3).nextBytes(plain);
+        final Path in = Files.write(dir.resolve("in"), plain);
+        final Path out = dir.resolve("out");
+        final ByteArrayOutputStream enc = new ByteArrayOutputStream();
+        AesGcmReference.encrypt(new ByteArrayInputStream(plain), enc, new SecretKeySpec(KEY, "AES"), SALT, CHUNK);
+        for (Transport transport : Transport.values()) {
+            // sha256 is not lane-safe, so the two cipher replicas are balanced and merged back in order.
+            final FlowResult result = node.run(Flows.from(Devices.file(in))
+                    .via(StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", HexFormat.of().formatHex(SALT))
+                        .withFault(Fault.parse("crash@3", "t")).withLadder(Ladder.of(new Ladder.RedirectInstance()))
+                        .withReplicas(2))
+                    .via(Devices.sha256())
+                    .to(Devices.fileSink(out)).key("k", KEY).chunkBytes(CHUNK).transport(transport).build())
+                .completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertTrue(result.succeeded(), () -> transport + ": " + result.error());
+            assertEquals(sha256(enc.toByteArray()), sha256(Files.readAllBytes(out)), transport.name());
+            assertEquals(sha256(enc.toByteArray()), result.result("sha256"), transport.name());
+            assertTrue(result.receipt().steps().stream().anyMatch(s -> s.action().equals("redirect to instance 1")
+                && s.stage().equals("2:aes-gcm-encrypt#0")), result.receipt().steps()::toString);
+        }
+    }
+
+    @Test
     void theApplicationDecidesWhenNotified() throws Exception {
         final byte[] plain = new byte[CHUNK * 6 + 7];
         new Random(1).nextBytes(plain);
