@@ -1,5 +1,6 @@
 package io.flowswitch.devices;
 
+import io.flowswitch.devices.accel.AesCardKind;
 import io.flowswitch.devices.accel.RateLimitKind;
 import io.flowswitch.devices.compress.GunzipKind;
 import io.flowswitch.devices.crypto.AesGcmDecryptKind;
@@ -29,6 +30,7 @@ final class BuiltInDevices {
             new GzipKind(),
             new GunzipKind(),
             new RateLimitKind(),
+            new AesCardKind(),
             new FileSinkKind(),
             new TcpSinkKind());
     }

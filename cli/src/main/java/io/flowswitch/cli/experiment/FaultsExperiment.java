@@ -52,8 +52,8 @@ import picocli.CommandLine.Spec;
             + " through the device to a file, with the fault injected at the middle chunk (for a stateful device,"
             + " which replays the stream from its start, within its replay buffer: chunk 32 at most). A run counts as"
             + " verified when its output is byte-identical (SHA-256) to a run of the same device without fault.",
-        "Policies: retry (retry 3 backoff 1ms), redirect (redirect instance), fallback (fallback software),"
-            + " recommended (retry 2, redirect instance, fallback software). Faults: transient, permanent, crash,"
+        "Policies: retry (retry 3 backoff 1ms), redirect (redirect instance), redirect-kind (redirect kind"
+            + " aes-gcm-encrypt: for aes-gcm-card), fallback (fallback software), recommended (retry 2, redirect instance, fallback software). Faults: transient, permanent, crash,"
             + " stall, slow, corrupt (the last only for devices that pass data on unchanged).",
         "Writes DIR/faults.csv and DIR/faults.html. The machine's load shows in every figure: compare cells of"
             + " one run, and the baseline column (the same device without a fault, in the same run). Throughputs are"
@@ -72,7 +72,8 @@ public final class FaultsExperiment implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--devices", split = ",", paramLabel = "KIND",
-        description = "Transform kinds: aes-gcm-encrypt, sha256, crc32c, rate-limit, gzip. Default: ${DEFAULT-VALUE}.",
+        description = "Transform kinds: aes-gcm-encrypt, aes-gcm-card, sha256, crc32c, rate-limit, gzip."
+            + " Default: ${DEFAULT-VALUE}.",
         defaultValue = "aes-gcm-encrypt,sha256,rate-limit")
     List<String> devices;
 
@@ -321,6 +322,7 @@ public final class FaultsExperiment implements Callable<Integer> {
     private FlowSpec spec(String device, Path in, Path output, byte[] key, int chunkBytes, Fault fault, Ladder ladder) {
         StageSpec stage = switch (device) {
             case "aes-gcm-encrypt" -> Devices.aesGcmEncrypt("k");
+            case "aes-gcm-card" -> StageSpec.of("aes-gcm-card", "key", "k");
             case "sha256" -> Devices.sha256();
             case "crc32c" -> Devices.crc32c();
             case "gzip" -> Devices.gzip(1);
@@ -331,7 +333,7 @@ public final class FaultsExperiment implements Callable<Integer> {
         if (fault != null) {
             stage = stage.withFault(fault);
         }
-        if (device.equals("aes-gcm-encrypt")) {
+        if (device.startsWith("aes-gcm")) {
             // A fixed salt: every run's ciphertext can then be compared with the reference run's.
             final java.util.Map<String, String> params = new java.util.TreeMap<>(stage.params());
             params.put("salt-hex", "000102030405060708090a0b");
@@ -350,10 +352,11 @@ public final class FaultsExperiment implements Callable<Integer> {
             case "retry" -> Ladder.of(new Ladder.Retry(3, 1_000_000L));
             case "redirect" -> Ladder.of(new Ladder.RedirectInstance());
             case "fallback" -> Ladder.of(new Ladder.FallbackSoftware());
+            case "redirect-kind" -> Ladder.of(new Ladder.RedirectKind("aes-gcm-encrypt"));
             case "recommended" -> Ladder.recommended();
             case "none" -> Ladder.NONE;
             default -> throw new ParameterException(spec.commandLine(), "--policies: unknown policy '" + policy
-                + "'; known: retry, redirect, fallback, recommended, none");
+                + "'; known: retry, redirect, redirect-kind, fallback, recommended, none");
         };
         return ladder.withStallTimeout(Duration.ofMillis(stallTimeoutMs));
     }
