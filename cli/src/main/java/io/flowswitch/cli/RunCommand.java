@@ -57,6 +57,8 @@ import picocli.CommandLine.Spec;
         "  aes-gcm-encrypt key=NAME         aes-gcm-decrypt key=NAME",
         "  sha256    crc32c    gzip level=N    gunzip",
         "  rate-limit rate-bytes-per-second=N,latency-us=N",
+        "  aes-gcm-card key=NAME            (a modelled AES-GCM card; encrypts as aes-gcm-encrypt)",
+        "Any stage also takes fault=FAULT to inject a fault (docs/ladder.md), e.g. fault=crash@3.",
         "",
         "A key file holds 32 raw bytes or 64 hex characters:",
         "  head -c 32 /dev/urandom > key.bin      openssl rand -hex 32 > key.hex",

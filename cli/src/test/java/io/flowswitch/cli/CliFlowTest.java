@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliFlowTest {
     /** Every kind the CLI's help documents. */
     static final List<String> DOCUMENTED_KINDS = List.of("file-source", "file-sink", "tcp-source", "tcp-sink",
-        "aes-gcm-encrypt", "aes-gcm-decrypt", "sha256", "crc32c", "gzip", "gunzip", "rate-limit");
+        "aes-gcm-encrypt", "aes-gcm-decrypt", "sha256", "crc32c", "gzip", "gunzip", "rate-limit", "aes-gcm-card");
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
     private static Cli.SharedNode shared;
