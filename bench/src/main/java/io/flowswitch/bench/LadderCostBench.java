@@ -26,6 +26,8 @@ import java.util.Random;
 public final class LadderCostBench {
     private static final int CHUNK = 64 * 1024;
     private static final int SHORT_CHUNKS = 16;
+    /** The stages and devices of a ladder are compiled by the JIT later than those of a plain flow. */
+    private static final int WARM_UP_ROUNDS = 5;
 
     private LadderCostBench() {
     }
@@ -46,11 +48,11 @@ public final class LadderCostBench {
             for (StageSpec device : List.of(Devices.aesGcmEncrypt("k"), Devices.sha256(), Devices.rateLimit(1L << 40, 0))) {
                 final List<Double> plain = new ArrayList<>();
                 final List<Double> laddered = new ArrayList<>();
-                for (int r = 0; r < rounds + 2; r++) {
+                for (int r = 0; r < rounds + WARM_UP_ROUNDS; r++) {
                     final double a = run(node, spec(in, out, device, Ladder.NONE, key)).throughputBytesPerSecond();
                     final double b = run(node, spec(in, out, device, Ladder.recommended(), key))
                         .throughputBytesPerSecond();
-                    if (r >= 2) {
+                    if (r >= WARM_UP_ROUNDS) {
                         plain.add(a);
                         laddered.add(b);
                     }
