@@ -190,6 +190,33 @@ class LadderSoakTest {
     }
 
     @Test
+    void anFmlProgramsNotifyIsAnsweredByTheApplication() throws Exception {
+        final byte[] plain = new byte[CHUNK * 8 + 5];
+        new Random(4).nextBytes(plain);
+        final Path in = Files.write(dir.resolve("in"), plain);
+        final Path out = dir.resolve("out");
+        final io.flowswitch.fml.Fml.Result checked = io.flowswitch.fml.Fml.check("notify.fml", "flow notify {\n"
+            + "  chunk 4KiB\n"
+            + "  source file-source(path = \"" + in + "\")\n"
+            + "  via rate-limit(rate-bytes-per-second = 1GiB/s, fault = \"permanent@4\") as accel\n"
+            + "  sink file-sink(path = \"" + out + "\")\n"
+            + "  on stage accel { notify  terminate }\n"
+            + "}\n");
+        assertTrue(checked.ok(), checked::render);
+        final List<Notification> heard = new CopyOnWriteArrayList<>();
+        final io.flowswitch.flow.FlowSpec spec = Ladder.notifying(checked.plan().orElseThrow().spec(java.util.Map.of()),
+            n -> {
+                heard.add(n);
+                return CompletableFuture.completedFuture(Decision.FALLBACK_SOFTWARE);
+            });
+        final FlowResult result = node.run(spec).completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        assertEquals(sha256(plain), sha256(Files.readAllBytes(out)));
+        assertEquals(1, heard.size());
+        assertEquals("stage 2 (rate-limit)", heard.get(0).stage());
+    }
+
+    @Test
     void anUnansweredNotificationTakesItsDefaultAfterTheTimeout() throws Exception {
         final byte[] plain = new byte[CHUNK * 6 + 7];
         new Random(2).nextBytes(plain);

@@ -50,6 +50,11 @@ public record FlowSpec(
         return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys, value);
     }
 
+    /** This flow with {@code value} as its stages. */
+    public FlowSpec withStages(List<StageSpec> value) {
+        return new FlowSpec(name, value, chunkBytes, transport, portCapacityChunks, keys, policy);
+    }
+
     public static FlowSpec of(String name, List<StageSpec> stages) {
         return new FlowSpec(name, stages, FlowContext.DEFAULT_CHUNK_BYTES, Transport.FUSED,
             DEFAULT_PORT_CAPACITY_CHUNKS, Map.of());

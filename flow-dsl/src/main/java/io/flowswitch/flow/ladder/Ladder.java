@@ -217,6 +217,24 @@ public record Ladder(List<Step> steps, long stallTimeoutNs, int replayChunks) {
         return new Ladder(steps, stallTimeoutNs, value);
     }
 
+    /**
+     * This ladder with {@code handler} answering every {@code notify} step that has no handler of its own
+     * (as those of an FML program), with the step's timeout and default.
+     */
+    public Ladder withNotifyHandler(NotifyHandler handler) {
+        return new Ladder(steps.stream().map(step -> step instanceof Notify n && n.handler() == null
+            ? new Notify(handler, n.timeoutNs(), n.defaultDecision()) : step).toList(), stallTimeoutNs, replayChunks);
+    }
+
+    /**
+     * {@code spec} with {@code handler} answering the {@code notify} steps of every stage's ladder that have
+     * none: how an application takes part in the ladders of a flow it did not build, e.g. an FML program's.
+     */
+    public static io.flowswitch.flow.FlowSpec notifying(io.flowswitch.flow.FlowSpec spec, NotifyHandler handler) {
+        return spec.withStages(spec.stages().stream().map(s -> s.withLadder(s.ladder().withNotifyHandler(handler)))
+            .toList());
+    }
+
     /** Whether the ladder only ever terminates: the stage then needs no replay buffer. */
     public boolean terminatesOnly() {
         return steps.size() == 1;
