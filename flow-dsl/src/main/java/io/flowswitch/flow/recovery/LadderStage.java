@@ -181,8 +181,8 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
         /** Gives a chunk from upstream to the device, keeping a copy first. */
         private void feed(Chunk chunk) {
             if (replaying && !replayLost && !replay.add(chunk)) {
-                // Only a stateful stage's buffer can fill (a stateless one pulls only with room): from here
-                // on a new device could not see the stream from its start.
+                // A stateful stage's stream outgrew its buffer, or a device held more chunks than a stateless
+                // stage's buffer takes: from here on a new device could not be given what it needs.
                 replayLost = true;
                 replay.clear();
             }
@@ -272,8 +272,7 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
                         }
                         return;
                     }
-                    // A stateless stage keeps a copy of everything in flight, so it takes input only with room.
-                    if (!hasBeenPulled(in) && !isClosed(in) && (!replaying || fromStart || !replay.full())) {
+                    if (!hasBeenPulled(in) && !isClosed(in)) {
                         pull(in);
                     }
                     return;

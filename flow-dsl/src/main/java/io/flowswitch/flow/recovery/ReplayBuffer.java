@@ -23,10 +23,6 @@ final class ReplayBuffer {
         return size;
     }
 
-    boolean full() {
-        return size == ring.length || pool.available() == 0;
-    }
-
     Chunk get(int index) {
         return ring[(head + index) % ring.length];
     }
