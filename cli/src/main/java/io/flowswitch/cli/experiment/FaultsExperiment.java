@@ -62,7 +62,7 @@ import picocli.CommandLine.Spec;
             + " the ladder costs when nothing fails (medians of 5, after 2 warm-up runs)."},
     footerHeading = "%nExample:%n",
     footer = {"  flowswitch experiment faults --devices aes-gcm-encrypt,rate-limit --faults crash --policies redirect"
-        + " --runs 20 --out /tmp/faults"})
+        + " --runs 20 --out faults-report"})
 public final class FaultsExperiment implements Callable<Integer> {
     private static final long SAMPLE_INTERVAL_NS = 1_000_000L;
     private static final int OVERHEAD_RUNS = 5;
