@@ -369,7 +369,8 @@ public final class FlowManager {
             return refuse(m, new FlowException("INVALID_FLOW", "flow id " + m.flowId() + " is in use by a flow"
                 + " that has not ended yet; open the flow under another id"));
         }
-        final List<String> problems = compiler.check(m.spec());
+        final List<String> problems = new ArrayList<>(compiler.check(m.spec()));
+        problems.addAll(LadderInstances.problems(m.spec(), admission.pool()));
         if (!problems.isEmpty()) {
             return refuse(m, new FlowException("INVALID_FLOW", String.join("; ", problems)));
         }

@@ -1,6 +1,7 @@
 package io.flowswitch.javadsl;
 
 import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.ladder.Receipt;
 import io.flowswitch.flow.compile.CompiledFlow;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -49,6 +50,22 @@ public final class FlowHandle {
     public long bytesRead() {
         final CompiledFlow flow = compiled.getNow(null);
         return flow == null ? 0 : flow.bytesRead();
+    }
+
+    /**
+     * The flow's path receipt so far: which instance or software path produced each stage's output, and
+     * every exception-ladder step taken with its time and cause. Complete once the flow ended (then also in
+     * {@link FlowResult#receipt()}); empty before the flow runs.
+     */
+    public Receipt receipt() {
+        final FlowResult done = result.getNow(null);
+        if (done != null) {
+            return done.receipt();
+        }
+        if (!compiled.isDone() || compiled.isCompletedExceptionally()) {
+            return Receipt.empty(flowId);
+        }
+        return compiled.join().receipt();
     }
 
     /** Completes once the flow's devices and ports are set up and it runs. */

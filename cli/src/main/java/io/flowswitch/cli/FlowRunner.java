@@ -32,6 +32,12 @@ final class FlowRunner {
      * @throws CliException with exit code 3 when the node refused the flow, 1 when it failed
      */
     static Outcome run(FlowSwitch node, FlowSpec spec, boolean progress, PrintWriter err) {
+        return run(node, spec, progress, err, result -> { });
+    }
+
+    /** As {@link #run(FlowSwitch, FlowSpec, boolean, PrintWriter)}, giving {@code ended} the result however it ends. */
+    static Outcome run(FlowSwitch node, FlowSpec spec, boolean progress, PrintWriter err,
+        java.util.function.Consumer<FlowResult> ended) {
         final FlowHandle handle = node.run(spec);
         final FlowResult result;
         final ProgressBar bar = ProgressBar.startIf(progress, handle, err);
@@ -42,6 +48,7 @@ final class FlowRunner {
                 bar.close();
             }
         }
+        ended.accept(result);
         final CompiledFlow compiled = handle.running().toCompletableFuture()
             .exceptionally(error -> null).getNow(null);
         if (!result.succeeded()) {

@@ -57,16 +57,19 @@ import picocli.CommandLine.Spec;
         "  aes-gcm-encrypt key=NAME         aes-gcm-decrypt key=NAME",
         "  sha256    crc32c    gzip level=N    gunzip",
         "  rate-limit rate-bytes-per-second=N,latency-us=N",
+        "  aes-gcm-card key=NAME            (a modelled AES-GCM card; encrypts as aes-gcm-encrypt)",
         "  file-region-source path=FILE,offset=N,length=N",
         "  aes-gcm-tcp-sink key=NAME,host=H,port=N",
         "  tls-sink connection=NAME   tls-source connection=NAME   pipe-source pipe=NAME   pipe-sink pipe=NAME",
         "    (connections and pipes an application registered: see docs/https-and-linked-sockets.md)",
+        "Any stage also takes fault=FAULT to inject a fault (docs/ladder.md), e.g. fault=crash@3.",
         "",
         "A key file holds 32 raw bytes or 64 hex characters:",
         "  head -c 32 /dev/urandom > key.bin      openssl rand -hex 32 > key.hex",
         "",
         "Examples:",
         "  flowswitch run examples/encrypt-file.fml --key k1=examples/data/key.bin",
+        "  flowswitch run examples/full-ladder.fml --key k1=examples/data/key.bin --receipt receipt.json",
         "  flowswitch run --from file-source:path=in.bin --via aes-gcm-encrypt:key=k1 \\",
         "      --to file-sink:path=c.enc --key k1=key.bin",
         "  flowswitch run --from file-source:path=c.enc --via aes-gcm-decrypt:key=k1 \\",
@@ -116,6 +119,11 @@ final class RunCommand implements Callable<Integer> {
         description = "The flow's name in logs and reports. Default: ${DEFAULT-VALUE}.")
     String name;
 
+    @Option(names = "--receipt", paramLabel = "FILE",
+        description = "Write the flow's path receipt as JSON to FILE, whether it succeeds or fails: which device"
+            + " instance or software path produced each stage's output, and every exception-ladder step taken.")
+    Path receipt;
+
     @Option(names = "--progress", negatable = true,
         description = "Show (or, with --no-progress, hide) the progress bar. Default: shown only on a terminal.")
     Boolean progress;
@@ -160,7 +168,8 @@ final class RunCommand implements Callable<Integer> {
         final FlowSwitch node = root.acquireNode();
         final FlowRunner.Outcome outcome;
         try {
-            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr());
+            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr(),
+                this::writeReceipt);
         } finally {
             root.releaseNode(node);
         }
@@ -215,12 +224,19 @@ final class RunCommand implements Callable<Integer> {
         final FlowSwitch node = root.acquireNode();
         final FlowRunner.Outcome outcome;
         try {
-            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr());
+            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr(),
+                this::writeReceipt);
         } finally {
             root.releaseNode(node);
         }
         RunSummary.print(out, chain(plan) + " (" + plan.name() + ")", outcome);
         return ExitCodes.DONE;
+    }
+
+    private void writeReceipt(io.flowswitch.flow.FlowResult result) {
+        if (receipt != null) {
+            ReceiptJson.write(receipt, result);
+        }
     }
 
     /** Reads every key file, and checks that each key a stage names was given. */

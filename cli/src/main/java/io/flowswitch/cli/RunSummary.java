@@ -32,6 +32,11 @@ final class RunSummary {
         if (!outcome.edges().isEmpty()) {
             out.printf(Locale.ROOT, "  edges     %s%n", String.join(", ", outcome.edges()));
         }
+        if (!result.receipt().steps().isEmpty()) {
+            out.println("  ladder");
+            result.receipt().steps().forEach(step -> out.printf(Locale.ROOT, "    %s step %d: %s (%s at chunk %d)%n",
+                step.stage(), step.step(), step.action(), step.code(), step.sequence()));
+        }
         out.flush();
     }
 

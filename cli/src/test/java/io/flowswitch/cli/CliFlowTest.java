@@ -32,7 +32,7 @@ class CliFlowTest {
     static final List<String> DOCUMENTED_KINDS = List.of("file-source", "file-sink", "tcp-source", "tcp-sink",
         "aes-gcm-encrypt", "aes-gcm-decrypt", "sha256", "crc32c", "gzip", "gunzip", "rate-limit", "frame", "deframe",
         "split", "join", "tee", "pass", "sha256-sink", "file-region-source", "aes-gcm-tcp-sink", "tls-sink",
-        "tls-source", "pipe-source", "pipe-sink");
+        "tls-source", "pipe-source", "pipe-sink", "aes-gcm-card");
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
     private static Cli.SharedNode shared;

@@ -280,8 +280,23 @@ class ExamplesTest {
         dot.assertDone();
         assertTrue(dot.out().contains("on failure: retry 3 backoff 10ms"), dot::toString);
 
-        final Cli.Outcome run = cli("run", example("full-ladder.fml"), "--key", "k1=" + KEY);
+        final Path receipt = DATA.resolve("plain.bin.ladder.receipt.json");
+        final Cli.Outcome run = cli("run", example("full-ladder.fml"), "--key", "k1=" + KEY, "--receipt",
+            receipt.toString());
         run.assertDone();
+        assertTrue(run.out().contains("2:aes-gcm-encrypt step 2: redirect to instance 1 (CRASHED at chunk 40)"),
+            run::toString);
+        assertTrue(run.out().contains("3:sha256 step 4: fall back to the software path (TRANSIENT at chunk 20)"),
+            run::toString);
+        final String json;
+        try {
+            json = Files.readString(receipt);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertTrue(json.contains("\"action\":\"retry 3/3 on instance 0\""), json);
+        assertTrue(json.contains("\"stage\":\"2:aes-gcm-encrypt\",\"path\":\"instance 1\""), json);
+        assertTrue(json.contains("\"stage\":\"3:sha256\",\"path\":\"software\""), json);
         // Undo the encryption with the option form of run: the ciphertext must decrypt to the input.
         final Path back = DATA.resolve("plain.bin.ladder.dec");
         final Cli.Outcome decrypt = cli("run", "--from", "file-source:path=" + DATA.resolve("plain.bin.ladder.enc"),

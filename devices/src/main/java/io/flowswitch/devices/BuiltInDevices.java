@@ -1,5 +1,6 @@
 package io.flowswitch.devices;
 
+import io.flowswitch.devices.accel.AesCardKind;
 import io.flowswitch.devices.accel.RateLimitKind;
 import io.flowswitch.devices.compress.GunzipKind;
 import io.flowswitch.devices.compress.GzipKind;
@@ -47,6 +48,7 @@ final class BuiltInDevices {
             new GzipKind(),
             new GunzipKind(),
             passThrough.get(2),
+            new AesCardKind(),
             new FrameKind(),
             new DeframeKind(),
             new SplitKind(),

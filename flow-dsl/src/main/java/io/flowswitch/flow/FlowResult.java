@@ -1,14 +1,16 @@
 package io.flowswitch.flow;
 
 import io.flowswitch.devices.stage.StageCounters;
+import io.flowswitch.flow.ladder.Receipt;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a finished flow did: bytes and chunks moved, elapsed time, and per-stage counters and results
- * (e.g. a digest tap's {@code sha256}).
+ * What a finished flow did: bytes and chunks moved, elapsed time, per-stage counters and results
+ * (e.g. a digest tap's {@code sha256}), and its path receipt.
  *
- * @param error {@code null} when the flow succeeded; otherwise what failed, where and why
+ * @param error   {@code null} when the flow succeeded; otherwise what failed, where and why
+ * @param receipt which path produced each stage's output, and every exception-ladder step taken
  */
 public record FlowResult(
     long flowId,
@@ -18,7 +20,14 @@ public record FlowResult(
     long chunks,
     long elapsedNs,
     List<StageReport> stages,
-    Throwable error) {
+    Throwable error,
+    Receipt receipt) {
+
+    /** A result with an empty receipt: for a flow that never ran. */
+    public FlowResult(long flowId, String name, long bytesIn, long bytesOut, long chunks, long elapsedNs,
+        List<StageReport> stages, Throwable error) {
+        this(flowId, name, bytesIn, bytesOut, chunks, elapsedNs, stages, error, Receipt.empty(flowId));
+    }
 
     /** One stage's counters and the results its device reported. */
     public record StageReport(StageCounters counters, Map<String, String> results, long creditRejections) {

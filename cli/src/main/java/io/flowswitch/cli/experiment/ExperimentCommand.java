@@ -46,7 +46,8 @@ public final class ExperimentCommand implements Callable<Integer> {
             .addSubcommand(new FairnessExperiment())
             .addSubcommand(new SmallRequestsExperiment())
             .addSubcommand(new CryptoSocketExperiment(nodes))
-            .addSubcommand(new SetupExperiment());
+            .addSubcommand(new SetupExperiment())
+            .addSubcommand(new FaultsExperiment());
     }
 
     @Override

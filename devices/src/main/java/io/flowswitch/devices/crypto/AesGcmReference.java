@@ -66,14 +66,7 @@ public final class AesGcmReference {
             throw new IllegalArgumentException("chunkBytes must be between " + MIN_CHUNK_BYTES + " and "
                 + MAX_CHUNK_BYTES + ", got " + chunkBytes);
         }
-        final byte[] fileHeader = ByteBuffer.allocate(FILE_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
-            .put(AesGcmFormat.magic())
-            .putShort((short) VERSION)
-            .putShort((short) 0)
-            .putInt(chunkBytes)
-            .put(salt)
-            .putInt(0)
-            .array();
+        final byte[] fileHeader = fileHeader(chunkBytes, salt);
         out.write(fileHeader);
 
         final Cipher cipher = newCipher();
@@ -208,7 +201,19 @@ public final class AesGcmReference {
         }
     }
 
-    private static Cipher newCipher() {
+    /** The stream's file header; shared with the software path ({@link AesGcmSoftwareEncrypt}). */
+    static byte[] fileHeader(int chunkBytes, byte[] salt) {
+        return ByteBuffer.allocate(FILE_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
+            .put(AesGcmFormat.magic())
+            .putShort((short) VERSION)
+            .putShort((short) 0)
+            .putInt(chunkBytes)
+            .put(salt)
+            .putInt(0)
+            .array();
+    }
+
+    static Cipher newCipher() {
         try {
             return Cipher.getInstance("AES/GCM/NoPadding");
         } catch (GeneralSecurityException e) {
@@ -216,7 +221,7 @@ public final class AesGcmReference {
         }
     }
 
-    private static byte[] recordHeader(long sequence, long offset, int length, int flags) {
+    static byte[] recordHeader(long sequence, long offset, int length, int flags) {
         return ByteBuffer.allocate(RECORD_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
             .putLong(sequence)
             .putLong(offset)
@@ -226,7 +231,7 @@ public final class AesGcmReference {
     }
 
     /** salt XOR (kind as uint32 big-endian · sequence as uint64 big-endian); kind 1 for the end record. */
-    private static byte[] nonce(byte[] salt, long sequence, boolean end) {
+    static byte[] nonce(byte[] salt, long sequence, boolean end) {
         final byte[] mask = ByteBuffer.allocate(NONCE_LENGTH).order(ByteOrder.BIG_ENDIAN)
             .putInt(end ? AesGcmFormat.NONCE_KIND_END : AesGcmFormat.NONCE_KIND_DATA)
             .putLong(sequence)

@@ -18,6 +18,9 @@ import io.flowswitch.devices.stage.TransformStage;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
+import io.flowswitch.flow.ladder.Receipt;
+import io.flowswitch.flow.recovery.LadderStage;
+import io.flowswitch.flow.recovery.StageRecovery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,7 @@ public final class CompiledFlow {
     /** A small flow: one island, every stage fused on one thread, no port (see FlowCompiler.small). */
     private final boolean oneIsland;
     private final DeviceCatalog catalog;
+    private final Recoveries recoveries;
     private final List<List<StageCounters>> counters = new ArrayList<>();
     private final SharedKillSwitch killSwitch;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -77,8 +81,9 @@ public final class CompiledFlow {
     private volatile long startNs;
 
     CompiledFlow(FlowSpec spec, long flowId, int lanes, List<ChunkPool> islandPools, List<List<Device>> devices,
-        List<DataPort> ports, DeviceCatalog catalog) {
+        List<DataPort> ports, DeviceCatalog catalog, Recoveries recoveries) {
         this.spec = spec;
+        this.recoveries = recoveries;
         this.flowId = flowId;
         this.lanes = lanes;
         this.islandPools = islandPools;
@@ -211,8 +216,7 @@ public final class CompiledFlow {
         Source<Chunk, NotUsed> body = Source.fromGraph(new SourceStage((SourceDevice) devices.get(0).get(lane), pool,
             flowId, counters.get(0).get(lane), lane, lanes, spec.chunkBytes())).via(killSwitch.flow());
         for (int i = 1; i < last; i++) {
-            body = body.via(Flow.fromGraph(new TransformStage((TransformDevice) devices.get(i).get(lane), pool,
-                counters.get(i).get(lane))));
+            body = body.via(Flow.fromGraph(transformStage(i, lane, pool)));
         }
         final String name = "flow-" + flowId + ".lane" + lane;
         return body.toMat(Sink.fromGraph(new SinkStage((SinkDevice) devices.get(last).get(lane),
@@ -243,8 +247,7 @@ public final class CompiledFlow {
     private Flow<Chunk, Chunk, NotUsed> transform(int index, StageSpec stage) {
         final List<Device> replicas = devices.get(index);
         if (replicas.size() == 1) {
-            return Flow.fromGraph(new TransformStage((TransformDevice) replicas.get(0), islandPools.get(index),
-                counters.get(index).get(0)));
+            return Flow.fromGraph(transformStage(index, 0, islandPools.get(index)));
         }
         final String dispatcher = dispatcherFor(stage);
         return Flow.fromGraph(GraphDSL.create(builder -> {
@@ -253,13 +256,51 @@ public final class CompiledFlow {
                 builder.add(new SequenceMerge(replicas.size(), "flow-" + flowId + ".merge" + (index + 1)));
             for (int r = 0; r < replicas.size(); r++) {
                 final FlowShape<Chunk, Chunk> replica = builder.add(
-                    Flow.fromGraph(new TransformStage((TransformDevice) replicas.get(r), islandPools.get(index),
-                        counters.get(index).get(r))).async(dispatcher, REPLICA_INPUT_BUFFER_CHUNKS));
+                    Flow.fromGraph(transformStage(index, r, islandPools.get(index)))
+                        .async(dispatcher, REPLICA_INPUT_BUFFER_CHUNKS));
                 builder.from(balance.out(r)).via(replica).toInlet(merge.in(r));
             }
             return FlowShape.of(balance.in(), merge.out());
         })).addAttributes(org.apache.pekko.stream.Attributes.inputBuffer(REPLICA_INPUT_BUFFER_CHUNKS,
             REPLICA_INPUT_BUFFER_CHUNKS));
+    }
+
+    /** Instance {@code r} of transform stage {@code index}: a ladder stage when it has a ladder or a fault. */
+    private org.apache.pekko.stream.Graph<FlowShape<Chunk, Chunk>, NotUsed> transformStage(int index, int r,
+        ChunkPool pool) {
+        final TransformDevice device = (TransformDevice) devices.get(index).get(r);
+        final StageRecovery recovery = recoveries.stage(index);
+        return recovery == null ? new TransformStage(device, pool, counters.get(index).get(r))
+            : new LadderStage(recovery, device, pool, recovery.newReplayPool(), counters.get(index).get(r));
+    }
+
+    /**
+     * The path receipt so far: which path produced each stage's output and every ladder step taken. Safe
+     * from any thread; complete once the flow ended.
+     */
+    public Receipt receipt() {
+        final List<Receipt.Segment> plain = new ArrayList<>();
+        for (int i = 0; i < counters.size(); i++) {
+            if (recoveries.stage(i) != null) {
+                continue;
+            }
+            final List<StageCounters> stage = counters.get(i);
+            for (int r = 0; r < stage.size(); r++) {
+                final StageCounters c = stage.get(r);
+                final long chunks = i == counters.size() - 1 ? c.chunksIn() : c.chunksOut();
+                final long bytes = i == counters.size() - 1 ? c.bytesIn() : c.bytesOut();
+                if (chunks > 0) {
+                    plain.add(new Receipt.Segment(c.stage(), lanes > 1 ? "lane " + r : "instance " + r, -1, -1, 0,
+                        bytes));
+                }
+            }
+        }
+        return recoveries.recorder().receipt(plain);
+    }
+
+    /** Tells {@code listener} every exception-ladder step the flow takes from now on (for its event stream). */
+    public void onLadderStep(java.util.function.Consumer<Receipt.StepTaken> listener) {
+        recoveries.recorder().onStep(listener);
     }
 
     /** Stages whose devices block run on the blocking dispatcher, never beside the actors. */
@@ -276,8 +317,9 @@ public final class CompiledFlow {
             for (int r = 0; r < devices.get(i).size(); r++) {
                 final Device device = devices.get(i).get(r);
                 device.close();
-                reports.add(new FlowResult.StageReport(counters.get(i).get(r), Map.copyOf(device.results()),
-                    rejections));
+                final Map<String, String> results = recoveries.stage(i) == null ? device.results()
+                    : recoveries.stage(i).results(counters.get(i).get(r).stage(), device.results());
+                reports.add(new FlowResult.StageReport(counters.get(i).get(r), Map.copyOf(results), rejections));
             }
         }
         Throwable error = failure;
@@ -289,7 +331,7 @@ public final class CompiledFlow {
         }
         final long chunks = counters.get(0).stream().mapToLong(StageCounters::chunksOut).sum();
         return new FlowResult(flowId, spec.name(), bytesRead(), bytesDone(), chunks, elapsedNs, List.copyOf(reports),
-            error);
+            error, receipt());
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * Each island runs on its own actor, so the stages of a chain overlap on the cores; a port is an Aeron
  * IPC stream or a fused queue, by the flow's {@link Transport}. A replicated stage is a balance over
- * replicas, each on its own actor, and a {@code SequenceMerge} that restores order.
+ * replicas, each on its own actor, and a {@code SequenceMerge} that restores order. A transform with an
+ * exception ladder (or an injected fault) runs as a {@code LadderStage}; see {@link Recoveries}.
  *
  * <p>Compiling opens files, sockets and Aeron streams, so it may block: call it off actor threads.
  * Thread-safe.
@@ -120,6 +121,7 @@ public final class FlowCompiler {
             } catch (DeviceException e) {
                 problems.add(e.getMessage());
             }
+            problems.addAll(Recoveries.check(stageName(i, stage), kind, stage, params(i, stage), context, catalog));
         }
         return problems;
     }
@@ -151,6 +153,7 @@ public final class FlowCompiler {
         final List<List<Device>> devices = new ArrayList<>();
         final List<DataPort> ports = new ArrayList<>();
         final boolean oneIsland;
+        final Recoveries recoveries = new Recoveries(flowId, catalog, context);
         try {
             for (int i = 0; i < stages.size(); i++) {
                 final StageSpec stage = stages.get(i);
@@ -164,8 +167,9 @@ public final class FlowCompiler {
                 }
                 final int count = lanes > 1 ? lanes : Math.max(1, stage.replicas());
                 for (int r = 0; r < count; r++) {
-                    instances.add(kind.create(params(i, stage, count), context));
+                    instances.add(recoveries.withFault(i, stage, kind.create(params(i, stage, count), context), r));
                 }
+                recoveries.add(i, stageName(i, stage), kind, stage, params(i, stage, count));
             }
             oneIsland = lanes == 1 && small(spec, (SourceDevice) devices.get(0).get(0));
             final int maxPayloadBytes = spec.chunkBytes() + Chunk.HEADROOM + Chunk.TAILROOM;
@@ -186,7 +190,7 @@ public final class FlowCompiler {
         }
         final List<ChunkPool> islandPools = lanes > 1 ? lanePools(spec, lanes)
             : oneIsland ? lanePools(spec, 1) : pools(spec);
-        return new CompiledFlow(spec, flowId, lanes, islandPools, devices, ports, catalog);
+        return new CompiledFlow(spec, flowId, lanes, islandPools, devices, ports, catalog, recoveries);
     }
 
     /**
@@ -223,7 +227,7 @@ public final class FlowCompiler {
         for (StageSpec stage : stages) {
             replicas = Math.max(replicas, stage.replicas());
         }
-        if (replicas == 1 || stages.size() < 2) {
+        if (replicas == 1 || stages.size() < 2 || Recoveries.sinkFault(spec)) {
             return 1;
         }
         for (int i = 0; i < stages.size(); i++) {
@@ -245,7 +249,7 @@ public final class FlowCompiler {
     }
 
     private static DeviceParams params(int index, StageSpec stage, int instances) {
-        return new DeviceParams(stageName(index, stage), stage.params(), instances);
+        return new DeviceParams(stageName(index, stage), stage.deviceParams(), instances);
     }
 
     private static String roleWord(DeviceRole role) {

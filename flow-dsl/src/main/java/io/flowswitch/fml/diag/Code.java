@@ -72,6 +72,8 @@ public enum Code {
     FML069("device rejected a parameter"),
     FML070("device cannot leave a range untouched"),
     FML071("device cannot run here"),
+    FML072("ladder step cannot run"),
+    FML073("invalid fault"),
 
     // 08x: rights
     FML080("unknown principal"),

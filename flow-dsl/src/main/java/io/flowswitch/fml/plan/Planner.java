@@ -14,8 +14,10 @@ import io.flowswitch.fml.diag.Code;
 import io.flowswitch.fml.diag.Reporter;
 import io.flowswitch.fml.parse.Ast;
 import io.flowswitch.fml.resolve.ResolvedFlow;
+import io.flowswitch.fml.verify.LadderSteps;
 import io.flowswitch.fml.verify.ParamText;
 import io.flowswitch.fml.verify.StructureVerifier;
+import io.flowswitch.flow.ladder.Ladder;
 import io.flowswitch.flow.FlowPolicy;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
@@ -54,6 +56,12 @@ public final class Planner {
         if (!supported(flow, reporter)) {
             return Optional.empty();
         }
+        final Map<String, Ladder> stageLadders = new LinkedHashMap<>();
+        for (ResolvedFlow.Handler h : flow.handlers()) {
+            if (h.on().stage()) {
+                stageLadders.put(h.on().target().text(), Ladder.of(h.on().rules().stream().map(LadderSteps::of).toList()));
+            }
+        }
         final List<StageSpec> stages = new ArrayList<>();
         final List<FmlPlan.StagePlan> stagePlans = new ArrayList<>();
         int headerBytes = 0;
@@ -76,13 +84,14 @@ public final class Planner {
                 params.put(PassKind.FROM, Long.toString(range.from().value()));
                 params.put(PassKind.TO, Long.toString(range.to().value()));
                 ParamText.of(stage.device()).forEach((name, value) -> params.put(PassKind.DEVICE_PREFIX + name, value));
-                stages.add(new StageSpec(PassKind.NAME, params, replicas));
+                stages.add(new StageSpec(PassKind.NAME, params, replicas, ladder(stageLadders, stage)));
                 stagePlans.add(new FmlPlan.StagePlan(stage.name().text(), PassKind.NAME, DeviceRole.TRANSFORM, replicas,
                     kind.capabilities().getStateful()));
             } else if (s instanceof Ast.Stage stage) {
                 final DeviceKind kind = flow.kinds().get(stage);
                 final int replicas = replicas(stage);
-                stages.add(new StageSpec(kind.name(), ParamText.of(stage.device()), replicas));
+                stages.add(new StageSpec(kind.name(), ParamText.of(stage.device()), replicas,
+                    ladder(stageLadders, stage)));
                 stagePlans.add(new FmlPlan.StagePlan(stage.name().text(), kind.name(), kind.role(), replicas,
                     kind.capabilities().getStateful()));
             } else if (s instanceof Ast.Header header) {
@@ -135,6 +144,10 @@ public final class Planner {
             }
         }
         return reporter.errorCount() == before;
+    }
+
+    private static Ladder ladder(Map<String, Ladder> stageLadders, Ast.Stage stage) {
+        return stageLadders.getOrDefault(stage.name().text(), Ladder.NONE);
     }
 
     /** A stage's replica count; {@link StageSpec#AUTO} for 'replicas auto', which the node's scheduler sizes. */

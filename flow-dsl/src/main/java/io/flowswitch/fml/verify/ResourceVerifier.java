@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.fault.Fault;
+import io.flowswitch.devices.fault.FaultInjection;
+import io.flowswitch.flow.ladder.LadderCheck;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
@@ -65,7 +68,7 @@ public final class ResourceVerifier {
             validate(stage, kind, context, flow.keys().keySet(), reporter);
         }
         for (ResolvedFlow.Handler handler : flow.handlers()) {
-            ladder(handler, flow, reporter);
+            ladder(handler, flow, context, reporter);
         }
         rights(flow, reporter);
     }
@@ -171,7 +174,8 @@ public final class ResourceVerifier {
         }
         final int replicas = (int) stage.replicas().flatMap(Ast.Replicas::count).map(Ast.Num::value)
             .filter(n -> n >= 1 && n <= Bounds.MAX_REPLICAS).orElse(1L).longValue();
-        final DeviceParams params = new DeviceParams(stage.name().text(), ParamText.of(stage.device()), replicas);
+        final DeviceParams params = new DeviceParams(stage.name().text(), deviceParams(stage), replicas);
+        fault(stage, kind, reporter);
         try {
             kind.validate(params, context);
         } catch (DeviceException e) {
@@ -191,6 +195,30 @@ public final class ResourceVerifier {
         }
     }
 
+    /** The device's own parameters: all but the injected {@code fault}. */
+    private static Map<String, String> deviceParams(Ast.Stage stage) {
+        final Map<String, String> params = new java.util.TreeMap<>(ParamText.of(stage.device()));
+        params.remove(Fault.PARAMETER);
+        return params;
+    }
+
+    /** An injected fault must be one the device's role can take ({@code FML073}). */
+    private static void fault(Ast.Stage stage, DeviceKind kind, Reporter reporter) {
+        for (Ast.Param p : stage.device().params()) {
+            if (!p.name().text().equals(Fault.PARAMETER)) {
+                continue;
+            }
+            try {
+                FaultInjection.check(Fault.parse(ParamText.of(p), stage.name().text()), kind.role(),
+                    stage.name().text());
+            } catch (DeviceException e) {
+                reporter.error(Code.FML073, p.value().span(), e.getMessage(), "faults: transient@N[xK], permanent@N,"
+                    + " crash@N, corrupt@N, stall@N, slow[@N]:DURATION; for sinks also peer-reset@N, sink-full@N[xK]");
+            }
+            return;
+        }
+    }
+
     private static Span paramSpan(Ast.Device device, String message) {
         final Matcher m = PARAMETER.matcher(message == null ? "" : message);
         if (m.find()) {
@@ -203,31 +231,47 @@ public final class ResourceVerifier {
         return device.span();
     }
 
-    private void ladder(ResolvedFlow.Handler handler, ResolvedFlow flow, Reporter reporter) {
+    private void ladder(ResolvedFlow.Handler handler, ResolvedFlow flow, FlowContext context, Reporter reporter) {
         final Optional<DeviceKind> kind = handler.stage().map(flow.kinds()::get);
         for (Ast.Rule rule : handler.on().rules()) {
-            if (rule instanceof Ast.Retry retry) {
-                bound(retry.times(), 1, Bounds.MAX_RETRIES, "retry count", "1 and " + Bounds.MAX_RETRIES, reporter);
-                retry.backoff().ifPresent(b -> {
-                    if (b.unit().dimension() == Unit.Dimension.DURATION
-                        && (b.value() < Bounds.MIN_BACKOFF_NS || b.value() > Bounds.MAX_BACKOFF_NS)) {
-                        reporter.error(Code.FML063, b.span(), "backoff " + b.text() + " is out of bounds: it must be"
-                            + " between 1ms and 60s", "");
-                    }
-                });
-            } else if (rule instanceof Ast.Fallback && kind.isPresent()
-                && !kind.get().capabilities().getHasSoftwarePath()) {
-                reporter.error(Code.FML067, rule.span(), "device '" + kind.get().name() + "' has no software path to fall"
-                    + " back to", "drop 'fallback software' (the device is already plain software), or redirect to"
-                    + " another device");
-            } else if (rule instanceof Ast.Redirect r && r.kind().isPresent() && kind.isPresent()) {
-                final DeviceKind target = flow.redirects().get(r);
-                if (target != null && target.role() != kind.get().role()) {
-                    reporter.error(Code.FML068, r.kind().get().span(), "cannot redirect " + word(kind.get().role())
-                        + " '" + kind.get().name() + "' to '" + target.name() + "', which is a " + word(target.role()),
-                        "redirect to a device of the same role; " + Resolver.roleWord(kind.get().role()) + ": "
-                            + String.join(", ", catalog.names(kind.get().role())));
+            final int before = reporter.errorCount();
+            ladderRule(rule, kind, flow, reporter);
+            final boolean unknownTarget = rule instanceof Ast.Redirect r && r.kind().isPresent()
+                && !flow.redirects().containsKey(r);
+            if (reporter.errorCount() == before && kind.isPresent() && kind.get() != null && !unknownTarget) {
+                final Ast.Stage stage = handler.stage().orElseThrow();
+                LadderCheck.problem(LadderSteps.of(rule), kind.get(), new DeviceParams(stage.name().text(),
+                        deviceParams(stage)), context, catalog)
+                    .ifPresent(problem -> reporter.error(Code.FML072, rule.span(), "stage '" + stage.name().text()
+                        + "': " + problem, kind.get().role() == DeviceRole.TRANSFORM
+                            ? "redirect to a kind with the same functions and parameters, or remove the step"
+                            : "a source or sink can only 'notify' and 'terminate'"));
+            }
+        }
+    }
+
+    private void ladderRule(Ast.Rule rule, Optional<DeviceKind> kind, ResolvedFlow flow, Reporter reporter) {
+        if (rule instanceof Ast.Retry retry) {
+            bound(retry.times(), 1, Bounds.MAX_RETRIES, "retry count", "1 and " + Bounds.MAX_RETRIES, reporter);
+            retry.backoff().ifPresent(b -> {
+                if (b.unit().dimension() == Unit.Dimension.DURATION
+                    && (b.value() < Bounds.MIN_BACKOFF_NS || b.value() > Bounds.MAX_BACKOFF_NS)) {
+                    reporter.error(Code.FML063, b.span(), "backoff " + b.text() + " is out of bounds: it must be"
+                        + " between 1ms and 60s", "");
                 }
+            });
+        } else if (rule instanceof Ast.Fallback && kind.isPresent()
+            && !kind.get().capabilities().getHasSoftwarePath()) {
+            reporter.error(Code.FML067, rule.span(), "device '" + kind.get().name() + "' has no software path to fall"
+                + " back to", "drop 'fallback software' (the device is already plain software), or redirect to"
+                + " another device");
+        } else if (rule instanceof Ast.Redirect r && r.kind().isPresent() && kind.isPresent()) {
+            final DeviceKind target = flow.redirects().get(r);
+            if (target != null && target.role() != kind.get().role()) {
+                reporter.error(Code.FML068, r.kind().get().span(), "cannot redirect " + word(kind.get().role())
+                    + " '" + kind.get().name() + "' to '" + target.name() + "', which is a " + word(target.role()),
+                    "redirect to a device of the same role; " + Resolver.roleWord(kind.get().role()) + ": "
+                        + String.join(", ", catalog.names(kind.get().role())));
             }
         }
     }

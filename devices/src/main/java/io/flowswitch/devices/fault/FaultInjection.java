@@ -1,0 +1,110 @@
+package io.flowswitch.devices.fault;
+
+import io.flowswitch.devices.Device;
+import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.DeviceRole;
+import io.flowswitch.devices.SinkDevice;
+import io.flowswitch.devices.SourceDevice;
+import io.flowswitch.devices.TransformDevice;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Puts a {@link Fault} around any device: the wrapper behaves exactly as the device until the fault fires.
+ * Faults that clear ({@link Fault.Type#clears()}) fire on whichever instance of the stage meets them;
+ * the others only on the stage's first instance ({@code primary}), and on every restart of it, so that
+ * only another instance, another kind or the software path gets past them. Stateless.
+ */
+public final class FaultInjection {
+    private static final Set<Fault.Type> SOURCE_FAULTS =
+        EnumSet.of(Fault.Type.TRANSIENT, Fault.Type.PERMANENT, Fault.Type.CRASH, Fault.Type.SLOW);
+    private static final Set<Fault.Type> TRANSFORM_FAULTS = EnumSet.of(Fault.Type.TRANSIENT, Fault.Type.PERMANENT,
+        Fault.Type.CRASH, Fault.Type.CORRUPT, Fault.Type.STALL, Fault.Type.SLOW);
+    private static final Set<Fault.Type> SINK_FAULTS = EnumSet.of(Fault.Type.TRANSIENT, Fault.Type.PERMANENT,
+        Fault.Type.CRASH, Fault.Type.SLOW, Fault.Type.PEER_RESET, Fault.Type.SINK_FULL);
+
+    private FaultInjection() {
+    }
+
+    /** The fault types a device of {@code role} can be given. */
+    public static Set<Fault.Type> allowed(DeviceRole role) {
+        return switch (role) {
+            case SOURCE -> SOURCE_FAULTS;
+            case TRANSFORM -> TRANSFORM_FAULTS;
+            case SINK -> SINK_FAULTS;
+        };
+    }
+
+    /**
+     * Checks that a device of {@code role} can be given {@code fault}.
+     *
+     * @throws DeviceException {@code BAD_PARAMETER} naming the stage and the faults it could take
+     */
+    public static void check(Fault fault, DeviceRole role, String stage) {
+        if (!allowed(role).contains(fault.type())) {
+            throw new DeviceException("BAD_PARAMETER", stage + ": parameter '" + Fault.PARAMETER + "' value '"
+                + fault.text() + "' cannot be injected into a " + role.name().toLowerCase(java.util.Locale.ROOT)
+                + "; it takes " + String.join(", ", allowed(role).stream().map(Fault.Type::text).toList()));
+        }
+    }
+
+    /**
+     * Wraps {@code device} (of the interface its role implies); the wrapper owns it and closes it.
+     *
+     * @param primary whether this is the stage's first instance (or a restart of it)
+     */
+    public static Device wrap(Device device, FaultState state, boolean primary, String stage) {
+        if (device instanceof TransformDevice transform) {
+            return new FaultyTransform(transform, state, primary, stage);
+        }
+        if (device instanceof SourceDevice source) {
+            return new FaultySource(source, state, primary, stage);
+        }
+        if (device instanceof SinkDevice sink) {
+            return new FaultySink(sink, state, primary, stage);
+        }
+        throw new IllegalArgumentException(stage + ": cannot inject a fault into " + device.getClass().getSimpleName());
+    }
+
+    /**
+     * Throws the error the fault makes at chunk {@code sequence}, if it fires there, for the faults every
+     * role shares (transient, permanent, crash) and waits for {@code slow}.
+     */
+    static void failOrDelay(FaultState state, boolean primary, String stage, long sequence) {
+        final Fault fault = state.fault();
+        if (primary && state.crashed()) {
+            throw new DeviceException("CRASHED", stage + ": the device crashed at chunk " + fault.atChunk()
+                + " and cannot serve chunk " + sequence + " (injected fault)");
+        }
+        switch (fault.type()) {
+            case TRANSIENT -> {
+                if (sequence == fault.atChunk() && state.fire()) {
+                    throw new DeviceException("TRANSIENT", stage + ": transient error at chunk " + sequence
+                        + " (injected fault)");
+                }
+            }
+            case PERMANENT -> {
+                if (primary && sequence >= fault.atChunk()) {
+                    state.count();
+                    throw new DeviceException("DEVICE_FAILED", stage + ": the device failed at chunk " + sequence
+                        + " and keeps failing (injected fault)");
+                }
+            }
+            case CRASH -> {
+                if (primary && sequence >= fault.atChunk()) {
+                    state.crash();
+                    throw new DeviceException("CRASHED", stage + ": the device crashed at chunk " + sequence
+                        + " (injected fault)");
+                }
+            }
+            case SLOW -> {
+                if (primary && sequence >= fault.atChunk()) {
+                    LockSupport.parkNanos(fault.durationNs());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+}

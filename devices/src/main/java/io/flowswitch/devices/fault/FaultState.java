@@ -1,0 +1,55 @@
+package io.flowswitch.devices.fault;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What one injected fault has done so far, shared by every instance of its stage in one flow: an instance
+ * that replaces a failed one must not fire a transient fault again, and one that restarts a crashed
+ * instance must find it still crashed. Thread-safe.
+ */
+public final class FaultState {
+    private final Fault fault;
+    private final AtomicInteger fired = new AtomicInteger();
+    private final AtomicBoolean crashed = new AtomicBoolean();
+
+    public FaultState(Fault fault) {
+        this.fault = fault;
+    }
+
+    public Fault fault() {
+        return fault;
+    }
+
+    /** Claims one firing of a fault that clears; false once it fired {@link Fault#times()} times. */
+    boolean fire() {
+        while (true) {
+            final int now = fired.get();
+            if (now >= fault.times()) {
+                return false;
+            }
+            if (fired.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void crash() {
+        crashed.set(true);
+        fired.incrementAndGet();
+    }
+
+    boolean crashed() {
+        return crashed.get();
+    }
+
+    /** Counts a firing of a fault that does not clear. */
+    void count() {
+        fired.incrementAndGet();
+    }
+
+    /** How often the fault fired: for tests and receipts. */
+    public int fired() {
+        return fired.get();
+    }
+}

@@ -1,0 +1,88 @@
+package io.flowswitch.devices.fault;
+
+import io.flowswitch.devices.TransformDevice;
+import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.chunk.ChunkPool;
+import java.util.Map;
+
+/**
+ * A transform with a {@link Fault} injected: transient, permanent and crash faults fail {@link #accept} at
+ * their chunk, {@code corrupt} flips one byte of that chunk's output, {@code stall} keeps the chunk and
+ * never hands anything out again, {@code slow} delays each chunk. Ownership is the wrapped device's, plus
+ * a stalled chunk, which {@link #close} releases. One thread at a time.
+ */
+final class FaultyTransform implements TransformDevice {
+    private final TransformDevice device;
+    private final FaultState state;
+    private final boolean primary;
+    private final String stage;
+    private Chunk stalled;
+
+    FaultyTransform(TransformDevice device, FaultState state, boolean primary, String stage) {
+        this.device = device;
+        this.state = state;
+        this.primary = primary;
+        this.stage = stage;
+    }
+
+    @Override
+    public boolean needsInput() {
+        return stalled == null && device.needsInput();
+    }
+
+    @Override
+    public void accept(Chunk input) {
+        final long sequence = input.header().sequence();
+        try {
+            FaultInjection.failOrDelay(state, primary, stage, sequence);
+        } catch (RuntimeException e) {
+            input.release();
+            throw e;
+        }
+        if (state.fault().type() == Fault.Type.STALL && sequence == state.fault().atChunk() && state.fire()) {
+            stalled = input;
+            return;
+        }
+        device.accept(input);
+    }
+
+    @Override
+    public void endOfInput() {
+        if (primary && state.crashed()) {
+            FaultInjection.failOrDelay(state, true, stage, -1);
+        }
+        device.endOfInput();
+    }
+
+    @Override
+    public Chunk poll(ChunkPool pool) {
+        if (stalled != null) {
+            return null;
+        }
+        final Chunk out = device.poll(pool);
+        if (out != null && state.fault().type() == Fault.Type.CORRUPT && out.payloadLength() > 0
+            && out.header().sequence() == state.fault().atChunk() && state.fire()) {
+            out.array()[out.payloadOffset() + out.payloadLength() / 2] ^= 0x40;
+        }
+        return out;
+    }
+
+    @Override
+    public boolean isFinished() {
+        return stalled == null && device.isFinished();
+    }
+
+    @Override
+    public Map<String, String> results() {
+        return device.results();
+    }
+
+    @Override
+    public void close() {
+        if (stalled != null) {
+            stalled.release();
+            stalled = null;
+        }
+        device.close();
+    }
+}

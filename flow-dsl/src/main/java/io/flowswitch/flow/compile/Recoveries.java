@@ -1,0 +1,92 @@
+package io.flowswitch.flow.compile;
+
+import io.flowswitch.devices.Device;
+import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.DeviceParams;
+import io.flowswitch.devices.DeviceRole;
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.fault.Fault;
+import io.flowswitch.devices.fault.FaultInjection;
+import io.flowswitch.devices.fault.FaultState;
+import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.StageSpec;
+import io.flowswitch.flow.ladder.LadderCheck;
+import io.flowswitch.flow.recovery.ReceiptRecorder;
+import io.flowswitch.flow.recovery.StageRecovery;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The compiler's side of the exception ladder: checks ladders and injected faults, wraps the devices of a
+ * stage with a fault, and keeps one {@link StageRecovery} per transform stage that has a ladder or a fault
+ * (those stages run as {@code LadderStage}s), and the flow's receipt. Built while one flow compiles; then
+ * read only.
+ */
+final class Recoveries {
+    private final DeviceCatalog catalog;
+    private final FlowContext context;
+    private final ReceiptRecorder recorder;
+    private final Map<Integer, StageRecovery> byStage = new HashMap<>();
+    private final Map<Integer, FaultState> faults = new HashMap<>();
+
+    Recoveries(long flowId, DeviceCatalog catalog, FlowContext context) {
+        this.catalog = catalog;
+        this.context = context;
+        this.recorder = new ReceiptRecorder(flowId);
+    }
+
+    /** Problems with a stage's ladder and injected fault, each a sentence that names the stage. */
+    static List<String> check(String stageName, DeviceKind kind, StageSpec stage, DeviceParams params,
+        FlowContext context, DeviceCatalog catalog) {
+        final List<String> problems = new ArrayList<>();
+        stage.faultText().ifPresent(text -> {
+            try {
+                FaultInjection.check(Fault.parse(text, stageName), kind.role(), stageName);
+            } catch (DeviceException e) {
+                problems.add(e.getMessage());
+            }
+        });
+        problems.addAll(LadderCheck.problems(stageName, kind, stage.ladder(), params, context, catalog));
+        return problems;
+    }
+
+    /**
+     * Whether the flow's sink has a fault injected: lanes share one positional sink, which a fault wrapper
+     * is not, so such a flow does not run as lanes. (Ladders and faults elsewhere run in every lane.)
+     */
+    static boolean sinkFault(FlowSpec spec) {
+        return !spec.stages().isEmpty() && spec.stages().get(spec.stages().size() - 1).faultText().isPresent();
+    }
+
+    /** {@code device}, wrapped with the stage's fault if it has one; replica 0 is the stage's first instance. */
+    Device withFault(int index, StageSpec stage, Device device, int replica) {
+        if (stage.faultText().isEmpty()) {
+            return device;
+        }
+        final FaultState state = faults.computeIfAbsent(index,
+            i -> new FaultState(Fault.parse(stage.faultText().get(), FlowCompiler.stageName(i, stage))));
+        return FaultInjection.wrap(device, state, replica == 0, FlowCompiler.stageName(index, stage));
+    }
+
+    /** Records what stage {@code index} needs to climb its ladder, if it is a transform with a ladder or fault. */
+    void add(int index, String stageName, DeviceKind kind, StageSpec stage, DeviceParams params) {
+        if (kind.role() != DeviceRole.TRANSFORM || (stage.ladder().terminatesOnly() && stage.faultText().isEmpty())) {
+            return;
+        }
+        byStage.put(index, new StageRecovery(stageName, kind, params, context, catalog, stage.ladder(),
+            faults.get(index), recorder));
+    }
+
+    /** The stage's recovery, or {@code null} when it runs as a plain transform stage. */
+    StageRecovery stage(int index) {
+        return byStage.get(index);
+    }
+
+    ReceiptRecorder recorder() {
+        return recorder;
+    }
+}

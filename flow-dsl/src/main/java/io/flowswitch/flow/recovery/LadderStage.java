@@ -1,0 +1,619 @@
+package io.flowswitch.flow.recovery;
+
+import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.TransformDevice;
+import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.stage.StageCounters;
+import io.flowswitch.flow.FlowException;
+import io.flowswitch.flow.ladder.Decision;
+import io.flowswitch.flow.ladder.Ladder;
+import io.flowswitch.flow.ladder.Notification;
+import io.flowswitch.flow.ladder.Receipt;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+
+/**
+ * A transform stage that climbs its {@link Ladder} when its device fails, without losing, duplicating or
+ * reordering a byte. It drives the device as {@code TransformStage} does, and besides:
+ *
+ * <ul>
+ *   <li>keeps a copy of every chunk it gives the device in a {@link ReplayBuffer} (pooled, bounded) until
+ *       the device's output for it has gone downstream; for a stateful device, the stream from its start;
+ *   <li>counts a device error, and a device that holds chunks without progress for the ladder's stall
+ *       timeout, as a failure; closes the device, takes the next step (a fresh device after a back-off,
+ *       another instance, another kind, the software path, the application's decision, or the end), and
+ *       gives the new device the buffered chunks again;
+ *   <li>releases output in sequence order and drops any output whose sequence number already went
+ *       downstream (what a re-issue produces again).
+ * </ul>
+ *
+ * On the path without faults its only cost is one copy per chunk into the replay buffer (none with
+ * {@link Ladder#NONE}). Every chunk that passes is owned as in {@code TransformStage}; the replay buffer's
+ * chunks are the stage's own and go back to their pool when the stage stops.
+ */
+public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
+    private static final String STALL_TIMER = "stall";
+    private static final String RESTART_TIMER = "restart";
+    private static final String NOTIFY_TIMER = "notify";
+
+    private final Inlet<Chunk> in;
+    private final Outlet<Chunk> out;
+    private final FlowShape<Chunk, Chunk> shape;
+    private final StageRecovery recovery;
+    private final TransformDevice initial;
+    private final ChunkPool pool;
+    private final ChunkPool replayPool;
+    private final StageCounters counters;
+
+    /**
+     * @param initial    the device the flow was set up with (instance 0); the stage owns and closes it
+     * @param pool       the island's pool: outputs and re-issued chunks come from it
+     * @param replayPool the replay buffer's own pool ({@link StageRecovery#newReplayPool()})
+     */
+    public LadderStage(StageRecovery recovery, TransformDevice initial, ChunkPool pool, ChunkPool replayPool,
+        StageCounters counters) {
+        this.recovery = recovery;
+        this.initial = initial;
+        this.pool = pool;
+        this.replayPool = replayPool;
+        this.counters = counters;
+        this.in = Inlet.create(counters.stage() + ".in");
+        this.out = Outlet.create(counters.stage() + ".out");
+        this.shape = FlowShape.of(in, out);
+    }
+
+    @Override
+    public FlowShape<Chunk, Chunk> shape() {
+        return shape;
+    }
+
+    @Override
+    public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+        return new Logic();
+    }
+
+    @Override
+    public String toString() {
+        return "LadderStage(" + counters.stage() + ")";
+    }
+
+    private final class Logic extends TimerGraphStageLogic {
+        private final Ladder ladder = recovery.ladder();
+        private final boolean replaying = !ladder.terminatesOnly();
+        private final boolean fromStart = recovery.stateful();
+        private final boolean identity = recovery.identity();
+        private final ReplayBuffer replay = new ReplayBuffer(replayPool);
+        /** A replica or a lane sees only some of the stream: gaps in its sequence numbers are no loss. */
+        private final boolean single = counters.stage().indexOf('#') < 0 && counters.stage().indexOf('@') < 0;
+        private TransformDevice device = initial;
+        private DevicePath path = DevicePath.instance(0);
+        private Runnable poolWakeUp;
+        private AsyncCallback<Answer> decided;
+        private boolean pumping;
+        /** A chunk that arrived while the device was being given the replay buffer again. */
+        private Chunk pending;
+        /** Index in the replay buffer of the next chunk to give a new device; == size when caught up. */
+        private int feedCursor;
+        private boolean upstreamEnded;
+        private boolean endSent;
+        /** Waiting for a back-off or a decision: the device is closed and nothing moves. */
+        private boolean recovering;
+        /** For a stateful device: the stream outgrew the replay buffer, so no new device can catch up. */
+        private boolean replayLost;
+        private boolean stallArmed;
+        private long progressAtArm;
+        private long progress;
+        private long lastEmitted = -1;
+        private long lastFed = -1;
+        private long failedAt = -1;
+        private int stepIndex;
+        private int attempts;
+        private int nextSlot = 1;
+        private int notifyToken;
+        private DevicePath restartPath;
+        private Throwable lastCause;
+        private final List<String> taken = new ArrayList<>();
+        // Receipt: the open segment, closed when the path changes or the stage stops.
+        private long segmentFirstSequence = -1;
+        private long segmentLastSequence = -1;
+        private long segmentFirstByte;
+        private long bytesEmitted;
+        private long reissued;
+        private long duplicatesDropped;
+        private long gaps;
+        private long ignored;
+        private int recoveries;
+        private long maxStallNs;
+        private long maxStallStartNs;
+        private long lastEmitNs = System.nanoTime();
+        /** When the output last moved before the failure being recovered from. */
+        private long stallStartNs;
+
+        Logic() {
+            super(shape);
+            setHandler(in, new AbstractInHandler() {
+                @Override
+                public void onPush() {
+                    final Chunk chunk = grab(in);
+                    counters.countIn(chunk.payloadLength());
+                    if (recovering || feedCursor < replay.size() || !device.needsInput()) {
+                        pending = chunk;
+                    } else {
+                        feed(chunk);
+                    }
+                    pump();
+                }
+
+                @Override
+                public void onUpstreamFinish() {
+                    upstreamEnded = true;
+                    pump();
+                }
+            });
+            setHandler(out, new AbstractOutHandler() {
+                @Override
+                public void onPull() {
+                    pump();
+                }
+            });
+        }
+
+        @Override
+        public void preStart() {
+            final AsyncCallback<Boolean> retry = createAsyncCallback(ignored -> pump());
+            poolWakeUp = () -> retry.invoke(Boolean.TRUE);
+            decided = createAsyncCallback(this::onDecision);
+        }
+
+        /** Gives a chunk from upstream to the device, keeping a copy first. */
+        private void feed(Chunk chunk) {
+            if (replaying && !replayLost && !replay.add(chunk)) {
+                // A stateful stage's stream outgrew its buffer, or a device held more chunks than a stateless
+                // stage's buffer takes: from here on a new device could not be given what it needs.
+                replayLost = true;
+                replay.clear();
+            }
+            feedCursor = replay.size();
+            give(chunk);
+        }
+
+        private void give(Chunk chunk) {
+            lastFed = chunk.header().sequence();
+            final long startNs = System.nanoTime();
+            try {
+                device.accept(chunk);
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            counters.addBusyNs(System.nanoTime() - startNs);
+            progress++;
+        }
+
+        private void pump() {
+            if (pumping) {
+                return; // a step taken inside the loop below: the loop goes on with the new device
+            }
+            pumping = true;
+            try {
+                pumpLoop();
+            } finally {
+                pumping = false;
+            }
+        }
+
+        private void pumpLoop() {
+            boolean releaseRaced = false;
+            while (!recovering && !isClosed(out)) {
+                if (isAvailable(out)) {
+                    final long startNs = System.nanoTime();
+                    final Chunk chunk;
+                    try {
+                        chunk = device.poll(pool);
+                    } catch (RuntimeException e) {
+                        fail(e);
+                        continue;
+                    }
+                    counters.addBusyNs(System.nanoTime() - startNs);
+                    if (chunk != null) {
+                        emit(chunk);
+                        continue;
+                    }
+                    if (device.isFinished()) {
+                        if (device != initial) {
+                            recovery.finished(counters.stage(), device.results());
+                        }
+                        completeStage();
+                        return;
+                    }
+                }
+                if (device.needsInput()) {
+                    if (feedCursor < replay.size()) {
+                        final Chunk chunk = pool.acquire();
+                        if (chunk == null) {
+                            if (pool.awaitRelease(poolWakeUp)) {
+                                continue;
+                            }
+                            return;
+                        }
+                        ReplayBuffer.copy(replay.get(feedCursor++), chunk);
+                        reissued++;
+                        give(chunk);
+                        continue;
+                    }
+                    if (pending != null) {
+                        final Chunk chunk = pending;
+                        pending = null;
+                        feed(chunk);
+                        continue;
+                    }
+                    if (upstreamEnded) {
+                        if (!endSent) {
+                            endSent = true;
+                            try {
+                                device.endOfInput();
+                            } catch (RuntimeException e) {
+                                fail(e);
+                            }
+                            continue;
+                        }
+                        return;
+                    }
+                    if (!hasBeenPulled(in) && !isClosed(in)) {
+                        pull(in);
+                    }
+                    return;
+                }
+                if (!isAvailable(out)) {
+                    return;
+                }
+                // The device neither gives output nor takes input: it waits for the pool, or it is stuck.
+                if (!pool.awaitRelease(poolWakeUp)) {
+                    return;
+                }
+                if (!releaseRaced) {
+                    releaseRaced = true;
+                    continue;
+                }
+                armStallTimer();
+                return;
+            }
+        }
+
+        private void emit(Chunk chunk) {
+            final long sequence = chunk.header().sequence();
+            if (sequence <= lastEmitted) {
+                // A re-issued chunk's output that already went downstream.
+                duplicatesDropped++;
+                chunk.release();
+                return;
+            }
+            if (identity && replaying && !replayLost) {
+                // A device that passes data on unchanged is checked against the copy of its input.
+                final Chunk kept = replay.find(sequence);
+                if (kept != null && !ReplayBuffer.samePayload(kept, chunk)) {
+                    chunk.release();
+                    fail(new DeviceException("CORRUPT", recovery.stage() + ": the output of chunk " + sequence
+                        + " differs from its input, which this device passes on unchanged"));
+                    return;
+                }
+            }
+            if (lastEmitted >= 0 && sequence != lastEmitted + 1 && single) {
+                gaps++;
+            }
+            lastEmitted = sequence;
+            if (replaying && !fromStart) {
+                feedCursor = Math.max(0, feedCursor - replay.acknowledge(sequence));
+            }
+            final long nowNs = System.nanoTime();
+            if (failedAt >= 0 && sequence >= failedAt) {
+                // Past the chunk that failed: the next failure climbs the ladder from its first step again.
+                failedAt = -1;
+                stepIndex = 0;
+                attempts = 0;
+                recoveries++;
+                if (nowNs - stallStartNs > maxStallNs) {
+                    maxStallNs = nowNs - stallStartNs;
+                    maxStallStartNs = stallStartNs;
+                }
+            }
+            lastEmitNs = nowNs;
+            if (segmentFirstSequence < 0) {
+                segmentFirstSequence = sequence;
+                segmentFirstByte = bytesEmitted;
+            }
+            segmentLastSequence = sequence;
+            bytesEmitted += chunk.payloadLength();
+            counters.countOut(chunk.payloadLength());
+            progress++;
+            stallArmed = false;
+            push(out, chunk);
+        }
+
+        private void armStallTimer() {
+            if (!stallArmed) {
+                stallArmed = true;
+                progressAtArm = progress;
+                scheduleOnce(STALL_TIMER, Duration.ofNanos(ladder.stallTimeoutNs()));
+            }
+        }
+
+        @Override
+        public void onTimer(Object key) {
+            if (STALL_TIMER.equals(key)) {
+                stallArmed = false;
+                if (!recovering && progress == progressAtArm && !device.isFinished()) {
+                    fail(new DeviceException("STALLED", recovery.stage() + ": the device made no progress for "
+                        + ladder.stallTimeoutNs() / 1_000_000 + " ms after chunk " + lastFed));
+                    pump();
+                } else {
+                    pump();
+                }
+            } else if (RESTART_TIMER.equals(key)) {
+                restart(restartPath);
+            } else if (key instanceof Integer token && token == awaiting) {
+                awaiting = 0;
+                apply(pendingDefault, "no answer within " + pendingTimeoutMs + " ms");
+            }
+        }
+
+        // ---- the ladder -------------------------------------------------------------------------------
+
+        private void fail(Throwable cause) {
+            lastCause = cause;
+            final long at = lastFed;
+            closeDevice();
+            if (failedAt < 0) {
+                failedAt = at;
+                stallStartNs = lastEmitNs;
+            }
+            climb(cause, at);
+        }
+
+        private void closeDevice() {
+            closeSegment();
+            device.close();
+            device = Closed.INSTANCE;
+            stallArmed = false;
+            cancelTimer(STALL_TIMER);
+        }
+
+        /** Takes the next step of the ladder that can run for this failure. */
+        private void climb(Throwable cause, long at) {
+            final List<Ladder.Step> steps = ladder.steps();
+            while (stepIndex < steps.size()) {
+                final Ladder.Step step = steps.get(stepIndex);
+                final boolean canReplay = replaying && !replayLost;
+                if (step instanceof Ladder.Retry retry && canReplay) {
+                    if (attempts < retry.times()) {
+                        attempts++;
+                        record(step, "retry " + attempts + "/" + retry.times() + " on " + path.label(), cause, at);
+                        restartPath = path;
+                        recovering = true;
+                        scheduleOnce(RESTART_TIMER, Duration.ofNanos(Math.max(retry.backoffNs(), 1)));
+                        return;
+                    }
+                } else if (step instanceof Ladder.IgnoreTransient && canReplay && !fromStart) {
+                    stepIndex++;
+                    if (replay.remove(at)) {
+                        ignored++;
+                        feedCursor = Math.min(feedCursor, replay.size());
+                    }
+                    record(step, "ignore chunk " + at, cause, at);
+                    restart(path);
+                    return;
+                } else if (step instanceof Ladder.RedirectInstance && canReplay) {
+                    stepIndex++;
+                    final DevicePath target = DevicePath.instance(nextSlot++);
+                    record(step, "redirect to " + target.label(), cause, at);
+                    restart(target);
+                    return;
+                } else if (step instanceof Ladder.RedirectKind kind && canReplay) {
+                    stepIndex++;
+                    final DevicePath target = DevicePath.kind(kind.kind());
+                    record(step, "redirect to " + target.label(), cause, at);
+                    restart(target);
+                    return;
+                } else if (step instanceof Ladder.Notify notify) {
+                    stepIndex++;
+                    record(step, "notify the application", cause, at);
+                    if (notify.handler() != null) {
+                        ask(notify, cause, at, canReplay);
+                        return;
+                    }
+                    if (notify.defaultDecision() != Decision.CONTINUE) {
+                        apply(notify.defaultDecision(), "no handler");
+                        return;
+                    }
+                } else if (step instanceof Ladder.FallbackSoftware && canReplay) {
+                    stepIndex++;
+                    record(step, "fall back to the software path", cause, at);
+                    restart(DevicePath.software());
+                    return;
+                } else if (step instanceof Ladder.Terminate) {
+                    terminate(cause, at);
+                    return;
+                }
+                stepIndex++;
+                attempts = 0;
+            }
+            terminate(cause, at);
+        }
+
+        private Decision pendingDefault = Decision.CONTINUE;
+        /** The token of the notification waiting for an answer; 0 when none. */
+        private int awaiting;
+        private long pendingTimeoutMs;
+
+        private void ask(Ladder.Notify notify, Throwable cause, long at, boolean canReplay) {
+            final List<Decision> options = canReplay
+                ? List.of(Decision.CONTINUE, Decision.RETRY, Decision.FALLBACK_SOFTWARE, Decision.TERMINATE)
+                : List.of(Decision.CONTINUE, Decision.TERMINATE);
+            final Notification notification = new Notification(recovery.flowId(), recovery.stage(), code(cause),
+                cause.getMessage(), at, path.label(), options);
+            recovering = true;
+            pendingDefault = notify.defaultDecision();
+            pendingTimeoutMs = notify.timeoutNs() / 1_000_000;
+            final int token = ++notifyToken;
+            awaiting = token;
+            scheduleOnce(token, Duration.ofNanos(notify.timeoutNs()));
+            final CompletionStage<Decision> answer;
+            try {
+                answer = notify.handler().decide(notification);
+            } catch (RuntimeException e) {
+                awaiting = 0;
+                cancelTimer(token);
+                apply(pendingDefault, "the handler threw " + e);
+                return;
+            }
+            answer.whenComplete((decision, error) -> decided.invoke(new Answer(token,
+                error != null || decision == null || !options.contains(decision) ? null : decision)));
+        }
+
+        private void onDecision(Answer answer) {
+            if (answer.token() != awaiting) {
+                return; // too late: the default was taken
+            }
+            awaiting = 0;
+            cancelTimer(answer.token());
+            apply(answer.decision() == null ? pendingDefault : answer.decision(),
+                answer.decision() == null ? "no usable answer" : "the application");
+        }
+
+        private void apply(Decision decision, String by) {
+            recovering = false;
+            record(3, "decision " + decision.name().toLowerCase(java.util.Locale.ROOT) + " (" + by + ")", lastCause,
+                failedAt);
+            switch (decision) {
+                case CONTINUE -> climb(lastCause, failedAt);
+                case RETRY -> restart(path);
+                case FALLBACK_SOFTWARE -> restart(DevicePath.software());
+                case TERMINATE -> terminate(lastCause, failedAt);
+            }
+            pump();
+        }
+
+        private void restart(DevicePath target) {
+            recovering = false;
+            try {
+                device = recovery.create(target);
+            } catch (RuntimeException e) {
+                device = Closed.INSTANCE;
+                path = target;
+                fail(e);
+                return;
+            }
+            path = target;
+            feedCursor = 0;
+            endSent = false;
+            pump();
+        }
+
+        private void terminate(Throwable cause, long at) {
+            record(5, "terminate", cause, at);
+            final String trail = taken.isEmpty() ? "" : " (after " + String.join(", ", taken) + ")";
+            final String message = cause.getMessage() != null && cause.getMessage().startsWith(recovery.stage())
+                ? cause.getMessage() : recovery.stage() + ": " + cause.getMessage();
+            recovering = true;
+            failStage(new FlowException(code(cause), message + "; the exception ladder ended the flow" + trail,
+                cause));
+        }
+
+        private void record(Ladder.Step step, String action, Throwable cause, long at) {
+            record(step.step(), action, cause, at);
+        }
+
+        private void record(int step, String action, Throwable cause, long at) {
+            if (step != 5) {
+                taken.add(action);
+            }
+            recovery.recorder().step(new Receipt.StepTaken(System.currentTimeMillis(), System.nanoTime(), counters.stage(), step,
+                action, code(cause), cause == null ? "" : String.valueOf(cause.getMessage()), at, path.label()));
+        }
+
+        private void closeSegment() {
+            if (segmentFirstSequence >= 0) {
+                recovery.recorder().segment(new Receipt.Segment(counters.stage(), path.label(), segmentFirstSequence,
+                    segmentLastSequence, segmentFirstByte, bytesEmitted - segmentFirstByte));
+                segmentFirstSequence = -1;
+            }
+        }
+
+        @Override
+        public void postStop() {
+            closeSegment();
+            device.close();
+            if (device != initial) {
+                initial.close();
+            }
+            replay.clear();
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
+            recovery.recorder().audit(new Receipt.Audit(counters.stage(), reissued, duplicatesDropped, gaps, ignored,
+                recoveries, maxStallNs, maxStallStartNs));
+        }
+    }
+
+    /** The application's answer to the notification {@code token}; {@code decision} null when unusable. */
+    private record Answer(int token, Decision decision) {
+    }
+
+    private static String code(Throwable cause) {
+        if (cause instanceof DeviceException device) {
+            return device.code();
+        }
+        if (cause instanceof FlowException flow) {
+            return flow.code();
+        }
+        return "DEVICE_FAILED";
+    }
+
+    /** Stands in for a device that was closed: takes nothing, gives nothing, is never finished. */
+    private static final class Closed implements TransformDevice {
+        static final Closed INSTANCE = new Closed();
+
+        @Override
+        public boolean needsInput() {
+            return false;
+        }
+
+        @Override
+        public void accept(Chunk input) {
+            input.release();
+            throw new IllegalStateException("the device was closed");
+        }
+
+        @Override
+        public void endOfInput() {
+        }
+
+        @Override
+        public Chunk poll(ChunkPool pool) {
+            return null;
+        }
+
+        @Override
+        public boolean isFinished() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

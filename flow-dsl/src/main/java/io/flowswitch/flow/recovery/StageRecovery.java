@@ -1,0 +1,121 @@
+package io.flowswitch.flow.recovery;
+
+import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.DeviceParams;
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.SoftwarePaths;
+import io.flowswitch.devices.TransformDevice;
+import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.fault.FaultInjection;
+import io.flowswitch.devices.fault.FaultState;
+import io.flowswitch.flow.ladder.Ladder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a transform stage needs to climb its ladder: its kind, parameters and flow context (so that a new
+ * device is configured exactly as the failed one: same key, same salt, hence identical output), the
+ * catalog (for {@code redirect kind}), the ladder, the injected fault if any, and where the receipt goes.
+ * Immutable and thread-safe; devices it creates belong to the caller.
+ */
+public final class StageRecovery {
+    private static final int STATELESS_REPLAY_CHUNKS = 8;
+
+    private final String stage;
+    private final DeviceKind kind;
+    private final DeviceParams params;
+    private final FlowContext context;
+    private final DeviceCatalog catalog;
+    private final Ladder ladder;
+    private final FaultState fault;
+    private final ReceiptRecorder recorder;
+    private final Map<String, Map<String, String>> finishedResults = new ConcurrentHashMap<>();
+
+    /**
+     * @param stage  the stage as messages name it, e.g. {@code stage 2 (aes-gcm-encrypt)}
+     * @param fault  the fault injected into the stage's own kind, or {@code null}
+     */
+    public StageRecovery(String stage, DeviceKind kind, DeviceParams params, FlowContext context,
+        DeviceCatalog catalog, Ladder ladder, FaultState fault, ReceiptRecorder recorder) {
+        this.stage = stage;
+        this.kind = kind;
+        this.params = params;
+        this.context = context;
+        this.catalog = catalog;
+        this.ladder = ladder;
+        this.fault = fault;
+        this.recorder = recorder;
+    }
+
+    public String stage() {
+        return stage;
+    }
+
+    public Ladder ladder() {
+        return ladder;
+    }
+
+    public long flowId() {
+        return context.flowId();
+    }
+
+    ReceiptRecorder recorder() {
+        return recorder;
+    }
+
+    /**
+     * Whether the device keeps state across chunks (a compressor, a digest, a decryptor): then a new device
+     * must see the stream from its start, and its first outputs are duplicates to drop.
+     */
+    boolean stateful() {
+        return kind.capabilities().getStateful();
+    }
+
+    /**
+     * The results of the device that finished stage instance {@code instance} (e.g. {@code 2:sha256}): after
+     * a recovery that is not the device the flow was set up with. {@code initial} when no other finished.
+     */
+    public Map<String, String> results(String instance, Map<String, String> initial) {
+        return finishedResults.getOrDefault(instance, initial);
+    }
+
+    void finished(String instance, Map<String, String> results) {
+        finishedResults.put(instance, Map.copyOf(results));
+    }
+
+    /** Whether the device passes every byte on unchanged (a tap, a modelled accelerator): its output is checkable. */
+    boolean identity() {
+        return SoftwarePaths.identity(kind);
+    }
+
+    /** A pool for one replay buffer; allocated once, when the flow is set up. */
+    public ChunkPool newReplayPool() {
+        // A stateless device holds a chunk or two in flight; a stateful one needs the stream from its start.
+        return new ChunkPool(context.chunkBytes(), stateful() ? ladder.replayChunks()
+            : Math.min(ladder.replayChunks(), STATELESS_REPLAY_CHUNKS));
+    }
+
+    /**
+     * A new device on {@code path}; the stage's own kind gets the injected fault ({@code slot} 0 is its
+     * first instance, which faults that do not clear stay with).
+     *
+     * @throws DeviceException when it cannot be created
+     */
+    public TransformDevice create(DevicePath path) {
+        return switch (path.type()) {
+            case INSTANCE -> {
+                final TransformDevice device = (TransformDevice) kind.create(params, context);
+                yield fault == null ? device
+                    : (TransformDevice) FaultInjection.wrap(device, fault, path.slot() == 0, stage);
+            }
+            case KIND -> {
+                final DeviceKind target = catalog.find(path.kind()).orElseThrow(() -> new DeviceException(
+                    "NO_DEVICE", stage + ": cannot redirect to unknown device kind '" + path.kind() + "'"));
+                yield (TransformDevice) target.create(params, context);
+            }
+            case SOFTWARE -> SoftwarePaths.create(kind, params, context);
+        };
+    }
+}
