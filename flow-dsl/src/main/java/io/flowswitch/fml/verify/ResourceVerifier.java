@@ -149,6 +149,13 @@ public final class ResourceVerifier {
         if (!kind.capabilities().getPassThrough()) {
             reporter.error(Code.FML070, range.span(), "device '" + kind.name() + "' cannot leave a byte range untouched",
                 "use 'split' and 'join' around it, so that it sees only the data part");
+        } else if (kind.passThroughPrefixMaxBytes() > 0 && (range.from().value() != 0
+            || range.to().value() > kind.passThroughPrefixMaxBytes())) {
+            reporter.error(Code.FML070, range.span(), "device '" + kind.name() + "' can leave only the first "
+                + kind.passThroughPrefixMaxBytes() + " bytes or fewer of a chunk untouched, not bytes "
+                + range.from().text() + ".." + range.to().text(),
+                "use a range 0..N with N at most " + kind.passThroughPrefixMaxBytes()
+                    + ", or use 'split' and 'join' around it");
         }
         if (range.from().value() >= range.to().value() || range.to().value() > chunkBytes) {
             reporter.error(Code.FML064, range.span(), "byte range " + range.from().text() + ".." + range.to().text()
