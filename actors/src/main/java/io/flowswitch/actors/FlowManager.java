@@ -3,6 +3,7 @@ package io.flowswitch.actors;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceRole;
+import io.flowswitch.devices.tee.TeeKind;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
@@ -492,6 +493,11 @@ public final class FlowManager {
         final List<StageRequest> stages = new ArrayList<>();
         for (StageSpec stage : spec.stages()) {
             stages.add(new StageRequest(stage.kind(), stage.replicas()));
+            final String branch = stage.params().get(TeeKind.TO);
+            if (stage.kind().equals(TeeKind.NAME) && branch != null) {
+                // A tee holds its branch sink as well: that instance is leased and counted like any other.
+                stages.add(new StageRequest(branch, 1));
+            }
         }
         return new FlowRequest(flowId, spec.principal(), stages, spec.policy().rateBytesPerSecond(),
             spec.policy().weight());

@@ -47,7 +47,8 @@ class ExamplesTest {
     /** Each example; each is run by a test here. */
     static final Set<String> PROGRAMS = Set.of("encrypt-file.fml", "decrypt-file.fml", "gzip-encrypt-tcp.fml",
         "receive-decrypt-gunzip.fml", "replicated-accelerator.fml", "header-records-tcp.fml",
-        "receive-header-records.fml", "tee-sha256.fml", "full-ladder.fml");
+        "receive-header-records.fml", "tee-sha256.fml", "full-ladder.fml", "clear-header-encrypt.fml",
+        "clear-header-decrypt.fml");
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
     private static Cli.SharedNode shared;
@@ -112,11 +113,36 @@ class ExamplesTest {
     void everyExampleChecksClean() {
         final List<String> programs = PROGRAMS.stream().sorted()
             // decrypt-file.fml reads what encrypt-file.fml writes: without it, it is (rightly) FML071.
-            .filter(name -> !name.equals("decrypt-file.fml")).map(ExamplesTest::example).toList();
+            .filter(name -> !name.equals("decrypt-file.fml") && !name.equals("clear-header-decrypt.fml"))
+            .map(ExamplesTest::example).toList();
         final Cli.Outcome clean = cli(Stream.concat(Stream.of("check"), programs.stream()).toArray(String[]::new));
         clean.assertDone();
         assertTrue(clean.out().endsWith(programs.size() + " programs, all valid\n"), clean::toString);
         cli("check", "--no-environment", example("decrypt-file.fml")).assertDone();
+        cli("check", "--no-environment", example("clear-header-decrypt.fml")).assertDone();
+    }
+
+    @Test
+    void clearHeaderEncryptThenDecryptGiveTheInputBackAndTheHeadersStayReadable() throws IOException {
+        cli("run", example("clear-header-encrypt.fml"), "--key", "k1=" + KEY).assertDone();
+        // The first record's header, read straight off the encrypted file: file header 32 bytes, record
+        // header 24, then the clear 16-byte header (big-endian length, sequence, CRC-32C).
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+            Files.newInputStream(DATA.resolve("plain.bin.clear-header"))))) {
+            in.skipNBytes(32 + 24);
+            final int length = in.readInt();
+            assertEquals(Math.min(64 * 1024, Files.size(PLAIN)), length);
+            assertEquals(0, in.readLong());
+            final CRC32C crc = new CRC32C();
+            try (var plain = Files.newInputStream(PLAIN)) {
+                crc.update(plain.readNBytes(length));
+            }
+            assertEquals(crc.getValue(), in.readInt() & 0xffffffffL, "the clear CRC-32C of the first chunk");
+        }
+        final Cli.Outcome decrypt = cli("run", example("clear-header-decrypt.fml"), "--key", "k1=" + KEY);
+        decrypt.assertDone();
+        assertEquals(DemoCommand.sha256(PLAIN), sha256Of(decrypt.out()));
+        assertEquals(DemoCommand.sha256(PLAIN), DemoCommand.sha256(DATA.resolve("plain.bin.clear-header.dec")));
     }
 
     @Test

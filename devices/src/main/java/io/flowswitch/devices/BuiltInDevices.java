@@ -34,14 +34,15 @@ final class BuiltInDevices {
 
     static List<DeviceKind> kinds() {
         final List<DeviceKind> sinks = List.of(new FileSinkKind(), new TcpSinkKind(), new Sha256SinkKind());
-        final List<DeviceKind> passThrough = List.of(new Sha256Kind(), new Crc32cKind(), new RateLimitKind());
+        final List<DeviceKind> passThrough = List.of(new Sha256Kind(), new Crc32cKind(), new RateLimitKind(),
+            new AesGcmEncryptKind());
         return List.of(
             new FileSourceKind(),
             new TcpSourceKind(),
             new FileRegionSourceKind(),
             new TlsSourceKind(),
             new PipeSourceKind(),
-            new AesGcmEncryptKind(),
+            passThrough.get(3),
             new AesGcmDecryptKind(),
             passThrough.get(0),
             passThrough.get(1),

@@ -46,6 +46,15 @@ public interface DeviceKind {
         return false;
     }
 
+    /**
+     * For a kind with the pass-through capability: 0 when it can leave any range untouched, else the most
+     * bytes it can leave, and then only a range that starts at the first payload byte (an AEAD cipher
+     * authenticates a short clear prefix; it cannot leave a hole in the middle).
+     */
+    default int passThroughPrefixMaxBytes() {
+        return 0;
+    }
+
     /** One line for {@code flowswitch devices}: the capabilities' description. */
     default String description() {
         return capabilities().getDescription();

@@ -1,7 +1,6 @@
 package io.flowswitch.devices.crypto;
 
 import static io.flowswitch.devices.crypto.AesGcmFormat.FILE_HEADER_LENGTH;
-import static io.flowswitch.devices.crypto.AesGcmFormat.FLAG_FINAL;
 import static io.flowswitch.devices.crypto.AesGcmFormat.MAGIC_LENGTH;
 import static io.flowswitch.devices.crypto.AesGcmFormat.MAX_CHUNK_BYTES;
 import static io.flowswitch.devices.crypto.AesGcmFormat.MIN_CHUNK_BYTES;
@@ -36,7 +35,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>An output chunk carries the record's plaintext at {@link Chunk#HEADROOM}; its header has the flow id,
  * the record's sequence as sequence and its plaintext offset as byte offset, and {@link ChunkFlags#FIRST}
- * on record 0. The end record gives no chunk; an empty data record gives an empty chunk, so that sequence
+ * on record 0. A record flagged CLEAR_PREFIX gives its clear bytes, which its tag covers, followed by
+ * the decrypted rest: the chunk the encryptor was given. The end record gives no chunk; an empty data record gives an empty chunk, so that sequence
  * numbers downstream stay contiguous.
  *
  * <p>Ownership: an input chunk belongs to the device from {@link #accept} until it has been read, when the
@@ -91,7 +91,8 @@ public final class AesGcmDecryptDevice implements TransformDevice {
         this.flowId = flowId;
         this.flowChunkBytes = flowChunkBytes;
         this.cipher = new RecordCipher(stage, key);
-        this.assembly = new byte[RECORD_HEADER_LENGTH + flowChunkBytes + TAG_LENGTH];
+        this.assembly = new byte[RECORD_HEADER_LENGTH + AesGcmFormat.MAX_CLEAR_PREFIX_BYTES + flowChunkBytes
+            + TAG_LENGTH];
         this.assemblyBuffer = new UnsafeBuffer(assembly);
         fileHeaderView.wrap(new UnsafeBuffer(fileHeader), 0);
     }
@@ -269,9 +270,14 @@ public final class AesGcmDecryptDevice implements TransformDevice {
     /** The current record's ciphertext plus tag length, once its claimed length is known to be possible. */
     private int checkedSealedLength() {
         final long length = record.plaintextLength();
-        if (length > streamChunkBytes) {
-            // Checked before reading a byte of the body: a hostile length cannot make us wait or allocate.
-            throw AesGcmErrors.recordTooLong(stage, expectedSequence, recordPosition, length, streamChunkBytes);
+        final long clear = AesGcmFormat.clearPrefixLength(record.flags());
+        // Checked before reading a byte of the body: a hostile length cannot make us wait or allocate.
+        if (clear > length || clear > AesGcmFormat.MAX_CLEAR_PREFIX_BYTES) {
+            throw AesGcmErrors.clearPrefixTooLong(stage, expectedSequence, recordPosition, clear, length);
+        }
+        if (length - clear > streamChunkBytes) {
+            throw AesGcmErrors.recordTooLong(stage, expectedSequence, recordPosition, length - clear,
+                streamChunkBytes);
         }
         return (int) length + TAG_LENGTH;
     }
@@ -280,24 +286,32 @@ public final class AesGcmDecryptDevice implements TransformDevice {
     private void open(Chunk out, int outCapacity) {
         final int length = sealedLength - TAG_LENGTH;
         final boolean claimsEnd = record.isFinal();
-        if (out != null && length > outCapacity) {
+        // Checked not to exceed the length or the maximum before the body was read; authenticated with the
+        // header. The clear bytes go into the output chunk's headroom, so that the rest fits its payload.
+        final int clear = (int) AesGcmFormat.clearPrefixLength(record.flags());
+        final int outAt = Chunk.HEADROOM - clear;
+        if (out != null && length - clear > outCapacity) {
             out.release();
             throw AesGcmErrors.chunkTooLargeForFlow(stage, streamChunkBytes, outCapacity);
         }
+        final int bodyAt = recordAt + RECORD_HEADER_LENGTH;
         cipher.startOpen(expectedSequence, claimsEnd);
         cipher.aad(fileHeader, 0, FILE_HEADER_LENGTH);
-        cipher.aad(recordArray, recordAt, RECORD_HEADER_LENGTH);
+        cipher.aad(recordArray, recordAt, RECORD_HEADER_LENGTH + clear);
         try {
             if (out == null) {
-                cipher.finishOpen(recordArray, recordAt + RECORD_HEADER_LENGTH, sealedLength, NO_OUTPUT, 0);
+                cipher.finishOpen(recordArray, bodyAt + clear, sealedLength - clear, NO_OUTPUT, 0);
             } else {
-                cipher.finishOpen(recordArray, recordAt + RECORD_HEADER_LENGTH, sealedLength, out.array(),
+                if (clear > 0) {
+                    System.arraycopy(recordArray, bodyAt, out.array(), outAt, clear);
+                }
+                cipher.finishOpen(recordArray, bodyAt + clear, sealedLength - clear, out.array(),
                     Chunk.HEADROOM);
             }
         } catch (AEADBadTagException e) {
             if (out != null) {
                 // The JDK zeroes this already; a pooled chunk must not keep unauthenticated bytes either way.
-                Arrays.fill(out.array(), Chunk.HEADROOM, Chunk.HEADROOM + length, (byte) 0);
+                Arrays.fill(out.array(), outAt, outAt + length, (byte) 0);
                 out.release();
             }
             throw AesGcmErrors.authFailed(stage, expectedSequence, recordPosition);
@@ -309,7 +323,7 @@ public final class AesGcmDecryptDevice implements TransformDevice {
         }
         // Authentic, so these fields come from the key holder; they still must say what we derived.
         if (record.sequence() != expectedSequence || record.plaintextOffset() != expectedOffset
-            || (record.flags() & ~FLAG_FINAL) != 0 || (claimsEnd && length != 0)) {
+            || !AesGcmFormat.recordFlagsValid(record.flags(), length)) {
             if (out != null) {
                 out.release();
             }
@@ -317,7 +331,7 @@ public final class AesGcmDecryptDevice implements TransformDevice {
                 record.sequence(), record.plaintextOffset(), record.plaintextLength(), record.flags());
         }
         if (out != null) {
-            out.payload(Chunk.HEADROOM, length);
+            out.payload(outAt, length);
             out.header().flowId(flowId).sequence(expectedSequence).byteOffset(expectedOffset)
                 .flags(expectedSequence == 0 ? ChunkFlags.FIRST : 0);
         }
@@ -326,7 +340,7 @@ public final class AesGcmDecryptDevice implements TransformDevice {
             position += RECORD_HEADER_LENGTH + sealedLength;
         }
         expectedSequence++;
-        expectedOffset += length;
+        expectedOffset += length - clear;
         gathered = 0;
         state = claimsEnd ? State.DONE : State.RECORD_HEADER;
     }

@@ -2,6 +2,7 @@ package io.flowswitch.devices.crypto;
 
 import static io.flowswitch.devices.crypto.AesGcmFormat.FILE_HEADER_LENGTH;
 import static io.flowswitch.devices.crypto.AesGcmFormat.FLAG_FINAL;
+import static io.flowswitch.devices.crypto.AesGcmFormat.MAX_CLEAR_PREFIX_BYTES;
 import static io.flowswitch.devices.crypto.AesGcmFormat.RECORD_HEADER_LENGTH;
 import static io.flowswitch.devices.crypto.AesGcmFormat.RECORD_OVERHEAD;
 import static io.flowswitch.devices.crypto.AesGcmFormat.TAG_LENGTH;
@@ -26,6 +27,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the chunk header's byte offset becomes the position of the chunk's first byte in the encrypted stream
  * ({@link AesGcmFormat#encryptedOffset}); flow id, sequence and flags stay, except that the chunk that
  * carries the end record is flagged {@link ChunkFlags#LAST}.
+ *
+ * <p>A chunk with a pass-through range that starts at 0 (FML {@code pass 0..N}) becomes a record flagged
+ * {@link AesGcmFormat#FLAG_CLEAR_PREFIX}: its first bytes, up to N, stay as they are and are authenticated
+ * as associated data, the rest is encrypted. A range that starts later is refused ({@code BAD_INPUT}).
  *
  * <p>The end record is written once: appended in place to a chunk flagged {@link ChunkFlags#LAST}, or, when
  * no chunk said it was last, at end of input. An empty chunk is held back until the next chunk or the end
@@ -103,7 +108,9 @@ public final class AesGcmEncryptDevice implements TransformDevice {
             final ChunkHeader header = input.header();
             if (header.sequence() >= nextSequence) {
                 nextSequence = header.sequence() + 1;
-                nextPlaintextOffset = header.byteOffset() + input.payloadLength();
+                // A clear prefix is a header in front of the chunk's data, outside the plaintext offsets.
+                nextPlaintextOffset = header.byteOffset() + input.payloadLength()
+                    - clearPrefixBytes(header, input.payloadLength());
             }
             final boolean last = header.hasFlag(ChunkFlags.LAST);
             // A replica cannot know whether an unflagged empty chunk is the last: it seals it as data.
@@ -193,13 +200,17 @@ public final class AesGcmEncryptDevice implements TransformDevice {
         if (sequence == 0 && header.byteOffset() != 0) {
             throw badInput("chunk 0 starts at byte offset " + header.byteOffset() + " instead of 0");
         }
-        if (input.payloadLength() > chunkBytes) {
-            throw badInput("chunk " + sequence + " carries " + input.payloadLength()
-                + " bytes, more than the flow's chunk size of " + chunkBytes + " that the stream declares");
+        if (header.hasFlag(ChunkFlags.PASS_THROUGH) && header.passThroughLength() > 0
+            && (header.passThroughOffset() != 0 || header.passThroughLength() > MAX_CLEAR_PREFIX_BYTES)) {
+            throw badInput("chunk " + sequence + " asks to pass bytes " + header.passThroughOffset() + " to "
+                + (header.passThroughOffset() + header.passThroughLength()) + " through untouched; a record can"
+                + " leave only its first " + MAX_CLEAR_PREFIX_BYTES + " bytes or fewer in the clear (a range 0..N)");
         }
-        if (header.hasFlag(ChunkFlags.PASS_THROUGH) && header.passThroughLength() > 0) {
-            throw badInput("chunk " + sequence + " asks to pass " + header.passThroughLength()
-                + " bytes through untouched, which an encrypted stream cannot carry");
+        // The clear prefix (a header in front of the chunk's data) comes on top of the chunk size.
+        final int encrypted = input.payloadLength() - clearPrefixBytes(header, input.payloadLength());
+        if (encrypted > chunkBytes) {
+            throw badInput("chunk " + sequence + " carries " + encrypted
+                + " bytes to encrypt, more than the flow's chunk size of " + chunkBytes + " that the stream declares");
         }
     }
 
@@ -233,33 +244,47 @@ public final class AesGcmEncryptDevice implements TransformDevice {
         final byte[] array = chunk.array();
 
         final int recordAt = payloadAt - RECORD_HEADER_LENGTH;
-        record.wrap(chunk.buffer(), recordAt).set(sequence, plaintextOffset, length, isEndRecord ? FLAG_FINAL : 0);
+        final int clear = clearPrefixBytes(header, length);
+        record.wrap(chunk.buffer(), recordAt).set(sequence, plaintextOffset, length,
+            clear == 0 ? (isEndRecord ? FLAG_FINAL : 0) : AesGcmFormat.recordFlags(false, clear));
         if (sequence == 0) {
             System.arraycopy(fileHeader, 0, array, recordAt - FILE_HEADER_LENGTH, FILE_HEADER_LENGTH);
         }
-        sealRecord(sequence, isEndRecord, array, recordAt, length);
+        sealRecord(sequence, isEndRecord, array, recordAt, length, clear);
         int end = payloadAt + length + TAG_LENGTH;
         if (appendEndRecord) {
             // 40 bytes after the tag; the 64-byte tailroom holds tag, end record header and end tag.
-            record.wrap(chunk.buffer(), end).set(sequence + 1, plaintextOffset + length, 0, FLAG_FINAL);
-            sealRecord(sequence + 1, true, array, end, 0);
+            record.wrap(chunk.buffer(), end).set(sequence + 1, plaintextOffset + length - clear, 0, FLAG_FINAL);
+            sealRecord(sequence + 1, true, array, end, 0, 0);
             end += RECORD_OVERHEAD;
         }
         final int start = payloadAt - prefix;
         chunk.payload(start, end - start);
-        header.byteOffset(AesGcmFormat.encryptedOffset(sequence, plaintextOffset));
+        // With clear prefixes this holds when every record has one of the same length (a header program's).
+        header.byteOffset(AesGcmFormat.encryptedOffset(sequence, plaintextOffset) + sequence * clear);
         if (last) {
             // The chunk that carries the end record is the last of the encrypted stream, whatever it was before.
             header.flags(header.flags() | ChunkFlags.LAST);
         }
     }
 
-    /** Seals the record whose 24-byte header is at {@code recordAt}, its plaintext right behind it. */
-    private void sealRecord(long sequence, boolean endRecord, byte[] array, int recordAt, int length) {
+    /**
+     * How many leading payload bytes stay in the clear: the pass-through range (which {@link #check} made
+     * sure starts at 0), cut to the payload; 0 for a chunk without one.
+     */
+    private static int clearPrefixBytes(ChunkHeader header, int length) {
+        return header.hasFlag(ChunkFlags.PASS_THROUGH) ? Math.min(header.passThroughLength(), length) : 0;
+    }
+
+    /**
+     * Seals the record whose 24-byte header is at {@code recordAt}, its plaintext right behind it; the
+     * first {@code clear} plaintext bytes are associated data, left as they are.
+     */
+    private void sealRecord(long sequence, boolean endRecord, byte[] array, int recordAt, int length, int clear) {
         cipher.startSeal(sequence, endRecord);
         cipher.aad(fileHeader, 0, FILE_HEADER_LENGTH);
-        cipher.aad(array, recordAt, RECORD_HEADER_LENGTH);
-        cipher.finishSeal(array, recordAt + RECORD_HEADER_LENGTH, length);
+        cipher.aad(array, recordAt, RECORD_HEADER_LENGTH + clear);
+        cipher.finishSeal(array, recordAt + RECORD_HEADER_LENGTH + clear, length - clear);
     }
 
     /**

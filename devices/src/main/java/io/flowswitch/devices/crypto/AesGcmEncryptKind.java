@@ -41,7 +41,7 @@ public final class AesGcmEncryptKind implements DeviceKind {
         .addFunctions("encrypt")
         .addFunctions("authenticate")
         .setStateful(false)
-        .setPassThrough(false)
+        .setPassThrough(true)
         .setHasSoftwarePath(true)
         .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
@@ -53,6 +53,12 @@ public final class AesGcmEncryptKind implements DeviceKind {
     @Override
     public boolean laneSafe() {
         return true;
+    }
+
+    /** A record leaves only its first bytes in the clear (CLEAR_PREFIX): a range must start at 0. */
+    @Override
+    public int passThroughPrefixMaxBytes() {
+        return AesGcmFormat.MAX_CLEAR_PREFIX_BYTES;
     }
 
     @Override

@@ -85,7 +85,14 @@ final class AesGcmErrors {
     static DeviceException recordTooLong(String where, long sequence, long recordPosition, long length,
                                          long chunkBytes) {
         return new DeviceException(BAD_FORMAT, where + ": record " + sequence + " at byte " + recordPosition
-            + " claims " + length + " plaintext bytes, more than the stream's chunk size of " + chunkBytes);
+            + " claims " + length + " plaintext bytes to decrypt, more than the stream's chunk size of " + chunkBytes);
+    }
+
+    static DeviceException clearPrefixTooLong(String where, long sequence, long recordPosition, long clear,
+                                              long length) {
+        return new DeviceException(BAD_FORMAT, where + ": record " + sequence + " at byte " + recordPosition
+            + " claims a clear prefix of " + clear + " bytes, more than its " + length + " plaintext bytes or the"
+            + " format's most of " + AesGcmFormat.MAX_CLEAR_PREFIX_BYTES);
     }
 
     static DeviceException inconsistentRecord(String where, long expectedSequence, long recordPosition,
@@ -94,7 +101,8 @@ final class AesGcmErrors {
         return new DeviceException(BAD_FORMAT, where + ": record " + expectedSequence + " at byte " + recordPosition
             + " is authentic but its header says sequence " + sequence + ", plaintext offset " + plaintextOffset
             + ", length " + plaintextLength + ", flags " + flags + " where sequence " + expectedSequence
-            + ", offset " + expectedOffset + " and no flag but FINAL (with length 0) were expected:"
+            + ", offset " + expectedOffset + " and only FINAL (with length 0) or CLEAR_PREFIX (with a clear"
+            + " length from 1 to the record's length, at most " + AesGcmFormat.MAX_CLEAR_PREFIX_BYTES + ") were expected:"
             + " the writer is broken");
     }
 

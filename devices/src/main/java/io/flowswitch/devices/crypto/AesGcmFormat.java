@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  *  stream  = file header (32 bytes) · record* · final record
- *  record  = record header (24 bytes) · ciphertext (plaintext length bytes) · GCM tag (16 bytes)
+ *  record  = record header (24 bytes) · clear prefix (P bytes) · ciphertext (plaintext length − P bytes)
+ *            · GCM tag (16 bytes); P is 0 unless the record is flagged CLEAR_PREFIX
  *  nonce   = salt XOR (kind as uint32 big-endian · sequence as uint64 big-endian), kind 1 for the end record
- *  AAD     = file header · record header
+ *  AAD     = file header · record header · clear prefix
  * </pre>
  *
  * All multi-byte header fields are little-endian. Holds no state and owns no buffers; the flyweights
@@ -57,6 +58,21 @@ public final class AesGcmFormat {
     public static final int RECORD_FLAGS_OFFSET = 20;
     /** Record flag: the end record; it carries no plaintext and nothing may follow it. */
     public static final int FLAG_FINAL = 1;
+    /**
+     * Record flag: the first {@link #clearPrefixLength} plaintext bytes of the record are stored as they
+     * are and authenticated as associated data, not encrypted (a header left readable for the devices
+     * after the cipher); the rest is encrypted as usual.
+     */
+    public static final int FLAG_CLEAR_PREFIX = 2;
+    /**
+     * The most bytes a record may leave in the clear: a header, not data. A record carries at most chunk
+     * size encrypted bytes plus its clear prefix, so a decryptor still knows its bound before it reads.
+     */
+    public static final int MAX_CLEAR_PREFIX_BYTES = 64;
+    /** The bits of the record flags word that are flags; the bits above hold the clear-prefix length. */
+    public static final int RECORD_FLAG_BITS = 0xFF;
+    /** The clear-prefix length is the record flags word shifted right by this many bits (uint24). */
+    public static final int CLEAR_PREFIX_SHIFT = 8;
 
     /** Length of the GCM authentication tag that ends every record. */
     public static final int TAG_LENGTH = 16;
@@ -87,6 +103,37 @@ public final class AesGcmFormat {
     private static final byte[] MAGIC = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
 
     private AesGcmFormat() {
+    }
+
+    /**
+     * The record flags word for a record: FINAL for the end record, and CLEAR_PREFIX with the length for
+     * a record whose first {@code clearPrefixBytes} bytes are left in the clear (0 for none).
+     */
+    public static int recordFlags(boolean endRecord, int clearPrefixBytes) {
+        return (endRecord ? FLAG_FINAL : 0)
+            | (clearPrefixBytes > 0 ? FLAG_CLEAR_PREFIX | clearPrefixBytes << CLEAR_PREFIX_SHIFT : 0);
+    }
+
+    /** The clear-prefix length a record flags word declares: 0 unless it has CLEAR_PREFIX. */
+    public static long clearPrefixLength(int recordFlags) {
+        return (recordFlags & FLAG_CLEAR_PREFIX) == 0 ? 0 : recordFlags >>> CLEAR_PREFIX_SHIFT;
+    }
+
+    /**
+     * Whether a record flags word is one a writer may produce for a record of {@code plaintextLength}
+     * bytes: no undefined flag bit; a clear-prefix length only with CLEAR_PREFIX, then 1 to the
+     * plaintext length; FINAL only with length 0 and no clear prefix.
+     */
+    public static boolean recordFlagsValid(int recordFlags, long plaintextLength) {
+        if ((recordFlags & RECORD_FLAG_BITS & ~(FLAG_FINAL | FLAG_CLEAR_PREFIX)) != 0) {
+            return false;
+        }
+        final long clear = recordFlags >>> CLEAR_PREFIX_SHIFT;
+        if ((recordFlags & FLAG_CLEAR_PREFIX) == 0) {
+            return clear == 0 && ((recordFlags & FLAG_FINAL) == 0 || plaintextLength == 0);
+        }
+        return clear >= 1 && clear <= Math.min(plaintextLength, MAX_CLEAR_PREFIX_BYTES)
+            && (recordFlags & FLAG_FINAL) == 0;
     }
 
     /** A fresh copy of the magic bytes. */

@@ -1,6 +1,7 @@
 package io.flowswitch.devices.crypto;
 
 import static io.flowswitch.devices.crypto.AesGcmFormat.FILE_HEADER_LENGTH;
+import static io.flowswitch.devices.crypto.AesGcmFormat.FLAG_CLEAR_PREFIX;
 import static io.flowswitch.devices.crypto.AesGcmFormat.FLAG_FINAL;
 import static io.flowswitch.devices.crypto.AesGcmFormat.MAGIC_LENGTH;
 import static io.flowswitch.devices.crypto.AesGcmFormat.MAX_CHUNK_BYTES;
@@ -58,6 +59,21 @@ public final class AesGcmReference {
      */
     public static long encrypt(InputStream in, OutputStream out, SecretKey key, byte[] salt, int chunkBytes)
         throws IOException {
+        return encrypt(in, out, key, salt, chunkBytes, 0);
+    }
+
+    /**
+     * Encrypts framed input to {@code out}: {@code in} is a header of {@code clearPrefixBytes} before each
+     * piece of {@code chunkBytes} data (the last piece shorter), as a header program frames a flow's
+     * chunks. Each record keeps its header in the clear and authenticated (CLEAR_PREFIX) and encrypts its
+     * data, as the {@code aes-gcm-encrypt} device does for such a flow with {@code pass 0..clearPrefixBytes}.
+     *
+     * @param clearPrefixBytes 0 for none (then this is {@link #encrypt(InputStream, OutputStream, SecretKey,
+     *                         byte[], int)}), else up to 64
+     * @return the number of bytes read from {@code in}, headers included
+     */
+    public static long encrypt(InputStream in, OutputStream out, SecretKey key, byte[] salt, int chunkBytes,
+                               int clearPrefixBytes) throws IOException {
         AesGcmKeys.requireAes256(key, WHERE + ": the key");
         if (salt == null || salt.length != SALT_LENGTH) {
             throw new IllegalArgumentException("salt must be " + SALT_LENGTH + " bytes");
@@ -66,35 +82,48 @@ public final class AesGcmReference {
             throw new IllegalArgumentException("chunkBytes must be between " + MIN_CHUNK_BYTES + " and "
                 + MAX_CHUNK_BYTES + ", got " + chunkBytes);
         }
+        if (clearPrefixBytes < 0 || clearPrefixBytes > AesGcmFormat.MAX_CLEAR_PREFIX_BYTES) {
+            throw new IllegalArgumentException("clearPrefixBytes must be between 0 and "
+                + AesGcmFormat.MAX_CLEAR_PREFIX_BYTES + ", got " + clearPrefixBytes);
+        }
         final byte[] fileHeader = fileHeader(chunkBytes, salt);
         out.write(fileHeader);
 
         final Cipher cipher = newCipher();
-        final byte[] plaintext = new byte[chunkBytes];
+        final byte[] plaintext = new byte[clearPrefixBytes + chunkBytes];
         long sequence = 0;
         long offset = 0;
+        long total = 0;
         while (true) {
-            final int length = in.readNBytes(plaintext, 0, chunkBytes);
-            // readNBytes fills the buffer unless the input ended, so a short record is the last data
-            // record and the next read gives 0: that is where the end record goes.
+            // A record is a header of clearPrefixBytes (none when 0), then up to chunkBytes of data.
+            // readNBytes fills what it is asked for unless the input ended, so a short record is the last
+            // data record and the next reads give 0: that is where the end record goes.
+            final int clear = in.readNBytes(plaintext, 0, clearPrefixBytes);
+            final int data = clear < clearPrefixBytes ? 0 : in.readNBytes(plaintext, clear, chunkBytes);
+            final int length = clear + data;
             final boolean end = length == 0;
-            final byte[] recordHeader = recordHeader(sequence, offset, length, end ? FLAG_FINAL : 0);
+            final byte[] recordHeader = recordHeader(sequence, offset, length,
+                end ? FLAG_FINAL : clear > 0 ? FLAG_CLEAR_PREFIX | clear << 8 : 0);
             final byte[] sealed;
             try {
                 cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce(salt, sequence, end)));
                 cipher.updateAAD(fileHeader);
                 cipher.updateAAD(recordHeader);
-                sealed = cipher.doFinal(plaintext, 0, length);
+                cipher.updateAAD(plaintext, 0, clear);
+                sealed = cipher.doFinal(plaintext, clear, data);
             } catch (GeneralSecurityException e) {
                 throw AesGcmErrors.cipherFailed(WHERE, sequence, e);
             }
             out.write(recordHeader);
+            out.write(plaintext, 0, clear);
             out.write(sealed);
             if (end) {
-                return offset;
+                return total;
             }
             sequence++;
-            offset += length;
+            // The clear prefix is a header in front of the record's data, outside the plaintext offsets.
+            offset += data;
+            total += length;
         }
     }
 
@@ -144,10 +173,11 @@ public final class AesGcmReference {
 
         final Cipher cipher = newCipher();
         final byte[] recordHeader = new byte[RECORD_HEADER_LENGTH];
-        final byte[] sealed = new byte[(int) chunkBytes + TAG_LENGTH];
+        final byte[] sealed = new byte[(int) chunkBytes + AesGcmFormat.MAX_CLEAR_PREFIX_BYTES + TAG_LENGTH];
         long position = FILE_HEADER_LENGTH;
         long sequence = 0;
         long offset = 0;
+        long written = 0;
         while (true) {
             final long recordPosition = position;
             final int headerLength = in.readNBytes(recordHeader, 0, RECORD_HEADER_LENGTH);
@@ -163,8 +193,13 @@ public final class AesGcmReference {
             final long length = record.getInt(16) & 0xFFFF_FFFFL;
             final int recordFlags = record.getInt(20);
             final boolean end = (recordFlags & FLAG_FINAL) != 0;
-            if (length > chunkBytes) {
-                throw AesGcmErrors.recordTooLong(where, sequence, recordPosition, length, chunkBytes);
+            // Bits 8 to 31 are the clear-prefix length when CLEAR_PREFIX is set.
+            final int clear = (recordFlags & FLAG_CLEAR_PREFIX) != 0 ? recordFlags >>> 8 : 0;
+            if (clear > length || clear > AesGcmFormat.MAX_CLEAR_PREFIX_BYTES) {
+                throw AesGcmErrors.clearPrefixTooLong(where, sequence, recordPosition, clear, length);
+            }
+            if (length - clear > chunkBytes) {
+                throw AesGcmErrors.recordTooLong(where, sequence, recordPosition, length - clear, chunkBytes);
             }
             final int sealedLength = (int) length + TAG_LENGTH;
             final int bodyLength = in.readNBytes(sealed, 0, sealedLength);
@@ -177,26 +212,31 @@ public final class AesGcmReference {
                 cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce(salt, sequence, end)));
                 cipher.updateAAD(fileHeader);
                 cipher.updateAAD(recordHeader);
-                plaintext = cipher.doFinal(sealed, 0, sealedLength);
+                cipher.updateAAD(sealed, 0, clear);
+                plaintext = cipher.doFinal(sealed, clear, sealedLength - clear);
             } catch (AEADBadTagException e) {
                 throw AesGcmErrors.authFailed(where, sequence, recordPosition);
             } catch (GeneralSecurityException e) {
                 throw AesGcmErrors.cipherFailed(where, sequence, e);
             }
-            if (claimedSequence != sequence || claimedOffset != offset || (recordFlags & ~FLAG_FINAL) != 0
-                || (end && length != 0)) {
+            final boolean flagsDefined = (recordFlags & 0xFF & ~(FLAG_FINAL | FLAG_CLEAR_PREFIX)) == 0
+                && (clear > 0 ? !end : recordFlags >>> 8 == 0 && (recordFlags & FLAG_CLEAR_PREFIX) == 0)
+                && (!end || length == 0);
+            if (claimedSequence != sequence || claimedOffset != offset || !flagsDefined) {
                 throw AesGcmErrors.inconsistentRecord(where, sequence, recordPosition, offset, claimedSequence,
                     claimedOffset, length, recordFlags);
             }
+            out.write(sealed, 0, clear);
             out.write(plaintext);
             position += RECORD_HEADER_LENGTH + sealedLength;
             sequence++;
-            offset += length;
+            offset += length - clear;
+            written += length;
             if (end) {
                 if (in.read() != -1) {
                     throw AesGcmErrors.dataAfterEnd(where, position);
                 }
-                return offset;
+                return written;
             }
         }
     }

@@ -68,14 +68,16 @@ public final class PassKind implements DeviceKind {
 
     @Override
     public void validate(DeviceParams params, FlowContext context) {
-        range(params);
-        kind(params).validate(inner(params), context);
+        final DeviceKind kind = kind(params);
+        range(params, kind);
+        kind.validate(inner(params), context);
     }
 
     @Override
     public PassDevice create(DeviceParams params, FlowContext context) {
-        final int[] range = range(params);
-        return new PassDevice((TransformDevice) kind(params).create(inner(params), context), range[0], range[1]);
+        final DeviceKind kind = kind(params);
+        final int[] range = range(params, kind);
+        return new PassDevice((TransformDevice) kind.create(inner(params), context), range[0], range[1]);
     }
 
     private DeviceKind kind(DeviceParams params) {
@@ -94,7 +96,7 @@ public final class PassKind implements DeviceKind {
         return kind;
     }
 
-    private static int[] range(DeviceParams params) {
+    private static int[] range(DeviceParams params, DeviceKind kind) {
         for (String name : List.of(FROM, TO)) {
             if (!params.has(name)) {
                 throw params.bad(name, "is required");
@@ -104,6 +106,15 @@ public final class PassKind implements DeviceKind {
         final int to = params.intValue(TO, 0, 0, FlowContext.MAX_CHUNK_BYTES);
         if (to <= from) {
             throw params.bad(TO, "must be greater than 'from' (" + from + "), got " + to);
+        }
+        final int prefixMax = kind.passThroughPrefixMaxBytes();
+        if (prefixMax > 0 && from != 0) {
+            throw params.bad(FROM, "must be 0: '" + kind.name() + "' leaves only the first bytes of a chunk"
+                + " untouched, got " + from);
+        }
+        if (prefixMax > 0 && to > prefixMax) {
+            throw params.bad(TO, "must be at most " + prefixMax + ": '" + kind.name() + "' leaves at most the first "
+                + prefixMax + " bytes of a chunk untouched, got " + to);
         }
         return new int[] {from, to};
     }

@@ -27,6 +27,7 @@ final class ChunkDriver {
     private final List<Out> outputs = new ArrayList<>();
     private final ArrayDeque<Chunk> held = new ArrayDeque<>();
     private int stalls;
+    private int headerBytes;
 
     ChunkDriver(int chunkCapacity, int poolChunks, int heldOutputs) {
         this.pool = new ChunkPool(chunkCapacity, poolChunks);
@@ -43,6 +44,15 @@ final class ChunkDriver {
 
     List<Out> outputs() {
         return outputs;
+    }
+
+    /**
+     * Input cut into chunks is framed: each chunk starts with a header of {@code bytes} that the byte
+     * offsets do not count, as after a header program.
+     */
+    ChunkDriver framed(int bytes) {
+        this.headerBytes = bytes;
+        return this;
     }
 
     /** How often the device stopped for want of a pool chunk. */
@@ -69,9 +79,10 @@ final class ChunkDriver {
                 chunk.payload(Chunk.HEADROOM, length);
                 position += length;
                 final boolean last = position == input.length;
-                chunk.header().flowId(7).sequence(sequence++).byteOffset(position - length)
+                chunk.header().flowId(7).sequence(sequence).byteOffset(position - length - sequence * headerBytes)
                     .flags((first ? ChunkFlags.FIRST : 0) | (flagLast && last ? ChunkFlags.LAST : 0));
                 first = false;
+                sequence++;
                 while (!device.needsInput()) {
                     pollOne(device);
                 }

@@ -67,7 +67,12 @@ final class IndependentDecryptor {
             final long offset = in.getLong(position + 8);
             final long length = in.getInt(position + 16) & 0xFFFFFFFFL;
             final int flags = in.getInt(position + 20);
-            if (length > chunkSize) {
+            // Flags bit 1 is CLEAR_PREFIX; then bits 8 to 31 give how many plaintext bytes are in the clear.
+            final long clear = (flags & 2) != 0 ? flags >>> 8 : 0;
+            if (clear > length || clear > 64) {
+                throw new Rejected("BAD_FORMAT", "clear prefix longer than the record or 64 bytes");
+            }
+            if (length - clear > chunkSize) {
                 throw new Rejected("BAD_FORMAT", "length");
             }
             if (stream.length - position - 24 < length + 16) {
@@ -81,18 +86,22 @@ final class IndependentDecryptor {
                     nonce(salt, finalFlag ? 1 : 0, expectedSequence)));
                 cipher.updateAAD(fileHeader);
                 cipher.updateAAD(recordHeader);
-                plaintext = cipher.doFinal(stream, position + 24, (int) length + 16);
+                cipher.updateAAD(stream, position + 24, (int) clear);
+                plaintext = cipher.doFinal(stream, position + 24 + (int) clear, (int) (length - clear) + 16);
             } catch (GeneralSecurityException e) {
                 throw new Rejected("AUTH_FAILED", "record " + expectedSequence + ": " + e);
             }
-            if (sequence != expectedSequence || offset != expectedOffset || (flags & ~1) != 0
-                || (finalFlag && length != 0)) {
+            final boolean flagsOk = (flags & 0xFC) == 0 && ((flags & 2) == 0
+                ? flags >>> 8 == 0 && (!finalFlag || length == 0)
+                : !finalFlag && clear >= 1);
+            if (sequence != expectedSequence || offset != expectedOffset || !flagsOk) {
                 throw new Rejected("BAD_FORMAT", "inconsistent record header");
             }
+            out.write(stream, position + 24, (int) clear);
             out.write(plaintext, 0, plaintext.length);
             position += 24 + (int) length + 16;
             expectedSequence++;
-            expectedOffset += length;
+            expectedOffset += length - clear;
             if (finalFlag) {
                 if (position != stream.length) {
                     throw new Rejected("BAD_FORMAT", "data after the end record");
@@ -137,6 +146,32 @@ final class IndependentDecryptor {
             final byte[] record = Arrays.copyOf(header, 24 + sealed.length);
             System.arraycopy(sealed, 0, record, 24, sealed.length);
             return record;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A data record whose first {@code clear} plaintext bytes are left in the clear: flags CLEAR_PREFIX
+     * (bit 1) with the clear length in bits 8 to 31, AAD = file header, record header, clear bytes.
+     */
+    static byte[] clearPrefixRecord(SecretKey key, byte[] fileHeader, long sequence, long offset, byte[] plaintext,
+                                    int clear) {
+        final byte[] header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(sequence)
+            .putLong(offset).putInt(plaintext.length).putInt(2 | clear << 8).array();
+        try {
+            final Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128,
+                nonce(Arrays.copyOfRange(fileHeader, 16, 28), 0, sequence)));
+            cipher.updateAAD(fileHeader);
+            cipher.updateAAD(header);
+            cipher.updateAAD(plaintext, 0, clear);
+            final byte[] sealed = cipher.doFinal(plaintext, clear, plaintext.length - clear);
+            final ByteArrayOutputStream record = new ByteArrayOutputStream();
+            record.write(header, 0, 24);
+            record.write(plaintext, 0, clear);
+            record.write(sealed, 0, sealed.length);
+            return record.toByteArray();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -49,9 +49,9 @@ class PassDeviceTest {
     @Test
     void onlyKindsThatCanLeaveARangeUntouchedAreAccepted() {
         final DeviceException e = assertThrows(DeviceException.class, () -> kind.validate(
-            DeviceParams.of("stage 2 (pass)", "device", "aes-gcm-encrypt", "from", "0", "to", "4"), CONTEXT));
-        assertTrue(e.getMessage().contains("'aes-gcm-encrypt', which cannot leave a range untouched; kinds that can:"
-            + " sha256, crc32c, rate-limit"), e.getMessage());
+            DeviceParams.of("stage 2 (pass)", "device", "gzip", "from", "0", "to", "4"), CONTEXT));
+        assertTrue(e.getMessage().contains("'gzip', which cannot leave a range untouched; kinds that can:"
+            + " sha256, crc32c, rate-limit, aes-gcm-encrypt"), e.getMessage());
         final DeviceException empty = assertThrows(DeviceException.class, () -> kind.validate(
             DeviceParams.of("stage 2 (pass)", "device", "sha256", "from", "8", "to", "8"), CONTEXT));
         assertTrue(empty.getMessage().contains("parameter 'to' must be greater than 'from' (8), got 8"),

@@ -10,6 +10,7 @@ import io.flowswitch.flow.ladder.LadderCheck;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.tee.TeeKind;
 import io.flowswitch.fml.diag.Code;
 import io.flowswitch.fml.diag.Reporter;
 import io.flowswitch.fml.diag.Span;
@@ -152,6 +153,13 @@ public final class ResourceVerifier {
         if (!kind.capabilities().getPassThrough()) {
             reporter.error(Code.FML070, range.span(), "device '" + kind.name() + "' cannot leave a byte range untouched",
                 "use 'split' and 'join' around it, so that it sees only the data part");
+        } else if (kind.passThroughPrefixMaxBytes() > 0 && (range.from().value() != 0
+            || range.to().value() > kind.passThroughPrefixMaxBytes())) {
+            reporter.error(Code.FML070, range.span(), "device '" + kind.name() + "' can leave only the first "
+                + kind.passThroughPrefixMaxBytes() + " bytes or fewer of a chunk untouched, not bytes "
+                + range.from().text() + ".." + range.to().text(),
+                "use a range 0..N with N at most " + kind.passThroughPrefixMaxBytes()
+                    + ", or use 'split' and 'join' around it");
         }
         if (range.from().value() >= range.to().value() || range.to().value() > chunkBytes) {
             reporter.error(Code.FML064, range.span(), "byte range " + range.from().text() + ".." + range.to().text()
@@ -296,6 +304,11 @@ public final class ResourceVerifier {
             if (kind != null && !grants.grants(kind.name())) {
                 notGranted(stage.device().kind(), kind, grants, reporter);
             }
+            if (stage.role() == Ast.Role.TEE && !grants.grants(TeeKind.NAME)) {
+                reporter.error(Code.FML081, stage.span(), "device '" + TeeKind.NAME + "' is not granted to principal '"
+                    + grants.principal() + "': a tee holds a '" + TeeKind.NAME + "' instance besides its branch sink",
+                    "grant it under " + Grants.path(grants.principal()) + ".devices");
+            }
         }
         for (Map.Entry<Ast.Redirect, DeviceKind> r : flow.redirects().entrySet()) {
             if (!grants.grants(r.getValue().name())) {
@@ -303,19 +316,24 @@ public final class ResourceVerifier {
             }
         }
         long instances = 0;
+        long tees = 0;
         Ast.Replicas largest = null;
         for (Ast.Stage stage : flow.stages()) {
             final long n = stage.replicas().flatMap(Ast.Replicas::count).map(Ast.Num::value)
                 .filter(c -> c >= 1 && c <= Bounds.MAX_REPLICAS).orElse(1L);
-            instances += n;
+            // A tee holds two instances: the tee and its branch sink.
+            tees += stage.role() == Ast.Role.TEE ? 1 : 0;
+            instances += n + (stage.role() == Ast.Role.TEE ? 1 : 0);
             if (stage.replicas().isPresent() && (largest == null || n > largest.count().map(Ast.Num::value).orElse(1L))) {
                 largest = stage.replicas().get();
             }
         }
         if (instances > grants.maxInstances()) {
             reporter.error(Code.FML082, largest != null ? largest.span() : flow.ast().name().span(), "the flow reserves "
-                + instances + " device instances, but principal '" + grants.principal() + "' may reserve "
-                + grants.maxInstances(), "use fewer replicas, or raise " + Grants.path(grants.principal()) + ".max-instances");
+                + instances + " device instances" + (tees > 0 ? " (each tee two: the tee and its branch sink)" : "")
+                + ", but principal '" + grants.principal() + "' may reserve " + grants.maxInstances(),
+                "use fewer " + (tees > 0 ? "replicas or tees" : "replicas") + ", or raise "
+                    + Grants.path(grants.principal()) + ".max-instances");
         }
         final Ast.Setting rate = flow.policy().get("rate");
         if (rate != null && rate.value().unit().dimension() == Unit.Dimension.RATE
