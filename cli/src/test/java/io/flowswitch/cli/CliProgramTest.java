@@ -148,8 +148,26 @@ class CliProgramTest {
         assertTrue(out.contains("  replication  4 lanes"), out);
         assertTrue(out.contains("    fast: retry 2 backoff 5ms -> redirect instance -> fallback software -> terminate"), out);
         assertTrue(out.contains("  policy       rate 600MiB/s, priority 5"), out);
-        assertTrue(out.endsWith(ExplainCommand.PEAK_RATE_LINE), out);
+        assertTrue(out.contains("  peak rate    0.84 GB/s, set by 'fast' (rate-limit x4 at 0.21 GB/s each, declared)\n"),
+            out);
+        assertTrue(out.endsWith("    sources and sinks: not measured (the speed of their file or socket)\n"), out);
         assertEquals("", outcome.err());
+    }
+
+    @Test
+    void explainMeasuresWhatItCanNamesWhatItCannotAndCanSkipMeasuring() throws IOException {
+        final Path program = program("digest.fml", "flow digest {\n  source file-source(path = \"in.gz\")\n"
+            + "  via gunzip\n  via sha256 as hash\n  sink file-sink(path = \"out.bin\")\n}\n");
+        final Cli.Outcome measuring = noNode("explain", program.toString());
+        measuring.assertDone();
+        final String measured = measuring.out();
+        final String peak = measured.lines().filter(line -> line.startsWith("  peak rate")).findFirst().orElse("");
+        assertTrue(peak.matches("  peak rate    at most [0-9.]+ [kMG]B/s, set by 'hash' \\(sha256, measured here\\)"), measured);
+        assertTrue(measured.contains("    gunzip (gunzip): not measured (no safe sample input for this kind)\n"), measured);
+        final Cli.Outcome skipping = noNode("explain", "--no-measure", program.toString());
+        skipping.assertDone();
+        final String skipped = skipping.out();
+        assertTrue(skipped.endsWith(ExplainCommand.PEAK_RATE_NOT_MEASURED), skipped);
     }
 
     @Test
