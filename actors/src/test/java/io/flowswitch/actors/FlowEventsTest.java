@@ -9,19 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.flowswitch.devices.DeviceCatalog;
-import io.flowswitch.devices.driver.MediaDriverNode;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
-import io.flowswitch.flow.compile.CompiledFlow;
-import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowHandle;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
 import io.flowswitch.proto.FlowEventMessage;
-import io.flowswitch.scheduler.DevicePool;
 import io.flowswitch.scheduler.Grants;
-import io.flowswitch.scheduler.PoolDefaults;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +27,9 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The events a flow manager streams to the application, in order, and their protobuf form. */
@@ -48,30 +39,12 @@ class FlowEventsTest {
             flowswitch.pool.gzip { instances = 1 }
             """).withFallback(ConfigFactory.load());
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static ActorTestKit testKit;
-    private static MediaDriverNode driver;
-    private static ActorRef<FlowManager.Command> manager;
-    private static long nextFlowId = 1;
+    @RegisterExtension
+    static final ManagerFixture fixture = new ManagerFixture("events", CONFIG,
+        ManagerFixture.configuredPool(CONFIG), Grants.unrestricted());
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        testKit = ActorTestKit.create("events", CONFIG);
-        driver = MediaDriverNode.launch();
-        final DeviceCatalog catalog = DeviceCatalog.builtIn();
-        manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, driver),
-            testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER)),
-            DevicePool.fromConfig(CONFIG, DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD)),
-            Grants.unrestricted(), 8), "manager");
-    }
-
-    @AfterAll
-    static void stop() {
-        testKit.shutdownTestKit();
-        driver.close();
-    }
 
     private record Opened(long flowId, FlowManager.OpenFlow open, TestProbe<FlowEvent> events) {
         FlowResult result() throws Exception {
@@ -80,11 +53,11 @@ class FlowEventsTest {
     }
 
     private static Opened open(FlowSpec spec) {
-        final TestProbe<FlowEvent> events = testKit.createTestProbe();
-        final long flowId = nextFlowId++;
+        final TestProbe<FlowEvent> events = fixture.probe();
+        final long flowId = fixture.nextFlowId();
         final FlowManager.OpenFlow open = new FlowManager.OpenFlow(flowId, spec, new CompletableFuture<>(),
             new CompletableFuture<>(), null, events.getRef());
-        manager.tell(open);
+        fixture.manager().tell(open);
         return new Opened(flowId, open, events);
     }
 
@@ -187,7 +160,7 @@ class FlowEventsTest {
             .build());
         flow.events().expectMessageClass(FlowEvent.Admitted.class, WAIT);
         flow.events().expectMessageClass(FlowEvent.Started.class, WAIT);
-        manager.tell(new FlowManager.CancelFlow(flow.flowId(), "the user closed the window"));
+        fixture.manager().tell(new FlowManager.CancelFlow(flow.flowId(), "the user closed the window"));
         final FlowEvent.Cancelled cancelled = assertInstanceOf(FlowEvent.Cancelled.class, lastEvent(flow.events()));
         assertEquals("the user closed the window", cancelled.reason());
     }

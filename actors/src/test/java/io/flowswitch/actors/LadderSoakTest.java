@@ -8,6 +8,7 @@ import io.flowswitch.devices.crypto.AesGcmReference;
 import io.flowswitch.devices.fault.Fault;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
+import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.Transport;
 import io.flowswitch.flow.ladder.Decision;
@@ -94,10 +95,7 @@ class LadderSoakTest {
                 final byte[] reference;
                 if (kind == 0) {
                     stage = StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", HexFormat.of().formatHex(SALT));
-                    final ByteArrayOutputStream enc = new ByteArrayOutputStream();
-                    AesGcmReference.encrypt(new ByteArrayInputStream(plain), enc, new SecretKeySpec(KEY, "AES"), SALT,
-                        CHUNK);
-                    reference = enc.toByteArray();
+                    reference = encrypted(plain);
                     // Corrupted ciphertext is caught by a decryptor, which this flow has not: a crash instead.
                     fault = fault.replace("corrupt", "crash");
                 } else {
@@ -136,24 +134,21 @@ class LadderSoakTest {
 
     @Test
     void aReplicaRecoversBehindABalanceAndTheMergeKeepsOrder() throws Exception {
-        final byte[] plain = new byte[CHUNK * 20 + 99];
-        new Random(3).nextBytes(plain);
+        final byte[] plain = randomBytes(CHUNK * 20 + 99, 3);
         final Path in = Files.write(dir.resolve("in"), plain);
         final Path out = dir.resolve("out");
-        final ByteArrayOutputStream enc = new ByteArrayOutputStream();
-        AesGcmReference.encrypt(new ByteArrayInputStream(plain), enc, new SecretKeySpec(KEY, "AES"), SALT, CHUNK);
+        final byte[] encrypted = encrypted(plain);
         for (Transport transport : Transport.values()) {
             // sha256 is not lane-safe, so the two cipher replicas are balanced and merged back in order.
-            final FlowResult result = node.run(Flows.from(Devices.file(in))
-                    .via(StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", HexFormat.of().formatHex(SALT))
-                        .withFault(Fault.parse("crash@3", "t")).withLadder(Ladder.of(new Ladder.RedirectInstance()))
-                        .withReplicas(2))
-                    .via(Devices.sha256())
-                    .to(Devices.fileSink(out)).key("k", KEY).chunkBytes(CHUNK).transport(transport).build())
-                .completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            final FlowResult result = run(Flows.from(Devices.file(in))
+                .via(StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", HexFormat.of().formatHex(SALT))
+                    .withFault(Fault.parse("crash@3", "t")).withLadder(Ladder.of(new Ladder.RedirectInstance()))
+                    .withReplicas(2))
+                .via(Devices.sha256())
+                .to(Devices.fileSink(out)).key("k", KEY).chunkBytes(CHUNK).transport(transport).build());
             assertTrue(result.succeeded(), () -> transport + ": " + result.error());
-            assertEquals(sha256(enc.toByteArray()), sha256(Files.readAllBytes(out)), transport.name());
-            assertEquals(sha256(enc.toByteArray()), result.result("sha256"), transport.name());
+            assertEquals(sha256(encrypted), sha256(Files.readAllBytes(out)), transport.name());
+            assertEquals(sha256(encrypted), result.result("sha256"), transport.name());
             assertTrue(result.receipt().steps().stream().anyMatch(s -> s.action().equals("redirect to instance 1")
                 && s.stage().equals("2:aes-gcm-encrypt#0")), result.receipt().steps()::toString);
         }
@@ -161,8 +156,7 @@ class LadderSoakTest {
 
     @Test
     void theApplicationDecidesWhenNotified() throws Exception {
-        final byte[] plain = new byte[CHUNK * 6 + 7];
-        new Random(1).nextBytes(plain);
+        final byte[] plain = randomBytes(CHUNK * 6 + 7, 1);
         final Path in = Files.write(dir.resolve("in"), plain);
         final Path out = dir.resolve("out");
         final List<Notification> heard = new CopyOnWriteArrayList<>();
@@ -191,8 +185,7 @@ class LadderSoakTest {
 
     @Test
     void anFmlProgramsNotifyIsAnsweredByTheApplication() throws Exception {
-        final byte[] plain = new byte[CHUNK * 8 + 5];
-        new Random(4).nextBytes(plain);
+        final byte[] plain = randomBytes(CHUNK * 8 + 5, 4);
         final Path in = Files.write(dir.resolve("in"), plain);
         final Path out = dir.resolve("out");
         final io.flowswitch.fml.Fml.Result checked = io.flowswitch.fml.Fml.check("notify.fml", "flow notify {\n"
@@ -204,12 +197,12 @@ class LadderSoakTest {
             + "}\n");
         assertTrue(checked.ok(), checked::render);
         final List<Notification> heard = new CopyOnWriteArrayList<>();
-        final io.flowswitch.flow.FlowSpec spec = Ladder.notifying(checked.plan().orElseThrow().spec(java.util.Map.of()),
+        final FlowSpec spec = Ladder.notifying(checked.plan().orElseThrow().spec(java.util.Map.of()),
             n -> {
                 heard.add(n);
                 return CompletableFuture.completedFuture(Decision.FALLBACK_SOFTWARE);
             });
-        final FlowResult result = node.run(spec).completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        final FlowResult result = run(spec);
         assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
         assertEquals(sha256(plain), sha256(Files.readAllBytes(out)));
         assertEquals(1, heard.size());
@@ -218,16 +211,14 @@ class LadderSoakTest {
 
     @Test
     void anUnansweredNotificationTakesItsDefaultAfterTheTimeout() throws Exception {
-        final byte[] plain = new byte[CHUNK * 6 + 7];
-        new Random(2).nextBytes(plain);
+        final byte[] plain = randomBytes(CHUNK * 6 + 7, 2);
         final Path in = Files.write(dir.resolve("in"), plain);
         final Path out = dir.resolve("out");
         final Ladder ladder = Ladder.of(new Ladder.Notify(n -> new CompletableFuture<>(), 100_000_000L,
             Decision.TERMINATE));
-        final FlowResult result = node.run(Flows.from(Devices.file(in))
-                .via(Devices.rateLimit(1L << 30, 0).withFault(Fault.parse("crash@1", "t")).withLadder(ladder))
-                .to(Devices.fileSink(out)).chunkBytes(CHUNK).build())
-            .completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        final FlowResult result = run(Flows.from(Devices.file(in))
+            .via(Devices.rateLimit(1L << 30, 0).withFault(Fault.parse("crash@1", "t")).withLadder(ladder))
+            .to(Devices.fileSink(out)).chunkBytes(CHUNK).build());
         assertFalse(result.succeeded());
         final FlowException error = (FlowException) result.error();
         assertEquals("CRASHED", error.code());
@@ -244,18 +235,34 @@ class LadderSoakTest {
     void aRedirectNeedsAnotherInstanceInTheNode() throws Exception {
         final Path in = Files.write(dir.resolve("in"), new byte[100]);
         final Ladder many = Ladder.of(List.of(new Ladder.RedirectInstance()));
-        final FlowResult result = node.run(Flows.from(Devices.file(in))
-                .via(Devices.gzip(1).withLadder(many)).to(Devices.fileSink(dir.resolve("out")))
-                .build())
-            .completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        final FlowResult result = run(Flows.from(Devices.file(in))
+            .via(Devices.gzip(1).withLadder(many)).to(Devices.fileSink(dir.resolve("out")))
+            .build());
         assertTrue(result.succeeded(), "16 instances of gzip: a redirect can run");
-        final FlowResult tooMany = node.run(Flows.from(Devices.file(in))
-                .via(Devices.rateLimit(1L << 30, 0).withLadder(many).withReplicas(16))
-                .to(Devices.fileSink(dir.resolve("out2"))).transport(Transport.FUSED).build())
-            .completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        final FlowResult tooMany = run(Flows.from(Devices.file(in))
+            .via(Devices.rateLimit(1L << 30, 0).withLadder(many).withReplicas(16))
+            .to(Devices.fileSink(dir.resolve("out2"))).transport(Transport.FUSED).build());
         assertFalse(tooMany.succeeded());
         assertTrue(tooMany.error().getMessage().contains("stage 2 (rate-limit): its ladder ('redirect instance ->"
             + " terminate') may need 17 instances of rate-limit and this node has 16"), tooMany.error().getMessage());
+    }
+
+    /** Runs {@code spec} on the node to its result, waiting at most 20 s. */
+    private static FlowResult run(FlowSpec spec) throws Exception {
+        return node.run(spec).completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    private static byte[] randomBytes(int size, long seed) {
+        final byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** {@code plain} as aes-gcm-encrypt with {@link #KEY} and {@link #SALT} writes it, from the reference. */
+    private static byte[] encrypted(byte[] plain) throws Exception {
+        final ByteArrayOutputStream enc = new ByteArrayOutputStream();
+        AesGcmReference.encrypt(new ByteArrayInputStream(plain), enc, new SecretKeySpec(KEY, "AES"), SALT, CHUNK);
+        return enc.toByteArray();
     }
 
     static String sha256(byte[] bytes) throws Exception {

@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.flowswitch.devices.DeviceCatalog;
-import io.flowswitch.devices.driver.MediaDriverNode;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpecMessages;
-import io.flowswitch.flow.compile.CompiledFlow;
-import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowHandle;
 import io.flowswitch.javadsl.FlowSwitch;
@@ -20,22 +17,16 @@ import io.flowswitch.javadsl.Flows;
 import io.flowswitch.proto.OpenFlowReply;
 import io.flowswitch.proto.OpenFlowRequest;
 import io.flowswitch.proto.StageSpec;
-import io.flowswitch.scheduler.DevicePool;
 import io.flowswitch.scheduler.Grants;
-import io.flowswitch.scheduler.PoolDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,37 +42,20 @@ class OpenFlowMessageTest {
             }
             """).withFallback(ConfigFactory.load());
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static ActorTestKit testKit;
-    private static MediaDriverNode driver;
-    private static ActorRef<FlowManager.Command> manager;
-    private static long nextFlowId = 1;
+    @RegisterExtension
+    static final ManagerFixture fixture = new ManagerFixture("open-flow", CONFIG,
+        ManagerFixture.standardPool(), Grants.fromConfig(CONFIG));
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() {
-        testKit = ActorTestKit.create("open-flow", CONFIG);
-        driver = MediaDriverNode.launch();
-        final DeviceCatalog catalog = DeviceCatalog.builtIn();
-        manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, driver),
-            testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER)),
-            DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD), Grants.fromConfig(CONFIG), 8), "manager");
-    }
-
-    @AfterAll
-    static void stop() {
-        testKit.shutdownTestKit();
-        driver.close();
-    }
-
     private record Sent(long flowId, OpenFlowReply reply, TestProbe<FlowEvent> events) {}
 
     private static Sent send(byte[] bytes) {
-        final TestProbe<OpenFlowReply> replies = testKit.createTestProbe();
-        final TestProbe<FlowEvent> events = testKit.createTestProbe();
-        final long flowId = nextFlowId++;
-        manager.tell(new FlowManager.OpenFlowMessage(flowId, bytes, replies.getRef(), events.getRef()));
+        final TestProbe<OpenFlowReply> replies = fixture.probe();
+        final TestProbe<FlowEvent> events = fixture.probe();
+        final long flowId = fixture.nextFlowId();
+        fixture.manager().tell(new FlowManager.OpenFlowMessage(flowId, bytes, replies.getRef(), events.getRef()));
         return new Sent(flowId, replies.receiveMessage(WAIT), events);
     }
 
@@ -131,10 +105,10 @@ class OpenFlowMessageTest {
         final Path in = Files.write(dir.resolve("in.bin"), bytes);
         final Path out = dir.resolve("out.bin");
         // About half a second at 128 KiB/s: running while the bad messages arrive.
-        final FlowManager.OpenFlow running = new FlowManager.OpenFlow(nextFlowId++, Flows.from(Devices.file(in))
+        final FlowManager.OpenFlow running = new FlowManager.OpenFlow(fixture.nextFlowId(), Flows.from(Devices.file(in))
             .via(Devices.rateLimit(128 * 1024, 0)).to(Devices.fileSink(out)).chunkBytes(4096).build(),
             new CompletableFuture<>(), new CompletableFuture<>());
-        manager.tell(running);
+        fixture.manager().tell(running);
         running.compiled().get(10, TimeUnit.SECONDS);
 
         final byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x01, 0x02};
@@ -157,8 +131,8 @@ class OpenFlowMessageTest {
             assertFalse(reply.getError().isEmpty());
         }
 
-        final TestProbe<OpenFlowReply> replies = testKit.createTestProbe();
-        manager.tell(new FlowManager.OpenFlowMessage(running.flowId(), FlowSpecMessages.encodeOpenFlow(
+        final TestProbe<OpenFlowReply> replies = fixture.probe();
+        fixture.manager().tell(new FlowManager.OpenFlowMessage(running.flowId(), FlowSpecMessages.encodeOpenFlow(
             Flows.from(Devices.file(in)).to(Devices.fileSink(dir.resolve("other.bin"))).build()), replies.getRef(),
             null));
         final OpenFlowReply taken = replies.receiveMessage(WAIT);

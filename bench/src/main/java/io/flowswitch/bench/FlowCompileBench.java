@@ -5,10 +5,6 @@ import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.flow.compile.FlowCompiler;
-import io.flowswitch.javadsl.Devices;
-import io.flowswitch.javadsl.Flows;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -28,40 +24,29 @@ public final class FlowCompileBench {
     }
 
     public static void main(String[] args) throws Exception {
-        final int flows = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
-        final Path dir = Files.createTempDirectory(args.length > 1 ? Path.of(args[1])
-            : Path.of(System.getProperty("java.io.tmpdir")), "compile");
-        final Path in = Files.write(dir.resolve("in.bin"), new byte[4096]);
-        final Path out = dir.resolve("out.bin");
-        final FlowSpec spec = Flows.from(Devices.file(in))
-            .via(Devices.rateLimit(1L << 40, 0))
-            .via(Devices.crc32c())
-            .via(Devices.sha256())
-            .to(Devices.fileSink(out))
-            .chunkBytes(4096)
-            .build();
-        final Histogram compile = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        final Histogram compileAndMaterialise = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        final Histogram whole = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        final Histogram compile = SmallFlow.newHistogram();
+        final Histogram compileAndMaterialise = SmallFlow.newHistogram();
+        final Histogram whole = SmallFlow.newHistogram();
         final FlowCompiler compiler = new FlowCompiler(DeviceCatalog.builtIn(), null);
         final ActorSystem system = ActorSystem.create("flow-compile-bench");
-        try {
+        final int flows;
+        final int warmUpFlows;
+        try (SmallFlow small = SmallFlow.fromArgs(args, "compile")) {
+            flows = small.flows;
+            warmUpFlows = small.warmUpFlows();
             final Materializer materializer = Materializer.createMaterializer(system);
-            for (int i = 0; i < flows / 5; i++) {
-                run(compiler, materializer, spec, i, null, null, null); // warm-up
+            for (int i = 0; i < warmUpFlows; i++) {
+                run(compiler, materializer, small.spec, i, null, null, null); // warm-up
             }
             for (int i = 0; i < flows; i++) {
-                run(compiler, materializer, spec, flows + i, compile, compileAndMaterialise, whole);
+                run(compiler, materializer, small.spec, flows + i, compile, compileAndMaterialise, whole);
             }
         } finally {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(in);
-            Files.deleteIfExists(dir);
         }
-        System.out.printf(Locale.ROOT, "5-stage flow (file -> rate-limit -> crc32c -> sha256 -> file, one 4 KiB chunk,"
-            + " fused), %d flows after %d warm-up, no node%n", flows, flows / 5);
+        System.out.printf(Locale.ROOT, SmallFlow.DESCRIPTION + ", fused), %d flows after %d warm-up, no node%n",
+            flows, warmUpFlows);
         print("compile", compile);
         print("compile + materialise", compileAndMaterialise);
         print("whole flow to its result", whole);
@@ -76,9 +61,7 @@ public final class FlowCompileBench {
         final long materialisedNs = System.nanoTime();
         final FlowResult result = completion.toCompletableFuture().get(30, TimeUnit.SECONDS);
         final long doneNs = System.nanoTime();
-        if (!result.succeeded()) {
-            throw new IllegalStateException("flow failed: " + result.error(), result.error());
-        }
+        SmallFlow.requireSucceeded(result);
         if (compile != null) {
             compile.recordValue(compiledNs - startNs);
             compileAndMaterialise.recordValue(materialisedNs - startNs);

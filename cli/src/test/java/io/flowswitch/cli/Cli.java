@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowswitch.javadsl.FlowSwitch;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
 /** Runs the command line in-process with stdout and stderr captured. */
@@ -77,6 +80,35 @@ final class Cli {
         @Override
         public void close() {
             node.close();
+        }
+    }
+
+    /**
+     * A {@link SharedNode} for a test class as a JUnit extension: register it as a static
+     * {@code @RegisterExtension} field; it starts before the class's {@code @BeforeAll} methods and closes after
+     * its {@code @AfterAll} methods.
+     */
+    static final class ClassNode implements BeforeAllCallback, AfterAllCallback {
+        private SharedNode shared;
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            shared = SharedNode.start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            if (shared != null) {
+                shared.close();
+            }
+        }
+
+        FlowSwitch node() {
+            return shared.node();
+        }
+
+        Outcome run(String... args) {
+            return shared.run(args);
         }
     }
 

@@ -21,9 +21,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Whole command lines against one real node shared by the class (a node takes ~0.5 s to start). */
@@ -35,22 +34,11 @@ class CliFlowTest {
         "tls-source", "pipe-source", "pipe-sink", "aes-gcm-card");
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
-    private static Cli.SharedNode shared;
+    @RegisterExtension
+    static final Cli.ClassNode shared = new Cli.ClassNode();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startNode() {
-        shared = Cli.SharedNode.start();
-    }
-
-    @AfterAll
-    static void closeNode() {
-        if (shared != null) {
-            shared.close();
-        }
-    }
 
     private static Cli.Outcome cli(String... args) {
         return shared.run(args);

@@ -13,9 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -26,22 +25,11 @@ import picocli.CommandLine;
 class CliProgramTest {
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
-    private static Cli.SharedNode shared;
+    @RegisterExtension
+    static final Cli.ClassNode shared = new Cli.ClassNode();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startNode() {
-        shared = Cli.SharedNode.start();
-    }
-
-    @AfterAll
-    static void closeNode() {
-        if (shared != null) {
-            shared.close();
-        }
-    }
 
     private static Cli.Outcome cli(String... args) {
         return shared.run(args);

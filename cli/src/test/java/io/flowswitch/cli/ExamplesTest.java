@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every program in {@code examples/} run as written, from the repository root (the working directory of
@@ -51,7 +52,8 @@ class ExamplesTest {
         "clear-header-decrypt.fml");
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
-    private static Cli.SharedNode shared;
+    @RegisterExtension
+    static final Cli.ClassNode shared = new Cli.ClassNode();
     /** What this class made, removed in reverse order at the end. */
     private static final List<Path> CREATED = new ArrayList<>();
 
@@ -69,14 +71,10 @@ class ExamplesTest {
         if (!Files.exists(KEY)) {
             CREATED.add(Files.write(KEY, random(32, 2)));
         }
-        shared = Cli.SharedNode.start();
     }
 
     @AfterAll
     static void cleanUp() throws IOException {
-        if (shared != null) {
-            shared.close();
-        }
         // The outputs the programs write (plain.bin.enc, .dec, ...), then what this class created.
         try (Stream<Path> files = Files.list(DATA)) {
             for (Path output : files.filter(file -> file.getFileName().toString().startsWith("plain.bin.")).toList()) {

@@ -50,6 +50,11 @@ public abstract class Experiment implements Callable<Integer> {
         return quick;
     }
 
+    /** {@code value} when the option was given; otherwise {@code quickValue} with {@code --quick}, else {@code standard}. */
+    protected final <T> T orDefault(T value, T standard, T quickValue) {
+        return value != null ? value : quick ? quickValue : standard;
+    }
+
     /** The scratch directory's parent: {@code --work} or the system temporary directory. */
     protected final Path workBase() {
         final Path base = work != null ? work : Path.of(System.getProperty("java.io.tmpdir"));

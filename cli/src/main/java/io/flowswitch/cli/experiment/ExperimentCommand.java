@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
             + " target, whether this run met it. A missed target is reported, not an error: on a machine shared"
             + " with other work the figures are noisy, so compare ratios and repeat runs.",
         "",
-        "Every experiment takes --out DIR, --work DIR and --quick; 'flowswitch experiment NAME --help' explains"
-            + " what NAME measures and its own options."},
+        "Every experiment takes --out DIR; 'flowswitch experiment NAME --help' explains what NAME measures and"
+            + " its own options (replication, fairness and small-requests also take --work DIR and --quick)."},
     commandListHeading = "%nExperiments:%n",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the experiment ran (see the summary for targets met or missed)",

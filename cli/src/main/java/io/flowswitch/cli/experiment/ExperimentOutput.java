@@ -55,6 +55,12 @@ public final class ExperimentOutput {
         out.flush();
     }
 
+    /** The first line: this experiment, the machine it runs on (cores, Java), then what this run does. */
+    public void heading(String format, Object... args) {
+        line("%s: %d cores, Java %s; %s", experiment, Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"), String.format(Locale.ROOT, format, args));
+    }
+
     /**
      * One target: what was asked, what was measured, and whether it was met. A missed target does not
      * fail the command (figures on a shared machine are noisy); the summary says so.

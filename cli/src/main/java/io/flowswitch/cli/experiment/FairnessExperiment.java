@@ -67,8 +67,8 @@ public final class FairnessExperiment extends Experiment {
 
     @Override
     protected void run(ExperimentOutput output) throws Exception {
-        final long rate = rateBytesPerSecond != null ? rateBytesPerSecond : quick() ? 16L << 20 : 32L << 20;
-        final double phaseSeconds = seconds != null ? seconds : quick() ? 0.6 : 3.0;
+        final long rate = orDefault(rateBytesPerSecond, 32L << 20, 16L << 20);
+        final double phaseSeconds = orDefault(seconds, 3.0, 0.6);
         if (weights.size() < 2 || weights.stream().anyMatch(w -> w < 1 || w > 1000)) {
             throw usage("--weights needs at least two weights, each 1..1000, got " + weights);
         }
@@ -76,9 +76,8 @@ public final class FairnessExperiment extends Experiment {
             || chunkBytes > 1 << 20) {
             throw usage("--rate must be >= 64KiB, --seconds 0.1..3600, --chunk 1KiB..1MiB");
         }
-        output.line("fairness: %d cores, Java %s; one card at %s shared by weights %s, %.1f s per phase",
-            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Rates.format(rate),
-            weights, phaseSeconds);
+        output.heading("one card at %s shared by weights %s, %.1f s per phase", Rates.format(rate), weights,
+            phaseSeconds);
         // Enough input that no flow ends before phase 2 does, even alone on the card.
         final long sizeBytes = (long) (rate * (2 * phaseSeconds + 3 * SETTLE_MS / 1000.0 + 1.5));
         try (Scratch scratch = new Scratch(workBase(), "flowswitch-fairness-");

@@ -10,18 +10,13 @@ import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowHandle;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -115,13 +110,13 @@ public final class FaultsExperiment implements Callable<Integer> {
         check();
         final PrintWriter log = spec.commandLine().getOut();
         Files.createDirectories(out);
-        final Path work = Files.createTempDirectory("flowswitch-faults");
         final List<Cell> cells = new ArrayList<>();
-        try (FlowSwitch node = FlowSwitch.start()) {
+        try (Scratch scratch = new Scratch(Path.of(System.getProperty("java.io.tmpdir")), "flowswitch-faults");
+             FlowSwitch node = FlowSwitch.start()) {
+            final Path work = scratch.directory();
             final byte[] key = new byte[32];
             new Random(6).nextBytes(key);
-            final Path in = work.resolve("in.bin");
-            writeInput(in, (long) sizeMib << 20);
+            final Path in = scratch.random("in.bin", (long) sizeMib << 20, 1);
             final int chunkBytes = chunkKib << 10;
             final long middle = ((long) sizeMib << 20) / chunkBytes / 2;
             for (String device : devices) {
@@ -144,7 +139,7 @@ public final class FaultsExperiment implements Callable<Integer> {
                 }
                 Collections.sort(plain);
                 Collections.sort(laddered);
-                final String referenceDigest = sha256(reference);
+                final String referenceDigest = Scratch.sha256(reference);
                 final double baselineBps = percentile(plain, 0.5);
                 log.printf(Locale.ROOT, "%-16s no fault: %7.1f MB/s without a ladder, %7.1f MB/s with the recommended"
                     + " one (ratio %.2f; medians of %d)%n", device, baselineBps / 1e6, percentile(laddered, 0.5) / 1e6,
@@ -169,13 +164,6 @@ public final class FaultsExperiment implements Callable<Integer> {
                     }
                 }
             }
-        } finally {
-            try (var files = Files.list(work)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(file);
-                }
-            }
-            Files.deleteIfExists(work);
         }
         Files.writeString(out.resolve("faults.csv"), csv(cells), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("faults.html"), FaultsReport.html(cells, sizeMib, chunkKib, runs),
@@ -208,7 +196,7 @@ public final class FaultsExperiment implements Callable<Integer> {
                 continue;
             }
             succeeded++;
-            if (sha256(output).equals(referenceDigest)) {
+            if (Scratch.sha256(output).equals(referenceDigest)) {
                 identical++;
                 verified += Files.size(output);
             }
@@ -362,19 +350,10 @@ public final class FaultsExperiment implements Callable<Integer> {
     }
 
     private void check() {
-        if (runs < 1 || runs > 10_000) {
-            throw new ParameterException(spec.commandLine(), "--runs must be between 1 and 10000, got " + runs);
-        }
-        if (sizeMib < 1 || sizeMib > 4096) {
-            throw new ParameterException(spec.commandLine(), "--size-mib must be between 1 and 4096, got " + sizeMib);
-        }
-        if (chunkKib < 1 || chunkKib > 1024) {
-            throw new ParameterException(spec.commandLine(), "--chunk-kib must be between 1 and 1024, got " + chunkKib);
-        }
-        if (stallTimeoutMs < 1 || stallTimeoutMs > 60_000) {
-            throw new ParameterException(spec.commandLine(), "--stall-timeout-ms must be between 1 and 60000, got "
-                + stallTimeoutMs);
-        }
+        requireBetween("--runs", runs, 1, 10_000);
+        requireBetween("--size-mib", sizeMib, 1, 4096);
+        requireBetween("--chunk-kib", chunkKib, 1, 1024);
+        requireBetween("--stall-timeout-ms", stallTimeoutMs, 1, 60_000);
         for (String fault : faults) {
             if (!List.of("transient", "permanent", "crash", "stall", "slow", "corrupt").contains(fault)) {
                 throw new ParameterException(spec.commandLine(), "--faults: unknown fault '" + fault
@@ -385,14 +364,10 @@ public final class FaultsExperiment implements Callable<Integer> {
         devices.forEach(d -> spec(d, Path.of("x"), Path.of("y"), new byte[32], 65536, null, Ladder.NONE));
     }
 
-    private static void writeInput(Path file, long size) throws IOException {
-        final Random random = new Random(1);
-        final byte[] block = new byte[1 << 20];
-        try (var channel = Files.newOutputStream(file)) {
-            for (long written = 0; written < size; written += block.length) {
-                random.nextBytes(block);
-                channel.write(block, 0, (int) Math.min(block.length, size - written));
-            }
+    private void requireBetween(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ParameterException(spec.commandLine(), option + " must be between " + min + " and " + max
+                + ", got " + value);
         }
     }
 
@@ -402,20 +377,6 @@ public final class FaultsExperiment implements Callable<Integer> {
         }
         final int index = (int) Math.ceil(p * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            final MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            final byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static String csv(List<Cell> cells) {

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * A latency-by-percentile plot as a standalone SVG: x is the percentile on a log scale of {@code 1 / (1 - p)}
  * (so 50, 90, 99, 99.9, 99.99 are evenly spaced, as HdrHistogram plots them), y the latency in milliseconds,
- * one line per series, with a dashed line per target. Stateless.
+ * one line per series, with a dashed line per target. Scales and escapes text as {@link SvgPlot} does.
+ * Stateless.
  */
 final class LatencyPlot {
     private static final int WIDTH = 720;
@@ -40,13 +41,13 @@ final class LatencyPlot {
         for (Target t : targets) {
             maxNs = Math.max(maxNs, t.latencyNs());
         }
-        final double maxMs = niceCeiling(maxNs / 1e6);
+        final double maxMs = SvgPlot.niceCeiling(maxNs / 1e6);
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             + "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT));
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"15\">%s</text>%n", LEFT,
-            escape(title)));
+            SvgPlot.escape(title)));
         final int plotWidth = WIDTH - LEFT - RIGHT;
         final int plotHeight = HEIGHT - TOP - BOTTOM;
         // Axes and grid.
@@ -80,7 +81,7 @@ final class LatencyPlot {
             out.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#888\" "
                 + "stroke-dasharray=\"5,4\"/>%n", LEFT, y, LEFT + plotWidth, y));
             out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%s"
-                + "</text>%n", LEFT + plotWidth - 4, y - 4, escape(t.label())));
+                + "</text>%n", LEFT + plotWidth - 4, y - 4, SvgPlot.escape(t.label())));
         }
         for (int s = 0; s < series.size(); s++) {
             final Series one = series.get(s);
@@ -94,7 +95,7 @@ final class LatencyPlot {
             out.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",
                 path, colour));
             out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", LEFT + 10,
-                TOP + 16 + 16 * s, colour, escape(one.name())));
+                TOP + 16 + 16 * s, colour, SvgPlot.escape(one.name())));
         }
         return out.append("</svg>\n").toString();
     }
@@ -103,22 +104,8 @@ final class LatencyPlot {
         return Math.log10(1 / (1 - Math.min(percentile, 99.9999) / 100));
     }
 
-    private static double niceCeiling(double value) {
-        final double magnitude = Math.pow(10, Math.floor(Math.log10(value)));
-        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
-            if (value <= step * magnitude) {
-                return step * magnitude;
-            }
-        }
-        return 10 * magnitude;
-    }
-
     private static String trim(double value) {
         return value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%s",
             Double.toString(value).replaceAll("0+$", ""));
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -97,8 +97,7 @@ public final class ReplicationExperiment extends Experiment {
             throw usage("--rate must be >= 1KiB, --max-replicas and --gzip-flows 1..64, --runs >= 1, sizes >= 1 byte,"
                 + " --chunk 1KiB..1MiB");
         }
-        output.line("replication: %d cores, Java %s; accelerator %s per replica, %s per flow, median of %d",
-            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Rates.format(rate),
+        output.heading("accelerator %s per replica, %s per flow, median of %d", Rates.format(rate),
             Rates.formatBytes(size), repeat);
         try (Scratch scratch = new Scratch(workBase(), "flowswitch-replication-");
              FlowSwitch node = ExperimentNode.start("flowswitch.node.instances { rate-limit = " + replicas
@@ -273,9 +272,5 @@ public final class ReplicationExperiment extends Experiment {
         }
         Arrays.sort(values);
         return runs % 2 == 1 ? values[runs / 2] : (values[runs / 2 - 1] + values[runs / 2]) / 2;
-    }
-
-    private <T> T orDefault(T value, T standard, T quickValue) {
-        return value != null ? value : quick() ? quickValue : standard;
     }
 }

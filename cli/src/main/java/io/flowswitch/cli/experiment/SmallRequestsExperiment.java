@@ -107,10 +107,9 @@ public final class SmallRequestsExperiment extends Experiment {
     @Override
     protected void run(ExperimentOutput output) throws Exception {
         final boolean accel = kind == Request.ACCEL;
-        warmUp = warmUpRuns != null ? warmUpRuns : quick() ? 10 : 1000;
-        final long max = maxSize != null ? maxSize : quick() ? 64 * 1024 : accel ? 4L << 20 : 32L << 20;
-        final long budget = bytesPerPoint != null ? bytesPerPoint : quick() ? 256 * 1024 : accel ? 32L << 20
-            : 128L << 20;
+        warmUp = orDefault(warmUpRuns, 1000, 10);
+        final long max = orDefault(maxSize, accel ? 4L << 20 : 32L << 20, 64L * 1024);
+        final long budget = orDefault(bytesPerPoint, accel ? 32L << 20 : 128L << 20, 256L * 1024);
         final long calibrationBytes = calibrationSize != null ? calibrationSize : accel ? 2L << 20 : 16L << 20;
         final int replicas = flowReplicas != null ? flowReplicas
             : accel ? 4 : Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -125,8 +124,7 @@ public final class SmallRequestsExperiment extends Experiment {
         final SmallRequests.RequestTemplate request = (in, out) -> Flows.from(Devices.file(in))
             .via(accel ? Devices.rateLimit(accelRate, 0) : Devices.aesGcmEncrypt("k"), replicas)
             .to(Devices.fileSink(out)).key("k", key).name("request").build();
-        output.line("small-requests: %d cores, Java %s; file -> %s x%d -> file, %s to %s",
-            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        output.heading("file -> %s x%d -> file, %s to %s",
             accel ? "rate-limit at " + Rates.format(accelRate) : "aes-gcm-encrypt", replicas,
             Rates.formatBytes(minSize), Rates.formatBytes(max));
         try (Scratch scratch = new Scratch(workBase(), "flowswitch-small-requests-");

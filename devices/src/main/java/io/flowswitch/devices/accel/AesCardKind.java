@@ -1,6 +1,5 @@
 package io.flowswitch.devices.accel;
 
-import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
@@ -21,7 +20,7 @@ import java.util.Map;
  * <p>Stateless and thread-safe; each {@link #create} makes an instance with its own clock. Ownership of
  * chunks is {@code aes-gcm-encrypt}'s.
  */
-public final class AesCardKind implements DeviceKind {
+public final class AesCardKind implements ModelledAcceleratorKind {
     public static final String NAME = "aes-gcm-card";
     /** The modelled card's speed: slower than the JDK's cipher on one core, as a busy shared card may be. */
     public static final long RATE_BYTES_PER_SECOND = 256L << 20;
@@ -33,17 +32,6 @@ public final class AesCardKind implements DeviceKind {
         .setDescription("a modelled AES-GCM accelerator card (256 MiB/s, 20 us per chunk): encrypts as"
             + " aes-gcm-encrypt does, with its parameters, so either can take over from the other")
         .build();
-
-    @Override
-    public boolean laneSafe() {
-        return true;
-    }
-
-    /** The modelled delay parks the stage's thread. */
-    @Override
-    public boolean blocking() {
-        return true;
-    }
 
     @Override
     public DeviceCapabilities capabilities() {

@@ -1,9 +1,9 @@
 package io.flowswitch.devices.accel;
 
-import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.devices.internal.ParamChecks;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
@@ -24,7 +24,7 @@ import java.util.Set;
  * identity. Stateless and thread-safe; each {@link #create} makes an instance with its own clock. Owns
  * no buffers.
  */
-public final class RateLimitKind implements DeviceKind {
+public final class RateLimitKind implements ModelledAcceleratorKind {
     public static final String NAME = "rate-limit";
     public static final String RATE_BYTES_PER_SECOND = "rate-bytes-per-second";
     public static final String LATENCY_US = "latency-us";
@@ -36,29 +36,13 @@ public final class RateLimitKind implements DeviceKind {
     public static final long MAX_LATENCY_US = 60_000_000;
 
     private static final Set<String> PARAMETERS = Set.of(RATE_BYTES_PER_SECOND, LATENCY_US);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("passes data unchanged at the speed of a modelled accelerator (rate-bytes-per-second, latency-us = 0)")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("rate-limit")
         .setStateful(false)
         // Leaves every byte as it is, so any pass-through range too.
         .setPassThrough(true)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
-
-    /** Passes each chunk through as it is: each lane models its own accelerator. */
-    @Override
-    public boolean laneSafe() {
-        return true;
-    }
-
-    /** The modelled delay parks the stage's thread. */
-    @Override
-    public boolean blocking() {
-        return true;
-    }
 
     @Override
     public DeviceCapabilities capabilities() {

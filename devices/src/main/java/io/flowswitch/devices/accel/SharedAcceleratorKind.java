@@ -1,9 +1,9 @@
 package io.flowswitch.devices.accel;
 
-import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * <p>The capabilities carry the instance count and rate, so a pool built from the catalog leases what the
  * models can do. Thread-safe: the instances are shared, each device is its flow's own.
  */
-public final class SharedAcceleratorKind implements DeviceKind {
+public final class SharedAcceleratorKind implements ModelledAcceleratorKind {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     private static final Set<String> PARAMETERS = Set.of(RateLimitKind.LATENCY_US);
 
@@ -55,16 +55,12 @@ public final class SharedAcceleratorKind implements DeviceKind {
             models.add(new SharedAccelerator(name + "#" + i, rateBytesPerSecond));
         }
         this.instances = List.copyOf(models);
-        this.capabilities = DeviceCapabilities.newBuilder()
-            .setKind(name)
+        this.capabilities = KindCapabilities.builder(name, DeviceRole.TRANSFORM)
             .setDescription("a modelled accelerator shared by flows by weight: " + instances + " x "
                 + rateBytesPerSecond + " bytes/s, passes data unchanged (latency-us = 0)")
-            .setRole(DeviceRole.TRANSFORM.name())
             .addFunctions("rate-limit")
             .setStateful(false)
             .setPassThrough(true)
-            .setHasSoftwarePath(true)
-            .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
             .setInstances(instances)
             .setMeasuredBytesPerSecond(rateBytesPerSecond)
             .build();
@@ -77,16 +73,6 @@ public final class SharedAcceleratorKind implements DeviceKind {
 
     public long rateBytesPerSecond() {
         return rateBytesPerSecond;
-    }
-
-    @Override
-    public boolean laneSafe() {
-        return true;
-    }
-
-    @Override
-    public boolean blocking() {
-        return true;
     }
 
     @Override

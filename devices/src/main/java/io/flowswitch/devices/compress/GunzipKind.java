@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
 
@@ -20,18 +21,14 @@ public final class GunzipKind implements DeviceKind {
     /** The kind's name in flow specs, FML and the CLI. */
     public static final String NAME = "gunzip";
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("gzip decompressor: concatenated members, header flags, CRC-32 and length checked")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("decompress")
         .addFunctions("gzip")
         // The inflate window and the member being checked span chunks: pinned to one instance per flow.
         .setStateful(true)
         // Every input byte is compressed data; a range cannot be left as it was.
         .setPassThrough(false)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
 
@@ -25,18 +26,14 @@ public final class GzipKind implements DeviceKind {
     /** The level {@code gzip} itself uses when given none. */
     public static final int DEFAULT_LEVEL = 6;
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("gzip compressor: one RFC 1952 member, deflate level 1-9 (default 6)")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("compress")
         .addFunctions("gzip")
         // The deflate window and the running CRC span the whole stream: pinned to one instance per flow.
         .setStateful(true)
         // Every payload byte is compressed; a range cannot be left as it was.
         .setPassThrough(false)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

@@ -5,6 +5,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
 
@@ -24,17 +25,13 @@ public final class AesGcmDecryptKind implements DeviceKind {
     public static final String NAME = "aes-gcm-decrypt";
 
     private static final Set<String> PARAMETERS = Set.of(AesGcmKeys.KEY);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("verifies and decrypts a flowswitch AES-256-GCM encrypted stream")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("aes-256-gcm")
         .addFunctions("decrypt")
         .addFunctions("verify")
         .setStateful(true)
         .setPassThrough(false)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

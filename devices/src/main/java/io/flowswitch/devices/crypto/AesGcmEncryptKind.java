@@ -5,6 +5,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
 import javax.crypto.SecretKey;
@@ -33,17 +34,13 @@ public final class AesGcmEncryptKind implements DeviceKind {
     public static final String NAME = "aes-gcm-encrypt";
 
     private static final Set<String> PARAMETERS = Set.of(AesGcmKeys.KEY, AesGcmKeys.SALT_HEX);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("encrypts and authenticates a flow with AES-256-GCM into the flowswitch encrypted stream format")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("aes-256-gcm")
         .addFunctions("encrypt")
         .addFunctions("authenticate")
         .setStateful(false)
         .setPassThrough(true)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     /**

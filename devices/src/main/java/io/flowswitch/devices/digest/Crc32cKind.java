@@ -4,10 +4,11 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
-import java.util.Set;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The {@code crc32c} device kind: a tap that passes its flow through untouched and reports the CRC-32C
@@ -27,10 +28,8 @@ public final class Crc32cKind implements DeviceKind {
     /** Optional parameter: the expected whole-stream CRC-32C, 8 hex digits. */
     public static final String EXPECT = "expect";
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("CRC-32C tap: passes data through unchanged, reports the whole-stream CRC-32C and can check it")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("checksum")
         .addFunctions("crc32c")
         .addFunctions("verify")
@@ -38,8 +37,6 @@ public final class Crc32cKind implements DeviceKind {
         .setStateful(true)
         // A tap changes no byte at all, so any pass-through range is left untouched too.
         .setPassThrough(true)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
 
@@ -20,18 +21,14 @@ public final class Sha256Kind implements DeviceKind {
     /** Key of the digest in {@link io.flowswitch.devices.Device#results()}. */
     public static final String RESULT_KEY = "sha256";
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("SHA-256 tap: passes data through unchanged and reports the digest of the whole stream")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("digest")
         .addFunctions("sha256")
         // The digest covers the whole stream in order: one instance per flow.
         .setStateful(true)
         // A tap changes no byte at all, so any pass-through range is left untouched too.
         .setPassThrough(true)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
 
@@ -17,17 +18,13 @@ import java.util.Set;
 public final class Sha256SinkKind implements DeviceKind {
     public static final String NAME = "sha256-sink";
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SINK)
         .setDescription("consumes the stream and reports its SHA-256 (the branch of a tee)")
-        .setRole(DeviceRole.SINK.name())
         .addFunctions("digest")
         .addFunctions("sha256")
         // The digest covers the whole stream in order: one instance per flow.
         .setStateful(true)
         .setPassThrough(true)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     /** Hashing is CPU-bound: its stage never waits on I/O. */

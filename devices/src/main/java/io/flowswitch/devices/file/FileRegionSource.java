@@ -8,10 +8,7 @@ import io.flowswitch.devices.internal.IoReasons;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -42,16 +39,7 @@ public final class FileRegionSource implements SourceDevice {
     }
 
     static FileRegionSource open(String stage, Path path, long offset, long length, int chunkBytes) {
-        final FileChannel channel;
-        try {
-            channel = FileChannel.open(path, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new DeviceException(FileChecks.NOT_FOUND, stage + ": cannot read " + path + ": no such file", e);
-        } catch (AccessDeniedException e) {
-            throw new DeviceException(FileChecks.NOT_READABLE, stage + ": cannot read " + path + ": permission denied", e);
-        } catch (IOException e) {
-            throw new DeviceException(FileChecks.NOT_READABLE, stage + ": cannot read " + path + ": " + IoReasons.of(e), e);
-        }
+        final FileChannel channel = FileReads.open(stage, path);
         try {
             final long size = channel.size();
             if (offset + length > size) {
@@ -60,10 +48,10 @@ public final class FileRegionSource implements SourceDevice {
             }
             return new FileRegionSource(stage, path, channel, offset, length, chunkBytes);
         } catch (IOException e) {
-            close(channel);
+            FileReads.closeQuietly(channel);
             throw new DeviceException(FileChecks.IO, stage + ": cannot read " + path + ": " + IoReasons.of(e), e);
         } catch (RuntimeException e) {
-            close(channel);
+            FileReads.closeQuietly(channel);
             throw e;
         }
     }
@@ -85,12 +73,9 @@ public final class FileRegionSource implements SourceDevice {
         final int want = (int) Math.min(Math.min(chunk.payloadCapacity(), chunkBytes), left);
         final ByteBuffer view = views.view(chunk.array(), Chunk.HEADROOM, Chunk.HEADROOM + want);
         try {
-            while (view.hasRemaining()) {
-                final int n = channel.read(view, offset + doneBytes + view.position() - Chunk.HEADROOM);
-                if (n < 0) {
-                    throw new DeviceException(FileChecks.IO, stage + ": " + path + " shrank while being read: the"
-                        + " region ends at byte " + (offset + length) + " but the file ends before");
-                }
+            if (!FileReads.readFully(channel, view, offset + doneBytes)) {
+                throw new DeviceException(FileChecks.IO, stage + ": " + path + " shrank while being read: the"
+                    + " region ends at byte " + (offset + length) + " but the file ends before");
             }
         } catch (IOException e) {
             throw new DeviceException(FileChecks.IO, stage + ": cannot read " + path + " at byte "
@@ -111,16 +96,8 @@ public final class FileRegionSource implements SourceDevice {
     public void close() {
         if (!closed) {
             closed = true;
-            close(channel);
+            FileReads.closeQuietly(channel);
             views.clear();
-        }
-    }
-
-    private static void close(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Only read through: nothing is lost.
         }
     }
 }

@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.nio.file.Path;
 import java.util.Set;
@@ -25,15 +26,11 @@ public final class FileRegionSourceKind implements DeviceKind {
     public static final String LENGTH = "length";
 
     private static final Set<String> PARAMETERS = Set.of(PATH, OFFSET, LENGTH);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SOURCE)
         .setDescription("reads a region of a regular file (path, offset = 0, length)")
-        .setRole(DeviceRole.SOURCE.name())
         .addFunctions("read-file")
         .setStateful(true)
         .setPassThrough(false)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.devices.internal.ParamChecks;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.nio.file.Path;
@@ -32,17 +33,13 @@ public final class FileSinkKind implements DeviceKind {
     public static final String SYNC = "sync";
 
     private static final Set<String> PARAMETERS = Set.of(PATH, OVERWRITE, SYNC);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SINK)
         .setDescription("writes a file that appears under its name only when the flow completes"
             + " (path, overwrite = true, sync = false)")
-        .setRole(DeviceRole.SINK.name())
         .addFunctions("write-file")
         // Bytes are appended in order to one partial file: the flow must stay on this instance.
         .setStateful(true)
         .setPassThrough(false)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     /** Writes each chunk at its byte offset: lanes of a flow write into one file at once. */

@@ -8,10 +8,7 @@ import io.flowswitch.devices.internal.IoReasons;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -47,22 +44,11 @@ public final class FileSource implements SourceDevice {
     }
 
     static FileSource open(String stage, Path path, int chunkBytes) {
-        final FileChannel channel;
-        try {
-            channel = FileChannel.open(path, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new DeviceException(FileChecks.NOT_FOUND, stage + ": cannot read " + path + ": no such file", e);
-        } catch (AccessDeniedException e) {
-            throw new DeviceException(FileChecks.NOT_READABLE,
-                stage + ": cannot read " + path + ": permission denied", e);
-        } catch (IOException e) {
-            throw new DeviceException(FileChecks.NOT_READABLE,
-                stage + ": cannot read " + path + ": " + IoReasons.of(e), e);
-        }
+        final FileChannel channel = FileReads.open(stage, path);
         try {
             return new FileSource(stage, path, channel, channel.size(), chunkBytes);
         } catch (IOException e) {
-            closeQuietly(channel);
+            FileReads.closeQuietly(channel);
             throw new DeviceException(FileChecks.IO, stage + ": cannot read " + path + ": " + IoReasons.of(e), e);
         }
     }
@@ -141,12 +127,9 @@ public final class FileSource implements SourceDevice {
         final int length = (int) Math.min(Math.min(chunk.payloadCapacity(), chunkBytes), sizeBytes - start);
         final ByteBuffer view = views.view(chunk.array(), Chunk.HEADROOM, Chunk.HEADROOM + length);
         try {
-            while (view.hasRemaining()) {
-                final int n = channel.read(view, start + view.position() - Chunk.HEADROOM);
-                if (n < 0) {
-                    throw new DeviceException(FileChecks.IO, stage + ": " + path + " shrank while being read: chunk "
-                        + index + " ends at byte " + (start + length) + " but the file ends before");
-                }
+            if (!FileReads.readFully(channel, view, start)) {
+                throw new DeviceException(FileChecks.IO, stage + ": " + path + " shrank while being read: chunk "
+                    + index + " ends at byte " + (start + length) + " but the file ends before");
             }
         } catch (IOException e) {
             throw new DeviceException(FileChecks.IO,
@@ -167,16 +150,8 @@ public final class FileSource implements SourceDevice {
     public void close() {
         if (!closed) {
             closed = true;
-            closeQuietly(channel);
+            FileReads.closeQuietly(channel);
             views.clear();
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Nothing was written through this channel, so a failed close loses nothing.
         }
     }
 

@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.devices.internal.ParamChecks;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.nio.file.Path;
@@ -24,16 +25,12 @@ public final class FileSourceKind implements DeviceKind {
     public static final String PATH = "path";
 
     private static final Set<String> PARAMETERS = Set.of(PATH);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SOURCE)
         .setDescription("reads a regular file from start to end (path = the file)")
-        .setRole(DeviceRole.SOURCE.name())
         .addFunctions("read-file")
         // One reader per file per flow: the read position is the device's state.
         .setStateful(true)
         .setPassThrough(false)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     /** Reads chunk i at byte i times the chunk size: lanes of a flow each read their own chunks. */

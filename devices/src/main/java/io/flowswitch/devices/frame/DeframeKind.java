@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 
 /**
@@ -17,16 +18,12 @@ import io.flowswitch.proto.DeviceCapabilities;
 public final class DeframeKind implements DeviceKind {
     public static final String NAME = "deframe";
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("checks and strips the headers of records framed by a header program (program)")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("deframe")
         .addFunctions("header-program")
         .setStateful(true)
         .setPassThrough(false)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

@@ -6,6 +6,7 @@ import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.devices.TransformDevice;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,17 +31,13 @@ public final class PassKind implements DeviceKind {
     public static final String FROM = "from";
     public static final String TO = "to";
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("runs a pass-through transform with a range of each chunk left untouched"
             + " (device = KIND, from, to, device.PARAM = value ...)")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("pass-through")
         // As stateful as the device it runs; FML checks replicas against that device.
         .setStateful(false)
         .setPassThrough(true)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     private final Map<String, DeviceKind> devices = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 
 /**
@@ -14,16 +15,12 @@ import io.flowswitch.proto.DeviceCapabilities;
 public final class JoinKind implements DeviceKind {
     public static final String NAME = "join";
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("puts the header part its split kept back in front of each chunk (header-bytes, pair)")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("join")
         .addFunctions("scatter-gather")
         .setStateful(true)
         .setPassThrough(false)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
 
@@ -21,18 +22,14 @@ public final class SplitKind implements DeviceKind {
     public static final String PAIR = "pair";
     static final Set<String> PARAMETERS = Set.of(HEADER_BYTES, PAIR);
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("takes the header part off each chunk for its join; the stages up to the join see the data"
             + " part (header-bytes, pair)")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("split")
         .addFunctions("scatter-gather")
         // It and its join share one table of header parts: one instance per flow.
         .setStateful(true)
         .setPassThrough(false)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

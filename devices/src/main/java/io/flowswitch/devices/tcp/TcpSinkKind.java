@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.devices.internal.ParamChecks;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
@@ -28,16 +29,13 @@ public final class TcpSinkKind implements DeviceKind {
     public static final String CONNECT_TIMEOUT_MS = "connect-timeout-ms";
 
     private static final Set<String> PARAMETERS = Set.of(HOST, PORT, CONNECT_TIMEOUT_MS);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SINK)
         .setDescription("sends the flow over a TCP connection it opens (host = 127.0.0.1, port, connect-timeout-ms = 5000)")
-        .setRole(DeviceRole.SINK.name())
         .addFunctions("send-tcp")
         // One byte stream on one connection: the flow must stay on this instance.
         .setStateful(true)
         .setPassThrough(false)
         .setHasSoftwarePath(false)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

@@ -6,6 +6,7 @@ import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.devices.internal.IoReasons;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.devices.internal.ParamChecks;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.io.IOException;
@@ -47,17 +48,14 @@ public final class TcpSourceKind implements DeviceKind {
         Set.of(LISTEN_PORT, BIND_HOST, ACCEPT_TIMEOUT_MS, HOST, PORT, CONNECT_TIMEOUT_MS);
     private static final Set<String> LISTEN_ONLY = Set.of(LISTEN_PORT, BIND_HOST, ACCEPT_TIMEOUT_MS);
     private static final Set<String> CONNECT_ONLY = Set.of(HOST, PORT, CONNECT_TIMEOUT_MS);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SOURCE)
         .setDescription("reads the flow from one TCP connection, accepted (listen-port, bind-host = 127.0.0.1,"
             + " accept-timeout-ms = 30000) or opened (host = 127.0.0.1, port, connect-timeout-ms = 5000)")
-        .setRole(DeviceRole.SOURCE.name())
         .addFunctions("receive-tcp")
         // One byte stream from one connection: the flow must stay on this instance.
         .setStateful(true)
         .setPassThrough(false)
         .setHasSoftwarePath(false)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

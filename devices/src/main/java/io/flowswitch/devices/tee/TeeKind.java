@@ -6,6 +6,7 @@ import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.devices.SinkDevice;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,18 +29,14 @@ public final class TeeKind implements DeviceKind {
     /** Prefix of the branch's own parameters. */
     public static final String BRANCH_PREFIX = "to.";
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
         .setDescription("passes the stream on unchanged and copies it to a branch sink"
             + " (to = SINK-KIND, to.PARAM = value ...)")
-        .setRole(DeviceRole.TRANSFORM.name())
         .addFunctions("tee")
         // The branch sees the whole stream in order: one instance per flow.
         .setStateful(true)
         // Not a byte of the main stream changes.
         .setPassThrough(true)
-        .setHasSoftwarePath(true)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     private final Map<String, DeviceKind> sinks = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.fml.Fml;
 import io.flowswitch.fml.FmlOptions;
 import io.flowswitch.flow.FlowResult;
@@ -25,11 +24,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.stream.Materializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,23 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeframeFlowTest {
     private static final int RECORD = 3000;
-    private static ActorSystem system;
-    private static Materializer materializer;
+    @RegisterExtension
+    static final FlowRunner flows = new FlowRunner("deframe-flow-test");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        system = ActorSystem.create("deframe-flow-test");
-        materializer = Materializer.createMaterializer(system);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
 
     @Test
     void recordsFromAPlainJavaWriterComeOutAsTheirPayloads() throws Exception {
@@ -126,8 +110,7 @@ class DeframeFlowTest {
                 }
                 """.formatted(server.getLocalPort(), dir.resolve("out.bin")), FmlOptions.defaults())
                 .plan().orElseThrow().spec(Map.of());
-            final FlowResult result = new FlowCompiler(DeviceCatalog.builtIn(), null).compile(spec, 1)
-                .run(materializer).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            final FlowResult result = flows.run(spec, 1, 60);
             sender.exceptionally(ignored -> null).get(10, TimeUnit.SECONDS);
             return result;
         }

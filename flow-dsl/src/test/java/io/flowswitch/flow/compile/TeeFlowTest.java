@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.javadsl.Devices;
@@ -26,33 +25,18 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.stream.Materializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A compiled flow with a tee: both branches get every byte in order, and the slower branch holds the source back. */
 class TeeFlowTest {
     private static final int FILE_BYTES = 48 * 1024 * 1024 + 17;
-    private static ActorSystem system;
-    private static Materializer materializer;
+    @RegisterExtension
+    static final FlowRunner flows = new FlowRunner("tee-flow-test");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        system = ActorSystem.create("tee-flow-test");
-        materializer = Materializer.createMaterializer(system);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
 
     @Test
     void aStalledBranchStopsTheSourceAndThenBothBranchesGetEveryByte() throws Exception {
@@ -72,8 +56,8 @@ class TeeFlowTest {
                 .to(Devices.fileSink(out))
                 .name("tee")
                 .build();
-            final CompiledFlow flow = new FlowCompiler(DeviceCatalog.builtIn(), null).compile(spec, 1);
-            final CompletableFuture<FlowResult> result = flow.run(materializer).toCompletableFuture();
+            final CompiledFlow flow = flows.compile(spec, 1);
+            final CompletableFuture<FlowResult> result = flows.start(flow);
 
             // The branch reads nothing: the source must come to a stop well short of the file.
             long read = -1;
@@ -110,8 +94,7 @@ class TeeFlowTest {
             .to(Devices.tcpSink("127.0.0.1", closedPort))
             .build();
         try {
-            final CompiledFlow flow = new FlowCompiler(DeviceCatalog.builtIn(), null).compile(spec, 2);
-            final FlowResult result = flow.run(materializer).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            final FlowResult result = flows.run(spec, 2, 30);
             assertFalse(result.succeeded());
         } catch (io.flowswitch.flow.FlowException refusedAtSetUp) {
             // The sink connects when it is created: then the tee's branch was closed with the rest.
