@@ -352,7 +352,7 @@ public final class SmallRequests implements AutoCloseable {
     }
 
     /** The request's size when its source is a file, else -1. */
-    static long requestBytes(FlowSpec spec) {
+    public static long requestBytes(FlowSpec spec) {
         if (spec.stages().isEmpty() || !spec.stages().get(0).kind().equals(FILE_SOURCE)) {
             return -1;
         }

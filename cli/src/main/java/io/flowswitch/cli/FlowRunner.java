@@ -6,11 +6,15 @@ import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.javadsl.FlowHandle;
 import io.flowswitch.javadsl.FlowSwitch;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /** Runs one flow on a node and waits for it, with an optional progress bar. Stateless. */
 final class FlowRunner {
@@ -32,20 +36,28 @@ final class FlowRunner {
      * @throws CliException with exit code 3 when the node refused the flow, 1 when it failed
      */
     static Outcome run(FlowSwitch node, FlowSpec spec, boolean progress, PrintWriter err) {
-        return run(node, spec, progress, err, result -> { });
+        return run(node, spec, progress, err, null, result -> { });
     }
 
-    /** As {@link #run(FlowSwitch, FlowSpec, boolean, PrintWriter)}, giving {@code ended} the result however it ends. */
-    static Outcome run(FlowSwitch node, FlowSpec spec, boolean progress, PrintWriter err,
-        java.util.function.Consumer<FlowResult> ended) {
+    /**
+     * As {@link #run(FlowSwitch, FlowSpec, boolean, PrintWriter)}, giving {@code ended} the result however it
+     * ends. With a {@code stallTimeout}, a flow that moves no byte for that long is cancelled, and the error
+     * says so.
+     */
+    static Outcome run(FlowSwitch node, FlowSpec spec, boolean progress, PrintWriter err, Duration stallTimeout,
+        Consumer<FlowResult> ended) {
         final FlowHandle handle = node.run(spec);
         final FlowResult result;
         final ProgressBar bar = ProgressBar.startIf(progress, handle, err);
+        final StallWatch watch = stallTimeout == null ? null : StallWatch.start(handle, stallTimeout);
         try {
             result = await(handle);
         } finally {
             if (bar != null) {
                 bar.close();
+            }
+            if (watch != null) {
+                watch.close();
             }
         }
         ended.accept(result);
@@ -56,6 +68,57 @@ final class FlowRunner {
             throw new CliException(failure.exitCode(), failure.message(), result.error());
         }
         return new Outcome(result, compiled == null ? List.of() : compiled.edges());
+    }
+
+    /**
+     * Runs {@code spec} on the node's direct software path, on this thread, with no flow set up: for a request
+     * below a small-request threshold. {@code path} says so in the summary's edge line.
+     */
+    static Outcome direct(FlowSwitch node, FlowSpec spec, String path, Consumer<FlowResult> ended) {
+        final FlowResult result = node.smallRequests().direct(spec);
+        ended.accept(result);
+        if (!result.succeeded()) {
+            final Failure failure = Failure.ofFlow(result.error(), true);
+            throw new CliException(failure.exitCode(), failure.message(), result.error());
+        }
+        return new Outcome(result, List.of(path));
+    }
+
+    /** Cancels a flow that has moved no byte, in or out, for its stall timeout. */
+    private static final class StallWatch implements AutoCloseable {
+        private final ScheduledExecutorService timer;
+
+        private StallWatch(ScheduledExecutorService timer) {
+            this.timer = timer;
+        }
+
+        static StallWatch start(FlowHandle handle, Duration stallTimeout) {
+            final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
+                final Thread thread = new Thread(task, "flowswitch-stall-watch-" + handle.flowId());
+                thread.setDaemon(true);
+                return thread;
+            });
+            final long timeoutNs = stallTimeout.toNanos();
+            final long periodNs = Math.max(1_000_000L, Math.min(timeoutNs / 4, 250_000_000L));
+            final long[] last = {-1, System.nanoTime()};
+            timer.scheduleAtFixedRate(() -> {
+                final long moved = handle.bytesRead() + handle.bytesDone();
+                final long nowNs = System.nanoTime();
+                if (moved != last[0]) {
+                    last[0] = moved;
+                    last[1] = nowNs;
+                } else if (nowNs - last[1] >= timeoutNs) {
+                    handle.cancel("no byte moved for " + stallTimeout.toMillis() + " ms, the policy's timeout");
+                    timer.shutdown();
+                }
+            }, periodNs, periodNs, TimeUnit.NANOSECONDS);
+            return new StallWatch(timer);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
     }
 
     private static FlowResult await(FlowHandle handle) {

@@ -4,6 +4,7 @@ import io.flowswitch.devices.FlowContext;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.Transport;
 import io.flowswitch.fml.plan.FmlPlan;
+import io.flowswitch.javadsl.SmallRequests;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
 import java.io.PrintWriter;
@@ -168,7 +169,7 @@ final class RunCommand implements Callable<Integer> {
         final FlowSwitch node = root.acquireNode();
         final FlowRunner.Outcome outcome;
         try {
-            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr(),
+            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr(), null,
                 this::writeReceipt);
         } finally {
             root.releaseNode(node);
@@ -224,8 +225,15 @@ final class RunCommand implements Callable<Integer> {
         final FlowSwitch node = root.acquireNode();
         final FlowRunner.Outcome outcome;
         try {
-            outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr(),
-                this::writeReceipt);
+            final long requestBytes = SmallRequests.requestBytes(flow);
+            final long thresholdBytes = plan.policy().smallRequestThresholdBytes().orElse(-1);
+            if (requestBytes >= 0 && requestBytes < thresholdBytes) {
+                outcome = FlowRunner.direct(node, flow, "direct software path (" + requestBytes
+                    + " B, below the policy's small-request threshold of " + thresholdBytes + " B)", this::writeReceipt);
+            } else {
+                outcome = FlowRunner.run(node, flow, ProgressBar.wanted(progress), spec.commandLine().getErr(),
+                    plan.policy().timeout().orElse(null), this::writeReceipt);
+            }
         } finally {
             root.releaseNode(node);
         }

@@ -159,6 +159,38 @@ class CliProgramTest {
     }
 
     @Test
+    void aRequestBelowThePolicysSmallRequestThresholdRunsOnTheDirectPathWithTheSameBytes() throws IOException {
+        final Path in = randomFile("small.bin", 3000);
+        final Path out = dir.resolve("small.out");
+        final Path program = program("small.fml", "flow small {\n  source file-source(path = " + quoted(in) + ")\n"
+            + "  via sha256\n  sink file-sink(path = " + quoted(out) + ")\n"
+            + "  policy { small-request-threshold 64KiB }\n}\n");
+        final Cli.Outcome outcome = cli("run", "--no-progress", program.toString());
+        outcome.assertDone();
+        assertTrue(outcome.out().contains("direct software path (3000 B, below the policy's small-request threshold"
+            + " of 65536 B)"), outcome::toString);
+        assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(out));
+        assertEquals(sha256Hex(Files.readAllBytes(in)), sha256Of(outcome.out()));
+    }
+
+    @Test
+    void aFlowThatMovesNoByteForThePolicysTimeoutIsCancelledAndSaysWhy() throws IOException {
+        final int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        final Path program = program("stall.fml", "flow stall {\n  source tcp-source(listen-port = " + port
+            + ", accept-timeout-ms = 60s)\n  sink file-sink(path = " + quoted(dir.resolve("never.bin")) + ")\n"
+            + "  policy { timeout 300ms }\n}\n");
+        final long startNs = System.nanoTime();
+        final String error = cli("run", "--no-progress", program.toString()).assertError(ExitCodes.FLOW_FAILED);
+        assertTrue(error.contains("no byte moved for 300 ms, the policy's timeout"), error);
+        assertTrue(System.nanoTime() - startNs < java.util.concurrent.TimeUnit.SECONDS.toNanos(30),
+            "cancelled long before the source's own 60 s accept timeout");
+        assertFalse(Files.exists(dir.resolve("never.bin")), "no partial output");
+    }
+
+    @Test
     void explainAsDotDrawsEveryStageAndEdge() throws IOException {
         final Path program = program("accel.fml", acceleratorProgram());
         final Cli.Outcome outcome = noNode("explain", "--dot", program.toString());
@@ -342,6 +374,14 @@ class CliProgramTest {
         final byte[] bytes = new byte[size];
         new SplittableRandom(size).nextBytes(bytes);
         return Files.write(dir.resolve(name), bytes);
+    }
+
+    private static String sha256Hex(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String sha256Of(String out) {
