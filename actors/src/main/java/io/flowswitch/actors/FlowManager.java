@@ -3,6 +3,7 @@ package io.flowswitch.actors;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceRole;
+import io.flowswitch.devices.pass.PassKind;
 import io.flowswitch.devices.tee.TeeKind;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
@@ -488,7 +489,10 @@ public final class FlowManager {
         }
     }
 
-    /** The ledger's view of a flow: its principal, its stages' kinds and replicas, its rate and weight. */
+    /**
+     * The ledger's view of a flow: its principal, its stages' kinds and replicas (with the branch sink of a
+     * tee and the device inside a pass stage), its rate and weight.
+     */
     static FlowRequest request(long flowId, FlowSpec spec) {
         final List<StageRequest> stages = new ArrayList<>();
         for (StageSpec stage : spec.stages()) {
@@ -497,6 +501,11 @@ public final class FlowManager {
             if (stage.kind().equals(TeeKind.NAME) && branch != null) {
                 // A tee holds its branch sink as well: that instance is leased and counted like any other.
                 stages.add(new StageRequest(branch, 1));
+            }
+            final String inner = stage.params().get(PassKind.DEVICE);
+            if (stage.kind().equals(PassKind.NAME) && inner != null) {
+                // A pass stage runs the device it names: that device's instances are what the stage uses up.
+                stages.add(new StageRequest(inner, stage.replicas()));
             }
         }
         return new FlowRequest(flowId, spec.principal(), stages, spec.policy().rateBytesPerSecond(),

@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A tee holds its branch sink: the lease a flow asks for names the branch's kind, and admission counts it. */
+/**
+ * A tee holds its branch sink, and a pass stage the device it runs: the lease a flow asks for names those
+ * kinds too, and admission counts them.
+ */
 class TeeAdmissionTest {
     @TempDir
     Path dir;
@@ -32,6 +35,17 @@ class TeeAdmissionTest {
             .via(Devices.tee(Devices.sha256Sink())).to(Devices.fileSink(dir.resolve("out.bin"))).build()).stages();
         assertEquals(List.of("file-source", "tee", "sha256-sink", "file-sink"),
             stages.stream().map(StageRequest::kind).toList());
+    }
+
+    @Test
+    void theRequestOfAFlowWithAPassStageNamesThePassAndTheDeviceItRuns() {
+        final List<StageRequest> stages = FlowManager.request(1, Flows.from(Devices.file(dir.resolve("in.bin")))
+            .via(Devices.pass(Devices.rateLimit(100 << 20, 0).withReplicas(2), 0, 12))
+            .to(Devices.fileSink(dir.resolve("out.bin")))
+            .build()).stages();
+        assertEquals(List.of("file-source", "pass", "rate-limit", "file-sink"),
+            stages.stream().map(StageRequest::kind).toList());
+        assertEquals(2, stages.get(2).replicas(), "each replica of the pass stage runs its own rate-limit");
     }
 
     @Test
