@@ -190,6 +190,40 @@ class ReplicasAutoTest {
             + java.util.Arrays.toString(chunks));
     }
 
+    @Test
+    void aParkedReplicaComesBackWhenTheDeviceTurnsOutSlowAgain() throws Exception {
+        final byte[] bytes = new byte[384 * 1024 + 5];
+        new Random(14).nextBytes(bytes);
+        final Path in = Files.write(dir.resolve("in.bin"), bytes);
+        final Path out = dir.resolve("out.bin");
+        final Opened running = open(Flows.from(Devices.file(in))
+            .via(Devices.rateLimit(256 * 1024, 0).withAutoReplicas()).via(Devices.crc32c()).to(Devices.fileSink(out))
+            .chunkBytes(4096).build());
+        running.events().expectMessageClass(FlowEvent.Admitted.class, WAIT);
+        running.events().expectMessageClass(FlowEvent.Started.class, WAIT);
+        final CompiledFlow compiled = running.open().compiled().join();
+
+        manager.tell(new FlowManager.StagesMeasured(998, List.of(new FlowManager.RateSample("rate-limit", 1L << 30,
+            500_000_000L))));
+        assertTrue(running.events().expectMessageClass(FlowEvent.Replanned.class, WAIT).appliesToRunningFlow());
+        assertEquals(1, compiled.activeReplicas(1));
+        // Then it measures 50 MiB/s: the file devices would need 21; the four it was compiled with come back.
+        manager.tell(new FlowManager.StagesMeasured(999, List.of(new FlowManager.RateSample("rate-limit", 1L << 30,
+            20_000_000_000L))));
+        final FlowEvent.Replanned again = running.events().expectMessageClass(FlowEvent.Replanned.class, WAIT);
+        assertTrue(again.appliesToRunningFlow(), again.toString());
+        assertEquals("file-source -> rate-limit x4 -> crc32c -> file-sink", again.placement());
+        assertEquals(4, compiled.activeReplicas(1));
+        final TestProbe<FlowManager.Usage> usage = testKit.createTestProbe();
+        manager.tell(new FlowManager.GetUsage(usage.getRef()));
+        assertEquals(4, usage.receiveMessage(WAIT).kinds().get("rate-limit").leases());
+
+        assertInstanceOf(FlowEvent.Completed.class, running.events().receiveMessage(WAIT));
+        final FlowResult result = running.open().result().get(30, TimeUnit.SECONDS);
+        assertTrue(result.succeeded(), String.valueOf(result.error()));
+        assertEquals(sha256(bytes), sha256(Files.readAllBytes(out)));
+    }
+
     private static String sha256(byte[] bytes) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
