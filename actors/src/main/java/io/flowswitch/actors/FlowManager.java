@@ -219,12 +219,14 @@ public final class FlowManager {
      * @param placement the planner's placement when a stage asked for {@code replicas auto} (after a re-plan,
      *     the last one announced); else null
      * @param events who hears of the flow, or null
+     * @param compiledReplicas each stage's instances as compiled, when its replicated stages are balanced
+     *     (so a re-plan can park and unpark them while it runs); empty when it runs as lanes or unplaced
      */
     private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner, FlowRequest request,
-        Placement placement, ActorRef<FlowEvent> events) {
+        Placement placement, ActorRef<FlowEvent> events, List<Integer> compiledReplicas) {
 
         Flow withPlacement(Placement value) {
-            return new Flow(supervisor, owner, request, value, events);
+            return new Flow(supervisor, owner, request, value, events, compiledReplicas);
         }
     }
 
@@ -411,7 +413,8 @@ public final class FlowManager {
         tellInstances(lease, new DeviceActor.Leased(m.flowId()));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
-        flows.put(m.flowId(), new Flow(supervisor, m.owner(), request, placement, m.events()));
+        flows.put(m.flowId(), new Flow(supervisor, m.owner(), request, placement, m.events(),
+            placement != null && compiler.lanes(spec) == 1 ? replicas(placement) : List.of()));
         if (m.owner() != null) {
             final Set<Long> owned = flowsByOwner.computeIfAbsent(m.owner(), owner -> new LinkedHashSet<>());
             if (owned.isEmpty()) {
@@ -609,9 +612,9 @@ public final class FlowManager {
     /**
      * Re-plans the live flows with {@code replicas auto} on a kind whose measured rate moved past the margin
      * from the rate their placement was made with, and tells each flow whose replica counts would change
-     * ({@link FlowEvent.Replanned}). The running flow keeps its instances: moving a running flow's chunks to
-     * a new set of replicas without losing or reordering a byte is not done yet. Flows opened from now on
-     * are planned with the measured rates ({@link #planningPool}).
+     * ({@link FlowEvent.Replanned}). A flow whose replicated stages are balanced changes its replicas as it
+     * runs, within those it was compiled with ({@link #appliesLive}); a flow that runs as lanes keeps them.
+     * Flows opened from now on are planned with the measured rates ({@link #planningPool}).
      */
     private void replanRunning(Set<String> kinds) {
         final DevicePool planning = planningPool();
@@ -645,10 +648,43 @@ public final class FlowManager {
             if (!after.placed() || replicas(after).equals(replicas(before))) {
                 continue;
             }
+            final boolean live = appliesLive(entry.getKey(), flow, after);
             entry.setValue(flow.withPlacement(after));
             flow.supervisor().tell(new FlowSupervisor.Replanned(new FlowEvent.Replanned(entry.getKey(),
-                String.join("; ", moved), chain(after), false)));
+                String.join("; ", moved), chain(after), live), live ? replicas(after) : List.of()));
         }
+    }
+
+    /**
+     * Moves a running flow's lease to {@code after} when the flow can take it while it runs: its replicated
+     * stages are balanced (not lanes) and every stage keeps within the replicas it was compiled with, which
+     * the balance parks and unparks. The ledger is moved here, before the supervisor resizes the flow: a
+     * refusal (the instances it would grow onto are taken) leaves the lease and the flow as they were.
+     */
+    private boolean appliesLive(long flowId, Flow flow, Placement after) {
+        final List<Integer> wanted = replicas(after);
+        if (flow.compiledReplicas().size() != wanted.size()) {
+            return false;
+        }
+        for (int i = 0; i < wanted.size(); i++) {
+            final int compiledCount = flow.compiledReplicas().get(i);
+            if (wanted.get(i) > compiledCount || (compiledCount > 1 && wanted.get(i) < 1)) {
+                return false;
+            }
+            if (compiledCount == 1 && wanted.get(i) != 1) {
+                return false;
+            }
+        }
+        final Optional<Lease> old = admission.lease(flowId);
+        final Decision decision = admission.replace(flow.request(), after);
+        if (!(decision instanceof Decision.Granted granted)) {
+            return false;
+        }
+        old.ifPresent(lease -> tellInstances(lease, new DeviceActor.Release(flowId)));
+        shares.released(flowId);
+        shares.admitted(granted.lease());
+        tellInstances(granted.lease(), new DeviceActor.Leased(flowId));
+        return true;
     }
 
     private static List<Integer> replicas(Placement placement) {

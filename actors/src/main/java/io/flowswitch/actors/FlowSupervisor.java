@@ -41,8 +41,13 @@ public final class FlowSupervisor {
     /** Stops the flow; its sink removes partial output and the result says why. */
     public record Cancel(String reason) implements Command {}
 
-    /** The manager placed the flow again; the supervisor tells the application, in order with the rest. */
-    record Replanned(FlowEvent.Replanned event) implements Command {}
+    /**
+     * The manager placed the flow again; the supervisor tells the application, in order with the rest.
+     *
+     * @param replicas when the event applies to the running flow, each stage's replicas from now on (the
+     *     ledger already holds them); else empty
+     */
+    record Replanned(FlowEvent.Replanned event, List<Integer> replicas) implements Command {}
 
     private enum ProgressTick implements Command { INSTANCE }
 
@@ -110,10 +115,7 @@ public final class FlowSupervisor {
             .onMessage(Compiled.class, this::onCompiled)
             .onMessage(Finished.class, this::onFinished)
             .onMessage(Cancel.class, this::onCancel)
-            .onMessage(Replanned.class, m -> {
-                emit(m.event());
-                return Behaviors.same();
-            })
+            .onMessage(Replanned.class, this::onReplanned)
             .onMessageEquals(ProgressTick.INSTANCE, this::onProgressTick)
             .build();
     }
@@ -154,6 +156,17 @@ public final class FlowSupervisor {
             timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, Duration.ofNanos(events.progressIntervalNs()));
         }
         context.pipeToSelf(finished, (result, error) -> new Finished(result));
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onReplanned(Replanned m) {
+        if (compiled != null) {
+            // A stage that is not balanced over replicas (a source, a sink, a single instance) stays as it is.
+            for (int i = 0; i < m.replicas().size(); i++) {
+                compiled.resizeReplicas(i, m.replicas().get(i));
+            }
+        }
+        emit(m.event());
         return Behaviors.same();
     }
 

@@ -94,7 +94,7 @@ public final class FlowSwitch implements AutoCloseable {
             final FlowManager.RateSensing sensing = new FlowManager.RateSensing(measured,
                 settings.configuredRateKinds(), FlowManager.RateSensing.sensedKinds(catalog),
                 settings.measuredRateHalfLifeNs(), settings.measuredRateMinSampleBytes(), RateChange.DEFAULT);
-            final FlowCompiler compiler = new FlowCompiler(catalog, driverNode);
+            final FlowCompiler compiler = new FlowCompiler(catalog, driverNode, directSmallFlows(config));
             final ActorSystem<FlowManager.Command> system = ActorSystem.create(
                 org.apache.pekko.actor.typed.javadsl.Behaviors.setup(context -> {
                     final Executor blocking = context.getSystem().dispatchers()
@@ -212,6 +212,17 @@ public final class FlowSwitch implements AutoCloseable {
      */
     public CompletionStage<FlowResult> submit(FlowSpec spec) {
         return smallRequests.submit(spec);
+    }
+
+    /** {@code flowswitch.node.small-flows}: {@code direct} (a plain loop) or {@code island} (one stream island). */
+    private static boolean directSmallFlows(Config config) {
+        final String path = "flowswitch.node.small-flows";
+        final String value = config.getString(path);
+        if (!value.equals("direct") && !value.equals("island")) {
+            throw new com.typesafe.config.ConfigException.BadValue(config.origin(), path,
+                "must be direct or island, got '" + value + "'");
+        }
+        return value.equals("direct");
     }
 
     /** The node's small-request path: threshold, calibration, direct and batched runs. */

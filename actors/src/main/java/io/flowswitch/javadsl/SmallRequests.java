@@ -34,8 +34,8 @@ import java.util.stream.Stream;
  *
  * <p>The threshold is where the two paths cost the same. With set-up cost {@code S} and per-byte costs
  * {@code f} (flow) and {@code d} (direct), it is {@code S / (d − f)} ({@link SmallRequestThreshold}); {@link
- * #calibrate} measures all three on this machine with a request of the caller's shape (two sizes, both
- * paths). Unless {@code flowswitch.small-requests.threshold} sets it, the node calibrates right after start
+ * #calibrate} measures both paths on this machine with requests of the caller's shape at sizes from 1 KiB
+ * to {@code calibration-bytes}, side by side, and places the threshold where their difference crosses zero. Unless {@code flowswitch.small-requests.threshold} sets it, the node calibrates right after start
  * ({@code calibrate-at-start = on}, in the background) or at the first {@link #threshold()} (or {@link
  * #submit}), with file → aes-gcm-encrypt (one replica per core) → file, which takes about
  * a second; a node that never takes a small request pays nothing.
@@ -56,8 +56,9 @@ public final class SmallRequests implements AutoCloseable {
     }
 
     /**
-     * What calibration measured: each path's time for a 1 KiB request and the per-byte costs over a large
-     * one, and the threshold they give.
+     * What calibration measured: each path's median time for a 1 KiB request, the per-byte costs of
+     * least-squares lines through the medians at every size, and the threshold (where the paths' paired
+     * difference crosses zero, else from the lines).
      *
      * @param setupNs the flow path's extra fixed cost: its 1 KiB time minus the direct path's
      */
@@ -69,10 +70,12 @@ public final class SmallRequests implements AutoCloseable {
 
     static final int SMALL_BYTES = 1024;
     private static final String FILE_SOURCE = new FileSourceKind().name();
-    private static final int SMALL_RUNS = 31;
     private static final int WARM_UP_RUNS = 100;
-    private static final int REFINEMENTS = 3;
-    private static final int LARGE_RUNS = 5;
+    /** Rounds over the sizes 4x apart, and over the sizes inside the bracket where the paths cross. */
+    private static final int COARSE_ROUNDS = 9;
+    private static final int FINE_ROUNDS = 11;
+    /** The bracket is split into this many steps, evenly on a log size axis. */
+    private static final int FINE_STEPS = 4;
 
     private final FlowSwitch node;
     private final SmallRequestSettings settings;
@@ -214,9 +217,9 @@ public final class SmallRequests implements AutoCloseable {
     }
 
     /**
-     * Measures both paths with requests of {@code template}'s shape (1 KiB and {@code calibration-bytes},
-     * random bytes in a scratch directory under {@code workDir}, removed afterwards) and sets the threshold
-     * from them; a configured threshold still wins in {@link #threshold()}.
+     * Measures both paths with requests of {@code template}'s shape (sizes 4x apart from 1 KiB to {@code
+     * calibration-bytes}, then sizes inside the bracket where the paths cross; random bytes in a scratch
+     * directory under {@code workDir}, removed afterwards) and sets the threshold from them; a configured threshold still wins in {@link #threshold()}.
      *
      * @throws FlowException when a calibration request fails
      */
@@ -242,32 +245,30 @@ public final class SmallRequests implements AutoCloseable {
                 timeFlow(template.request(large, out), out);
                 timeDirect(template.request(large, out), out);
             }
-            final long[] smallTimes = medians(SMALL_RUNS, template, small, out);
-            final long flowSmall = smallTimes[0];
-            final long directSmall = smallTimes[1];
-            // The threshold is where the flow's extra cost, g(s) = flow(s) - direct(s), falls to zero. Costs are
-            // not quite linear in size (a replicated flow keeps all its replicas busy only from a few chunks on),
-            // so after the first straight line from 1 KiB to calibration-bytes, measure at the threshold it
-            // gives and keep the two sizes around the zero (regula falsi): the bracket only narrows, so one
-            // noisy measurement cannot throw the threshold outside it.
-            long[] low = {SMALL_BYTES, flowSmall, directSmall};
-            final long[] largeTimes = medians(LARGE_RUNS, template, large, out);
-            long[] high = {largeBytes, largeTimes[0], largeTimes[1]};
-            for (int round = 0; round < REFINEMENTS && gap(high) < 0 && gap(low) > 0; round++) {
-                final long at = Math.round(low[0] + (double) gap(low) * (high[0] - low[0]) / (gap(low) - gap(high)));
-                if (at - low[0] < low[0] / 10 + 1 || high[0] - at < high[0] / 10 + 1) {
-                    break;
-                }
-                final Path near = random(scratch.resolve("near-" + round + ".bin"), at);
-                final long[] nearTimes = medians(LARGE_RUNS, template, near, out);
-                final long[] point = {at, nearTimes[0], nearTimes[1]};
-                if (gap(point) > 0) {
-                    low = point;
-                } else {
-                    high = point;
-                }
+            // The threshold is where the flow's extra cost, g(s) = flow(s) - direct(s), falls to zero. Under load a
+            // median at one size moves by a third from minute to minute, so every size is measured in rounds that
+            // visit all sizes in turn (drift then hits all of them alike), and g is the median of paired
+            // differences (each flow timed right beside a direct run of the same request). First sizes 4x apart
+            // from 1 KiB to calibration-bytes find where g changes sign; then sizes inside that bracket, with
+            // more rounds, place the zero.
+            final List<Long> coarse = new ArrayList<>();
+            for (long size = SMALL_BYTES; size < largeBytes; size *= 4) {
+                coarse.add(size);
             }
-            final Calibration measured = fit(flowSmall, directSmall, largeBytes, largeTimes, low, high);
+            coarse.add(largeBytes);
+            final Sweep first = sweep(coarse, COARSE_ROUNDS, template, scratch, out);
+            Sweep last = first;
+            final int bracket = first.crossing();
+            if (bracket >= 0) {
+                final long lowBytes = first.bytes[bracket];
+                final long highBytes = first.bytes[bracket + 1];
+                final List<Long> fine = new ArrayList<>();
+                for (int i = 0; i <= FINE_STEPS; i++) {
+                    fine.add(Math.round(lowBytes * Math.pow((double) highBytes / lowBytes, (double) i / FINE_STEPS)));
+                }
+                last = sweep(fine, FINE_ROUNDS, template, scratch, out);
+            }
+            final Calibration measured = fit(first, last);
             calibration = measured;
             return measured;
         } catch (IOException e) {
@@ -277,33 +278,123 @@ public final class SmallRequests implements AutoCloseable {
         }
     }
 
-    /** The flow's extra cost at a measured size {@code {bytes, flowNs, directNs}}. */
-    private static long gap(long[] point) {
-        return point[1] - point[2];
+    /**
+     * Both paths measured at several sizes: per size, the median time of each path and the median of the
+     * paired differences {@code flow - direct}.
+     */
+    private record Sweep(long[] bytes, long[] flowNs, long[] directNs, long[] gapNs) {
+        /** The index {@code i} of the first size where the flow costs more and the next where it costs no more; -1 if none. */
+        int crossing() {
+            for (int i = 0; i + 1 < bytes.length; i++) {
+                if (gapNs[i] > 0 && gapNs[i + 1] <= 0) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** Where the paired gap falls to zero, interpolated on a log size axis; -1 if it never does. */
+        long zero() {
+            final int i = crossing();
+            if (i < 0) {
+                return -1;
+            }
+            final double x0 = Math.log(bytes[i]);
+            final double x1 = Math.log(bytes[i + 1]);
+            final double x = x0 + (x1 - x0) * gapNs[i] / (double) (gapNs[i] - gapNs[i + 1]);
+            return Math.round(Math.exp(x));
+        }
+    }
+
+    /** {@code rounds} rounds, each visiting every size in turn with one flow and one direct request. */
+    private Sweep sweep(List<Long> sizes, int rounds, RequestTemplate template, Path scratch, Path out)
+        throws IOException {
+        final int n = sizes.size();
+        final Path[] inputs = new Path[n];
+        for (int i = 0; i < n; i++) {
+            inputs[i] = random(scratch.resolve("in-" + sizes.get(i) + ".bin"), sizes.get(i));
+        }
+        final long[][] flow = new long[n][rounds];
+        final long[][] direct = new long[n][rounds];
+        final long[][] gap = new long[n][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < n; i++) {
+                // Which path goes first alternates, so neither always runs on the cache the other warmed.
+                if ((round & 1) == 0) {
+                    flow[i][round] = timeFlow(template.request(inputs[i], out), out);
+                    direct[i][round] = timeDirect(template.request(inputs[i], out), out);
+                } else {
+                    direct[i][round] = timeDirect(template.request(inputs[i], out), out);
+                    flow[i][round] = timeFlow(template.request(inputs[i], out), out);
+                }
+                gap[i][round] = flow[i][round] - direct[i][round];
+            }
+        }
+        final long[] bytes = new long[n];
+        final long[] flowNs = new long[n];
+        final long[] directNs = new long[n];
+        final long[] gapNs = new long[n];
+        for (int i = 0; i < n; i++) {
+            bytes[i] = sizes.get(i);
+            flowNs[i] = median(flow[i]);
+            directNs[i] = median(direct[i]);
+            gapNs[i] = median(gap[i]);
+            deleteQuietly(inputs[i]);
+        }
+        return new Sweep(bytes, flowNs, directNs, gapNs);
+    }
+
+    private static long median(long[] values) {
+        final long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /**
-     * The calibration: per-byte costs and set-up cost from the straight lines through 1 KiB and {@code
-     * largeBytes} (a wide span, so little noise), and the threshold where the flow's extra cost falls to
-     * zero, interpolated inside the final bracket {@code low}..{@code high} (each {@code {bytes, flowNs,
-     * directNs}}). Without refinement the two agree: the threshold is then {@code S / (d - f)}.
+     * The calibration: per-byte costs and set-up cost from least-squares lines through each path's medians
+     * over the coarse sizes ({@code S + s f} and {@code s d}, reported), and the threshold where the paired
+     * gap falls to zero in the finest sweep that brackets it. Without a zero the line decides: always bypass
+     * when the flow is never cheaper per byte, else {@code S / (d - f)}.
      */
-    private static Calibration fit(long flowSmall, long directSmall, long largeBytes, long[] largeTimes, long[] low,
-        long[] high) {
-        final double span = largeBytes - SMALL_BYTES;
-        final double flowNsPerByte = Math.max(0, (largeTimes[0] - flowSmall) / span);
-        final double directNsPerByte = Math.max(0, (largeTimes[1] - directSmall) / span);
-        final double setupNs = Math.max(0, flowSmall - directSmall + (directNsPerByte - flowNsPerByte) * SMALL_BYTES);
-        final SmallRequestThreshold line = SmallRequestThreshold.calibrate(setupNs, flowNsPerByte, directNsPerByte);
+    private static Calibration fit(Sweep coarse, Sweep fine) {
+        final double[] flowLine = line(coarse.bytes, coarse.flowNs);
+        final double[] directLine = line(coarse.bytes, coarse.directNs);
+        final double flowNsPerByte = Math.max(0, flowLine[1]);
+        final double directNsPerByte = Math.max(0, directLine[1]);
+        final double setupNs = Math.max(0, flowLine[0] - directLine[0]);
+        final long zero = fine.zero() >= 0 ? fine.zero() : coarse.zero();
         final SmallRequestThreshold threshold;
-        final boolean refined = low[0] != SMALL_BYTES || high[0] != largeBytes;
-        if (refined && gap(low) > 0 && gap(high) < 0) {
-            threshold = new SmallRequestThreshold(Math.round(low[0]
-                + (double) gap(low) * (high[0] - low[0]) / (gap(low) - gap(high))), true);
+        if (zero >= 0) {
+            threshold = new SmallRequestThreshold(zero, true);
+        } else if (coarse.gapNs[coarse.gapNs.length - 1] > 0) {
+            // The flow cost more at every size measured: bypass everything, or beyond the sizes if the lines cross.
+            threshold = SmallRequestThreshold.calibrate(setupNs, flowNsPerByte, directNsPerByte);
         } else {
-            threshold = line;
+            // The flow cost no more even at 1 KiB.
+            threshold = new SmallRequestThreshold(0, true);
         }
-        return new Calibration(flowSmall, directSmall, flowNsPerByte, directNsPerByte, Math.round(setupNs), threshold);
+        return new Calibration(coarse.flowNs[0], coarse.directNs[0], flowNsPerByte, directNsPerByte,
+            Math.round(setupNs), threshold);
+    }
+
+    /** Least squares {@code y = a + b x}: {@code {a, b}}. */
+    private static double[] line(long[] x, long[] y) {
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < x.length; i++) {
+            mx += x[i];
+            my += y[i];
+        }
+        mx /= x.length;
+        my /= x.length;
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+        }
+        final double b = sxx == 0 ? 0 : sxy / sxx;
+        return new double[] {my - b * mx, b};
     }
 
     /** Stops the workers; requests waiting in a batch end with a {@code CLOSED} error. */
@@ -391,22 +482,6 @@ public final class SmallRequests implements AutoCloseable {
             throw new FlowException("CALIBRATION_FAILED", "a calibration request failed: " + result.error().getMessage(),
                 result.error());
         }
-    }
-
-    /**
-     * The median time of {@code runs} requests from {@code in} on each path, {@code [flow, direct]}; the
-     * paths take turns, so that both see the same machine.
-     */
-    private long[] medians(int runs, RequestTemplate template, Path in, Path out) {
-        final long[] flow = new long[runs];
-        final long[] direct = new long[runs];
-        for (int i = 0; i < runs; i++) {
-            flow[i] = timeFlow(template.request(in, out), out);
-            direct[i] = timeDirect(template.request(in, out), out);
-        }
-        Arrays.sort(flow);
-        Arrays.sort(direct);
-        return new long[] {flow[runs / 2], direct[runs / 2]};
     }
 
     /** file → aes-gcm-encrypt (one replica per core, a random key) → file. */

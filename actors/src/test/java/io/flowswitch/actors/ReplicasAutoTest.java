@@ -152,4 +152,79 @@ class ReplicasAutoTest {
         assertTrue(next.open().result().get(30, TimeUnit.SECONDS).succeeded());
         assertArrayEquals(bytes, Files.readAllBytes(dir.resolve("next.bin")));
     }
+
+    @Test
+    void aBalancedFlowReplannedWhileItRunsParksReplicasAndKeepsEveryByteInOrder() throws Exception {
+        final byte[] bytes = new byte[384 * 1024 + 17];
+        new Random(13).nextBytes(bytes);
+        final Path in = Files.write(dir.resolve("in.bin"), bytes);
+        final Path out = dir.resolve("out.bin");
+        // crc32c is not lane-safe, so the four replicas are a balance and a sequence merge, not lanes.
+        final Opened running = open(Flows.from(Devices.file(in))
+            .via(Devices.rateLimit(256 * 1024, 0).withAutoReplicas()).via(Devices.crc32c()).to(Devices.fileSink(out))
+            .chunkBytes(4096).build());
+        assertEquals(4, rateLimitInstances(running.events().expectMessageClass(FlowEvent.Admitted.class, WAIT)).size());
+        running.events().expectMessageClass(FlowEvent.Started.class, WAIT);
+
+        manager.tell(new FlowManager.StagesMeasured(999, List.of(new FlowManager.RateSample("rate-limit", 1L << 30,
+            500_000_000L))));
+        final FlowEvent.Replanned replanned = running.events().expectMessageClass(FlowEvent.Replanned.class, WAIT);
+        assertEquals("file-source -> rate-limit -> crc32c -> file-sink", replanned.placement());
+        assertTrue(replanned.appliesToRunningFlow());
+        final CompiledFlow compiled = running.open().compiled().join();
+        assertEquals(1, compiled.activeReplicas(1), "three of the four replicas are parked");
+        final TestProbe<FlowManager.Usage> usage = testKit.createTestProbe();
+        manager.tell(new FlowManager.GetUsage(usage.getRef()));
+        assertEquals(1, usage.receiveMessage(WAIT).kinds().get("rate-limit").leases(),
+            "the ledger holds one accelerator for the flow now");
+
+        assertInstanceOf(FlowEvent.Completed.class, running.events().receiveMessage(WAIT));
+        final FlowResult result = running.open().result().get(30, TimeUnit.SECONDS);
+        assertTrue(result.succeeded(), String.valueOf(result.error()));
+        assertEquals(sha256(bytes), sha256(Files.readAllBytes(out)), "no byte lost, duplicated or reordered");
+        final long[] chunks = result.stages().stream().filter(r -> r.counters().stage().startsWith("2:"))
+            .mapToLong(r -> r.counters().chunksIn()).toArray();
+        assertEquals(4, chunks.length);
+        assertEquals(bytes.length / 4096 + 1, java.util.Arrays.stream(chunks).sum());
+        assertTrue(chunks[0] > chunks[1] + chunks[2] + chunks[3], "after the re-plan only replica 0 took chunks: "
+            + java.util.Arrays.toString(chunks));
+    }
+
+    @Test
+    void aParkedReplicaComesBackWhenTheDeviceTurnsOutSlowAgain() throws Exception {
+        final byte[] bytes = new byte[384 * 1024 + 5];
+        new Random(14).nextBytes(bytes);
+        final Path in = Files.write(dir.resolve("in.bin"), bytes);
+        final Path out = dir.resolve("out.bin");
+        final Opened running = open(Flows.from(Devices.file(in))
+            .via(Devices.rateLimit(256 * 1024, 0).withAutoReplicas()).via(Devices.crc32c()).to(Devices.fileSink(out))
+            .chunkBytes(4096).build());
+        running.events().expectMessageClass(FlowEvent.Admitted.class, WAIT);
+        running.events().expectMessageClass(FlowEvent.Started.class, WAIT);
+        final CompiledFlow compiled = running.open().compiled().join();
+
+        manager.tell(new FlowManager.StagesMeasured(998, List.of(new FlowManager.RateSample("rate-limit", 1L << 30,
+            500_000_000L))));
+        assertTrue(running.events().expectMessageClass(FlowEvent.Replanned.class, WAIT).appliesToRunningFlow());
+        assertEquals(1, compiled.activeReplicas(1));
+        // Then it measures 50 MiB/s: the file devices would need 21; the four it was compiled with come back.
+        manager.tell(new FlowManager.StagesMeasured(999, List.of(new FlowManager.RateSample("rate-limit", 1L << 30,
+            20_000_000_000L))));
+        final FlowEvent.Replanned again = running.events().expectMessageClass(FlowEvent.Replanned.class, WAIT);
+        assertTrue(again.appliesToRunningFlow(), again.toString());
+        assertEquals("file-source -> rate-limit x4 -> crc32c -> file-sink", again.placement());
+        assertEquals(4, compiled.activeReplicas(1));
+        final TestProbe<FlowManager.Usage> usage = testKit.createTestProbe();
+        manager.tell(new FlowManager.GetUsage(usage.getRef()));
+        assertEquals(4, usage.receiveMessage(WAIT).kinds().get("rate-limit").leases());
+
+        assertInstanceOf(FlowEvent.Completed.class, running.events().receiveMessage(WAIT));
+        final FlowResult result = running.open().result().get(30, TimeUnit.SECONDS);
+        assertTrue(result.succeeded(), String.valueOf(result.error()));
+        assertEquals(sha256(bytes), sha256(Files.readAllBytes(out)));
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
 }

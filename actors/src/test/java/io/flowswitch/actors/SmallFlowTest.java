@@ -30,12 +30,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Flows of a few chunks run as one island (no port, one thread), longer ones as a chain of islands; both
- * give the same bytes. Device actors hear of the ledger's leases without being asked for them.
+ * Flows of a few chunks run their devices in a plain loop (or, with {@code small-flows = island}, as one
+ * island: no port, one thread), longer ones as a chain of islands; all give the same bytes and counters. Device actors hear of the ledger's leases without being asked for them.
  */
 class SmallFlowTest {
     private static final int CHUNK = 4096;
+    private static final String DIRECT_EDGE = "direct: a small flow, its devices in a plain loop on one thread";
+    private static final String ISLAND_EDGE = "fused: a small flow, one island end to end on one thread";
     private static FlowSwitch node;
+    private static FlowSwitch islandNode;
 
     @TempDir
     Path dir;
@@ -43,16 +46,20 @@ class SmallFlowTest {
     @BeforeAll
     static void start() {
         node = FlowSwitch.start();
+        islandNode = FlowSwitch.start(com.typesafe.config.ConfigFactory.parseString("flowswitch.node.small-flows = island")
+            .withFallback(com.typesafe.config.ConfigFactory.load()), io.flowswitch.devices.DeviceCatalog.builtIn());
     }
 
     @AfterAll
     static void stop() {
         node.close();
+        islandNode.close();
     }
 
     @AfterEach
     void allStagesStopped() {
         StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(node.system()));
+        StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(islandNode.system()));
     }
 
     @ParameterizedTest(name = "{0} bytes")
@@ -65,19 +72,47 @@ class SmallFlowTest {
         final Path out = dir.resolve("out.bin");
         final FlowSpec spec = Flows.from(Devices.file(in)).via(Devices.rateLimit(1L << 40, 0)).via(Devices.crc32c())
             .via(Devices.sha256()).to(Devices.fileSink(out)).chunkBytes(CHUNK).build();
-        final FlowHandle handle = node.run(spec);
-        final FlowResult result = handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        assertTrue(result.succeeded(), String.valueOf(result.error()));
-        assertArrayEquals(bytes, Files.readAllBytes(out));
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
-            result.stages().stream().filter(s -> s.counters().stage().equals("4:sha256")).findFirst().orElseThrow()
-                .results().get("sha256"));
-        final CompiledFlow compiled = handle.running().toCompletableFuture().join();
-        if (size <= FlowCompiler.SMALL_FLOW_CHUNKS * CHUNK) {
-            assertEquals(List.of("fused: a small flow, one island end to end on one thread"), compiled.edges());
-        } else {
-            assertEquals(4, compiled.edges().size(), compiled.edges().toString());
+        final List<String> counters = new java.util.ArrayList<>();
+        for (FlowSwitch each : List.of(node, islandNode)) {
+            final FlowHandle handle = each.run(spec);
+            final FlowResult result = handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertTrue(result.succeeded(), String.valueOf(result.error()));
+            assertArrayEquals(bytes, Files.readAllBytes(out));
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
+                result.stages().stream().filter(s -> s.counters().stage().equals("4:sha256")).findFirst().orElseThrow()
+                    .results().get("sha256"));
+            final CompiledFlow compiled = handle.running().toCompletableFuture().join();
+            if (size <= FlowCompiler.SMALL_FLOW_CHUNKS * CHUNK) {
+                assertEquals(List.of(each == node ? DIRECT_EDGE : ISLAND_EDGE), compiled.edges());
+            } else {
+                assertEquals(4, compiled.edges().size(), compiled.edges().toString());
+            }
+            counters.add(result.bytesIn() + " " + result.bytesOut() + " " + result.chunks() + " " + result.stages()
+                .stream().map(s -> s.counters().stage() + " " + s.counters().chunksIn() + "/" + s.counters().bytesIn()
+                    + " -> " + s.counters().chunksOut() + "/" + s.counters().bytesOut()).toList());
         }
+        assertEquals(counters.get(1), counters.get(0), "the loop counts as the island does");
+    }
+
+    @Test
+    void aSmallFlowCancelledWhileItRunsStopsLeavesNoOutputAndGivesItsLeaseBack() throws Exception {
+        final Path in = Files.write(dir.resolve("in.bin"), new byte[FlowCompiler.SMALL_FLOW_CHUNKS * CHUNK]);
+        final Path out = dir.resolve("out.bin");
+        // Four chunks at 2 KiB/s: about eight seconds, unless cancelled.
+        final FlowHandle handle = node.run(Flows.from(Devices.file(in)).via(Devices.rateLimit(2 * 1024, 0))
+            .to(Devices.fileSink(out)).chunkBytes(CHUNK).build());
+        assertEquals(List.of(DIRECT_EDGE), handle.running().toCompletableFuture().get(10, TimeUnit.SECONDS).edges());
+        final long startNs = System.nanoTime();
+        handle.cancel("test");
+        final FlowResult result = handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertTrue(!result.succeeded() && result.error() instanceof io.flowswitch.flow.FlowException e
+            && e.code().equals("CANCELLED"), String.valueOf(result.error()));
+        assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(4), "stopped at its next chunk, not at its end");
+        assertTrue(Files.notExists(out), "the sink removed its partial output");
+        for (int i = 0; i < 100 && rateLimitLeases() != 0; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, rateLimitLeases(), "the lease came back");
     }
 
     @Test
@@ -88,8 +123,7 @@ class SmallFlowTest {
         final FlowHandle handle = node.run(Flows.from(Devices.file(in)).via(Devices.aesGcmDecrypt("k"))
             .to(Devices.fileSink(dir.resolve("out.bin"))).key("k", new byte[32]).build());
         final FlowResult result = handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        assertEquals(List.of("fused: a small flow, one island end to end on one thread"),
-            handle.running().toCompletableFuture().join().edges());
+        assertEquals(List.of(DIRECT_EDGE), handle.running().toCompletableFuture().join().edges());
         assertTrue(!result.succeeded() && result.error().getMessage().contains("not a flowswitch encrypted stream"),
             String.valueOf(result.error()));
         assertTrue(Files.notExists(dir.resolve("out.bin")));

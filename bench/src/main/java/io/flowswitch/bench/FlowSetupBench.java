@@ -1,5 +1,7 @@
 package io.flowswitch.bench;
 
+import com.typesafe.config.ConfigFactory;
+import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.javadsl.FlowSwitch;
 import java.util.Locale;
@@ -8,32 +10,58 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Latency of a whole small flow of five stages, one after another on a warm node: lease, compile (open
- * the file, the devices, the ports), materialise four islands, move one 4 KiB chunk, close, release.
- * Prints p50, p99, p99.9 and max. Usage: {@code FlowSetupBench [flows] [dir]}.
+ * the file, the devices), run, move one 4 KiB chunk, close, release. Both ways a node can run a small flow
+ * side by side ({@code flowswitch.node.small-flows = direct}: its devices in a plain loop; {@code island}:
+ * a Pekko Streams island), two nodes in alternating blocks of flows so that load changes hit both alike.
+ * Prints p50, p99, p99.9, max and the ratio. Usage: {@code FlowSetupBench [flows] [dir]}.
  */
 public final class FlowSetupBench {
+    private static final int BLOCK_FLOWS = 250;
+
     private FlowSetupBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        final Histogram histogram = SmallFlow.newHistogram();
-        final int flows;
+        final Histogram direct = SmallFlow.newHistogram();
+        final Histogram island = SmallFlow.newHistogram();
         final int warmUpFlows;
-        try (SmallFlow small = SmallFlow.fromArgs(args, "setup"); FlowSwitch node = FlowSwitch.start()) {
-            flows = small.flows;
+        try (SmallFlow small = SmallFlow.fromArgs(args, "setup"); FlowSwitch directNode = start("direct");
+             FlowSwitch islandNode = start("island")) {
             warmUpFlows = small.warmUpFlows();
             for (int i = 0; i < warmUpFlows; i++) {
-                run(node, small.spec); // warm-up
+                run(directNode, small.spec);
+                run(islandNode, small.spec);
             }
-            for (int i = 0; i < flows; i++) {
-                final long startNs = System.nanoTime();
-                run(node, small.spec);
-                histogram.recordValue(System.nanoTime() - startNs);
+            for (int block = 0; block < small.flows / BLOCK_FLOWS; block++) {
+                measure(directNode, small.spec, direct);
+                measure(islandNode, small.spec, island);
             }
         }
-        System.out.printf(Locale.ROOT, SmallFlow.DESCRIPTION + "),"
-                + " %d flows after %d warm-up%n  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms%n",
-            flows, warmUpFlows, ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(99)),
+        System.out.printf(Locale.ROOT, SmallFlow.DESCRIPTION + "), %d flows each way after %d warm-up,"
+            + " in alternating blocks of %d%n", direct.getTotalCount(), warmUpFlows, BLOCK_FLOWS);
+        print("direct (small-flows = direct)", direct);
+        print("island (small-flows = island)", island);
+        System.out.printf(Locale.ROOT, "  ratio direct/island  p50 %.2f  p99 %.2f%n",
+            (double) direct.getValueAtPercentile(50) / island.getValueAtPercentile(50),
+            (double) direct.getValueAtPercentile(99) / island.getValueAtPercentile(99));
+    }
+
+    private static FlowSwitch start(String smallFlows) {
+        return FlowSwitch.start(ConfigFactory.parseString("flowswitch.node.small-flows = " + smallFlows)
+            .withFallback(ConfigFactory.load()), DeviceCatalog.builtIn());
+    }
+
+    private static void measure(FlowSwitch node, FlowSpec spec, Histogram histogram) throws Exception {
+        for (int i = 0; i < BLOCK_FLOWS; i++) {
+            final long startNs = System.nanoTime();
+            run(node, spec);
+            histogram.recordValue(System.nanoTime() - startNs);
+        }
+    }
+
+    private static void print(String label, Histogram histogram) {
+        System.out.printf(Locale.ROOT, "  %-30s p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.2f ms%n", label,
+            ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(99)),
             ms(histogram.getValueAtPercentile(99.9)), ms(histogram.getMaxValue()));
     }
 

@@ -10,6 +10,7 @@ import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.port.DataPort;
 import io.flowswitch.devices.stage.PortReaderStage;
 import io.flowswitch.devices.stage.PortWriterStage;
+import io.flowswitch.devices.stage.ReplicaBalance;
 import io.flowswitch.devices.stage.SequenceMerge;
 import io.flowswitch.devices.stage.SinkStage;
 import io.flowswitch.devices.stage.SourceStage;
@@ -27,7 +28,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -38,7 +42,6 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.UniformFanInShape;
 import org.apache.pekko.stream.UniformFanOutShape;
-import org.apache.pekko.stream.javadsl.Balance;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -71,9 +74,13 @@ public final class CompiledFlow {
     private final List<DataPort> ports;
     /** A small flow: one island, every stage fused on one thread, no port (see FlowCompiler.small). */
     private final boolean oneIsland;
+    /** A small flow without a ladder: its devices run in a {@link DirectLoop}, no island is materialised. */
+    private final boolean direct;
     private final DeviceCatalog catalog;
     private final Recoveries recoveries;
     private final List<List<StageCounters>> counters = new ArrayList<>();
+    /** Per balanced stage (by index), how many of its replicas take chunks; see {@link #resizeReplicas}. */
+    private final Map<Integer, AtomicInteger> activeReplicas = new ConcurrentHashMap<>();
     private final SharedKillSwitch killSwitch;
     private final AtomicBoolean started = new AtomicBoolean();
     /** What stopped the flow first: an island's error or an abort's cause; the result carries it. */
@@ -81,7 +88,7 @@ public final class CompiledFlow {
     private volatile long startNs;
 
     CompiledFlow(FlowSpec spec, long flowId, int lanes, List<ChunkPool> islandPools, List<List<Device>> devices,
-        List<DataPort> ports, DeviceCatalog catalog, Recoveries recoveries) {
+        List<DataPort> ports, DeviceCatalog catalog, Recoveries recoveries, boolean directSmallFlows) {
         this.spec = spec;
         this.recoveries = recoveries;
         this.flowId = flowId;
@@ -90,6 +97,7 @@ public final class CompiledFlow {
         this.devices = devices;
         this.ports = ports;
         this.oneIsland = lanes == 1 && ports.isEmpty();
+        this.direct = directSmallFlows && oneIsland && recoveries.none();
         this.catalog = catalog;
         this.killSwitch = KillSwitches.shared("flow-" + flowId);
         for (int i = 0; i < spec.stages().size(); i++) {
@@ -148,10 +156,38 @@ public final class CompiledFlow {
         if (lanes > 1) {
             return List.of(lanes + " lanes, each fused end to end on one thread");
         }
+        if (direct) {
+            return List.of("direct: a small flow, its devices in a plain loop on one thread");
+        }
         if (oneIsland) {
             return List.of("fused: a small flow, one island end to end on one thread");
         }
         return ports.stream().map(DataPort::description).toList();
+    }
+
+    /**
+     * Changes how many replicas of stage {@code index} take new chunks, while the flow runs: the balance
+     * in front of them parks or unparks replicas between two chunks, and the merge behind them keeps the
+     * sequence, so no byte is lost, duplicated or reordered. Only a stage balanced over replicas can (not
+     * lanes, whose chunks are split by position, nor a single instance); its replicas exist from compiling
+     * on, so it can never grow past them. Safe from any thread.
+     *
+     * @param active the replicas wanted, from 1 to the stage's instances
+     * @return whether the running flow took it
+     */
+    public boolean resizeReplicas(int index, int active) {
+        if (lanes > 1 || oneIsland || index <= 0 || index >= devices.size() - 1 || devices.get(index).size() < 2
+            || active < 1 || active > devices.get(index).size()) {
+            return false;
+        }
+        activeReplicas.computeIfAbsent(index, i -> new AtomicInteger(devices.get(index).size())).set(active);
+        return true;
+    }
+
+    /** How many replicas of stage {@code index} take new chunks now. */
+    public int activeReplicas(int index) {
+        final AtomicInteger active = activeReplicas.get(index);
+        return active != null ? active.get() : devices.get(index).size();
     }
 
     /** How many parallel lanes the flow runs as; 1 when it runs as a chain of islands. */
@@ -185,6 +221,9 @@ public final class CompiledFlow {
             throw new IllegalStateException("flow " + flowId + " was already run");
         }
         startNs = System.nanoTime();
+        if (direct) {
+            return runDirect(materializer.system().dispatchers().lookup(BLOCKING_DISPATCHER));
+        }
         final List<CompletableFuture<Done>> islands = new ArrayList<>();
         final int last = spec.stages().size() - 1;
         try {
@@ -207,6 +246,45 @@ public final class CompiledFlow {
         }
         return CompletableFuture.allOf(islands.toArray(CompletableFuture[]::new))
             .handle((ignored, error) -> finish(firstFailure.get()));
+    }
+
+    /**
+     * A small flow's devices in a {@link DirectLoop} on one task of {@code executor} (the blocking
+     * dispatcher: the ends may block). Materialising an island and its stage actors cost more than moving a
+     * few chunks. Counters, results, the chunk check and {@link #abort} behave as for an island: an abort
+     * stops the loop before its next chunk, and closing the ends fails a call blocked in them.
+     */
+    private CompletionStage<FlowResult> runDirect(Executor executor) {
+        final List<Device> line = new ArrayList<>(devices.size());
+        final List<StageCounters> lineCounters = new ArrayList<>(devices.size());
+        for (int i = 0; i < devices.size(); i++) {
+            line.add(devices.get(i).get(0));
+            lineCounters.add(counters.get(i).get(0));
+        }
+        final SinkDevice sink = (SinkDevice) line.get(line.size() - 1);
+        final CompletableFuture<FlowResult> result = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    new DirectLoop(flowId, line, lineCounters, islandPools.get(0), firstFailure).run();
+                    sink.finish();
+                } catch (RuntimeException e) {
+                    firstFailure.compareAndSet(null, e);
+                    try {
+                        sink.abort(firstFailure.get());
+                    } catch (RuntimeException suppressed) {
+                        firstFailure.get().addSuppressed(suppressed);
+                    }
+                } finally {
+                    result.complete(finish(firstFailure.get()));
+                }
+            });
+        } catch (RuntimeException e) {
+            firstFailure.compareAndSet(null, e);
+            sink.abort(e);
+            result.complete(finish(e));
+        }
+        return result;
     }
 
     /** Lane {@code lane}: source, transforms and sink fused on one thread, no port at all. */
@@ -251,7 +329,9 @@ public final class CompiledFlow {
         }
         final String dispatcher = dispatcherFor(stage);
         return Flow.fromGraph(GraphDSL.create(builder -> {
-            final UniformFanOutShape<Chunk, Chunk> balance = builder.add(Balance.<Chunk>create(replicas.size()));
+            final UniformFanOutShape<Chunk, Chunk> balance = builder.add(new ReplicaBalance(replicas.size(),
+                activeReplicas.computeIfAbsent(index, i -> new AtomicInteger(replicas.size())),
+                "flow-" + flowId + ".balance" + (index + 1)));
             final UniformFanInShape<Chunk, Chunk> merge =
                 builder.add(new SequenceMerge(replicas.size(), "flow-" + flowId + ".merge" + (index + 1)));
             for (int r = 0; r < replicas.size(); r++) {

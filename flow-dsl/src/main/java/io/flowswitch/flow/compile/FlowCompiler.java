@@ -55,14 +55,24 @@ public final class FlowCompiler {
 
     private final DeviceCatalog catalog;
     private final MediaDriverNode driverNode;
+    private final boolean directSmallFlows;
     private final AtomicInteger nextStreamId = new AtomicInteger(FIRST_STREAM_ID);
 
     /**
      * @param driverNode the node's media driver; may be {@code null} when only fused flows are compiled
      */
     public FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode) {
+        this(catalog, driverNode, true);
+    }
+
+    /**
+     * @param directSmallFlows whether a small flow without a ladder runs its devices in a {@link DirectLoop}
+     *     (true) or as one materialised island (false; {@code flowswitch.node.small-flows = island})
+     */
+    public FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, boolean directSmallFlows) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.driverNode = driverNode;
+        this.directSmallFlows = directSmallFlows;
     }
 
     public DeviceCatalog catalog() {
@@ -190,7 +200,8 @@ public final class FlowCompiler {
         }
         final List<ChunkPool> islandPools = lanes > 1 ? lanePools(spec, lanes)
             : oneIsland ? lanePools(spec, 1) : pools(spec);
-        return new CompiledFlow(spec, flowId, lanes, islandPools, devices, ports, catalog, recoveries);
+        return new CompiledFlow(spec, flowId, lanes, islandPools, devices, ports, catalog, recoveries,
+            directSmallFlows);
     }
 
     /**

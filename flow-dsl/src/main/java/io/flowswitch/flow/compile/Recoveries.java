@@ -86,6 +86,11 @@ final class Recoveries {
         return byStage.get(index);
     }
 
+    /** Whether no stage has a ladder or an injected fault: every device runs as it is. */
+    boolean none() {
+        return byStage.isEmpty() && faults.isEmpty();
+    }
+
     ReceiptRecorder recorder() {
         return recorder;
     }
