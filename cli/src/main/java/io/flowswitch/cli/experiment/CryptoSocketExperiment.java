@@ -161,7 +161,7 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
 
     @Option(names = "--sizes", split = ",", paramLabel = "SIZE[,SIZE...]",
         defaultValue = "1KiB,4KiB,16KiB,64KiB,256KiB,1MiB",
-        description = "Buffer (and record) sizes, 1KiB to 1MiB. Default: ${DEFAULT-VALUE}.")
+        description = "Buffer sizes, 1KiB to 1MiB (records of at most 256KiB; a larger buffer is several). Default: ${DEFAULT-VALUE}.")
     List<String> sizes;
 
     @Option(names = "--runs", defaultValue = "10", paramLabel = "N",
@@ -493,7 +493,7 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                                 if (!page.awaitReturn(60, TimeUnit.SECONDS)) {
                                     throw new IllegalStateException("a page did not come back within 60 s");
                                 }
-                                final int n = page.readFrom(file, position, (int) Math.min(bufferBytes, bytes - position));
+                                final int n = page.readFrom(file, position, (int) Math.min(page.capacity(), bytes - position));
                                 socket.send(page, n);
                                 position += n;
                             }
@@ -512,7 +512,8 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         }
 
         private LinkedSocket.Options options(Layer layer, int bufferBytes) {
-            return LinkedSocket.Options.DEFAULT.withChunkBytes(bufferBytes).withBefore(before(layer))
+            return LinkedSocket.Options.DEFAULT.withChunkBytes(Math.min(bufferBytes, LinkedSocket.MAX_RECORD_BYTES))
+                .withBefore(before(layer))
                 .withStagingChunks(stagingChunks);
         }
 
