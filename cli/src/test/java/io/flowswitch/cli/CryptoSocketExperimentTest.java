@@ -35,7 +35,9 @@ class CryptoSocketExperimentTest {
         outcome.assertDone();
         assertTrue(outcome.out().contains("checked: every variant's stream decrypts to the input"), outcome::toString);
         final List<String> csv = Files.readAllLines(dir.resolve("crypto-socket.csv"));
-        assertEquals(1 + 2 * 3, csv.size(), "a header and one row per layer and variant");
+        assertEquals(1 + 3 * 3, csv.size(), "a header and one row per layer and variant");
+        assertTrue(csv.stream().anyMatch(line -> line.startsWith("tls,4096,app-mediated,0,1048576,1048576,")),
+            "the tls layer, its plaintext all received: " + csv);
         assertTrue(csv.get(1).startsWith("aes-gcm,4096,app-mediated,0,1048576,"), csv.get(1));
         assertTrue(Files.readString(dir.resolve("crypto-socket.svg")).startsWith("<svg"));
         assertTrue(Files.readString(dir.resolve("crypto-socket.txt")).contains("| aes-gcm | 4KiB | linked+pages |"));

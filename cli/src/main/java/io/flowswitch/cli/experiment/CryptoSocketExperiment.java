@@ -1,6 +1,8 @@
 package io.flowswitch.cli.experiment;
 
 import io.flowswitch.devices.link.SharedPage;
+import io.flowswitch.devices.tls.TlsConnection;
+import io.flowswitch.devices.tls.TlsContexts;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.javadsl.Devices;
@@ -32,6 +34,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -56,7 +59,8 @@ import picocli.CommandLine.Spec;
             + " ways: app-mediated (ask the crypto device actor per buffer, copy the ciphertext back, write it),"
             + " linked (write plaintext once; a flow encrypts and sends) and linked+pages (lend pages filled from"
             + " the file; no copy). Per buffer size and record layer (aes-gcm; accelerator = a rate-limited model"
-            + " in front of it), every run of a round runs each variant once. Reports throughput, CPU per byte"
+            + " in front of it; tls = TLS 1.3 records from the JDK's SSLEngine, owned by a crypto actor in the"
+            + " app-mediated variant, by the flow's tls-sink when linked), every run of a round runs each variant once. Reports throughput, CPU per byte"
             + " (the whole process, receiver included) and copies per byte across the application boundary"
             + " (counted), as medians and min-max; writes CSV, SVG and a summary.",
         "",
@@ -85,10 +89,14 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         }
     }
 
-    enum Layer { AES_GCM, ACCELERATOR;
+    enum Layer { AES_GCM, ACCELERATOR, TLS;
 
         String label() {
-            return this == AES_GCM ? "aes-gcm" : "accelerator";
+            return switch (this) {
+                case AES_GCM -> "aes-gcm";
+                case ACCELERATOR -> "accelerator";
+                case TLS -> "tls";
+            };
         }
     }
 
@@ -173,8 +181,9 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     String bytesText;
 
-    @Option(names = "--layers", split = ",", defaultValue = "aes-gcm,accelerator", paramLabel = "LAYER[,LAYER]",
-        description = "Record layers: aes-gcm, accelerator. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--layers", split = ",", defaultValue = "aes-gcm,accelerator,tls", paramLabel = "LAYER[,LAYER]",
+        description = "Record layers: aes-gcm, accelerator (a rate-limited model in front of aes-gcm), tls (TLS 1.3"
+            + " through the JDK's SSLEngine). Default: ${DEFAULT-VALUE}.")
     List<String> layers;
 
     @Option(names = "--accelerator-rate", defaultValue = "1GiB", paramLabel = "SIZE",
@@ -246,8 +255,9 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             chosenLayers.add(switch (layer.trim().toLowerCase(Locale.ROOT)) {
                 case "aes-gcm" -> Layer.AES_GCM;
                 case "accelerator" -> Layer.ACCELERATOR;
+                case "tls" -> Layer.TLS;
                 default -> throw usage("--layers: unknown layer '" + layer
-                    + "' (aes-gcm, accelerator)");
+                    + "' (aes-gcm, accelerator, tls)");
             });
         }
         final PrintWriter console = spec.commandLine().getOut();
@@ -257,12 +267,15 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         final Path data = Files.createTempFile(dir, "crypto-socket-", ".bin");
         Files.createDirectories(out);
         final FlowSwitch node = nodes.acquire();
+        final Path tlsDir = Files.createTempDirectory(dir, "crypto-socket-tls-");
         try {
             writeRandom(data, fileBytes);
             final byte[] keyBytes = new byte[32];
             new SecureRandom().nextBytes(keyBytes);
             final SecretKey key = new SecretKeySpec(keyBytes, "AES");
-            final Runner runner = new Runner(node, key, data, acceleratorRate, acceleratorLatencyUs, stagingChunks);
+            final TlsContexts.Identity identity = chosenLayers.contains(Layer.TLS) ? TlsContexts.selfSigned(tlsDir) : null;
+            final Runner runner = new Runner(node, key, data, acceleratorRate, acceleratorLatencyUs, stagingChunks,
+                identity);
             if (!noVerify) {
                 for (Layer layer : chosenLayers) {
                     for (Variant variant : Variant.values()) {
@@ -274,6 +287,9 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             // Warm-up: JIT, the cipher's first slow calls, the dispatchers' threads.
             for (Variant variant : Variant.values()) {
                 runner.run(Layer.AES_GCM, variant, 64 * 1024, Math.min(maxBytes, 16L * 1024 * 1024), 0);
+                if (chosenLayers.contains(Layer.TLS)) {
+                    runner.run(Layer.TLS, variant, 64 * 1024, Math.min(maxBytes, 16L * 1024 * 1024), 0);
+                }
             }
             final List<Sample> samples = new ArrayList<>();
             for (Layer layer : chosenLayers) {
@@ -322,6 +338,12 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         } finally {
             nodes.release(node);
             Files.deleteIfExists(data);
+            try (var left = Files.list(tlsDir)) {
+                for (Path file : left.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(tlsDir);
         }
     }
 
@@ -362,10 +384,15 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
         private final int stagingChunks;
+        /** The receiver's certificate, for the tls layer; the senders trust it. */
+        private final TlsContexts.Identity identity;
+        private final SSLContext client;
 
         Runner(FlowSwitch node, SecretKey key, Path data, long acceleratorRate, long acceleratorLatencyUs,
-            int stagingChunks) {
+            int stagingChunks, TlsContexts.Identity identity) {
             this.stagingChunks = stagingChunks;
+            this.identity = identity;
+            this.client = identity == null ? null : TlsContexts.trusting(identity.certificate());
             this.node = node;
             this.key = key;
             this.data = data;
@@ -379,6 +406,17 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         }
 
         Sample run(Layer layer, Variant variant, int bufferBytes, long bytes, int run) throws Exception {
+            if (layer == Layer.TLS) {
+                // Counts plaintext: the handshakes' sizes differ from connection to connection (resumption).
+                try (TlsDrainReceiver receiver = new TlsDrainReceiver(identity.context(), false)) {
+                    final long[] start = new long[2];
+                    final long copied = send(layer, variant, bufferBytes, bytes, receiver.port(), start);
+                    final TlsDrainReceiver.Drained drained = receiver.drained().get(120, TimeUnit.SECONDS);
+                    final long cpu1 = os.getProcessCpuTime();
+                    return new Sample(layer, bufferBytes, variant, run, bytes, drained.bytes(),
+                        drained.endNs() - start[0], cpu1 - start[1], copied);
+                }
+            }
             try (DrainReceiver receiver = new DrainReceiver()) {
                 final long[] start = new long[2];
                 final long copied = send(layer, variant, bufferBytes, bytes, receiver.port(), start);
@@ -414,6 +452,18 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
 
         /** Sends through a flowswitch receiver that decrypts and digests, and compares with the input. */
         void verify(Layer layer, Variant variant, int bufferBytes, long bytes) throws Exception {
+            if (layer == Layer.TLS) {
+                try (TlsDrainReceiver receiver = new TlsDrainReceiver(identity.context(), true)) {
+                    send(layer, variant, bufferBytes, bytes, receiver.port(), new long[2]);
+                    final String got = receiver.drained().get(60, TimeUnit.SECONDS).sha256();
+                    final String expected = sha256(data, bytes);
+                    if (!expected.equals(got)) {
+                        throw new IllegalStateException(variant.label() + " (tls): received " + got + ", sent "
+                            + expected);
+                    }
+                }
+                return;
+            }
             final int port;
             try (ServerSocket probe = new ServerSocket(0)) {
                 port = probe.getLocalPort();
@@ -452,6 +502,19 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                 switch (variant) {
                     case APP_MEDIATED -> {
                         final byte[] buffer = new byte[bufferBytes];
+                        if (layer == Layer.TLS) {
+                            try (AppMediatedTlsSender sender = new AppMediatedTlsSender(node.system(), client, port,
+                                bufferBytes)) {
+                                startClock(start);
+                                for (long position = 0; position < bytes; ) {
+                                    final int n = read(file, buffer, position, (int) Math.min(bufferBytes, bytes - position));
+                                    sender.write(buffer, n);
+                                    position += n;
+                                }
+                                sender.finish();
+                                return sender.copiedBytes();
+                            }
+                        }
                         try (AppMediatedSender sender = new AppMediatedSender(node.system(), node.catalog(), port, key,
                             bufferBytes, before(layer))) {
                             startClock(start);
@@ -466,7 +529,7 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                     }
                     case LINKED -> {
                         final byte[] buffer = new byte[bufferBytes];
-                        try (LinkedSocket socket = LinkedSocket.aesGcm(node, "127.0.0.1", port, key, options(layer, bufferBytes))) {
+                        try (Linked linked = link(layer, port, bufferBytes); LinkedSocket socket = linked.socket()) {
                             socket.flow().running().toCompletableFuture().get(30, TimeUnit.SECONDS);
                             startClock(start);
                             for (long position = 0; position < bytes; ) {
@@ -479,7 +542,7 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                         }
                     }
                     case LINKED_PAGES -> {
-                        try (LinkedSocket socket = LinkedSocket.aesGcm(node, "127.0.0.1", port, key, options(layer, bufferBytes))) {
+                        try (Linked linked = link(layer, port, bufferBytes); LinkedSocket socket = linked.socket()) {
                             final SharedPage[] pages = new SharedPage[stagingChunks];
                             for (int i = 0; i < stagingChunks; i++) {
                                 pages[i] = socket.newPage();
@@ -503,6 +566,32 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                     }
                     default -> throw new IllegalStateException(variant.toString());
                 }
+            }
+        }
+
+        /** A linked socket of {@code layer} to {@code port}, and the TLS connection it uses, if any (handshake done). */
+        private record Linked(LinkedSocket socket, TlsConnection connection) implements AutoCloseable {
+            @Override
+            public void close() {
+                if (connection != null) {
+                    AppMediatedTlsSender.awaitPeerClose(connection.socket());
+                    connection.close();
+                }
+            }
+        }
+
+        private Linked link(Layer layer, int port, int bufferBytes) throws IOException {
+            if (layer != Layer.TLS) {
+                return new Linked(LinkedSocket.aesGcm(node, "127.0.0.1", port, key, options(layer, bufferBytes)), null);
+            }
+            final TlsConnection connection = TlsConnection.client(
+                new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port), client, "localhost");
+            try {
+                connection.handshake();
+                return new Linked(LinkedSocket.tls(node, connection, options(layer, bufferBytes)), connection);
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
             }
         }
 
