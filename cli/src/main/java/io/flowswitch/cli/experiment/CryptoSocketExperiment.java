@@ -1,5 +1,6 @@
 package io.flowswitch.cli.experiment;
 
+import io.flowswitch.cli.SizeParser;
 import io.flowswitch.devices.link.SharedPage;
 import io.flowswitch.devices.tls.TlsConnection;
 import io.flowswitch.devices.tls.TlsContexts;
@@ -30,15 +31,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code flowswitch experiment crypto-socket}: the paper's section 3 experiment. The same bytes are encrypted
@@ -70,7 +68,7 @@ import picocli.CommandLine.Spec;
     footer = {
         "  flowswitch experiment crypto-socket",
         "  flowswitch experiment crypto-socket --sizes 64KiB --runs 15 --layers aes-gcm --out results"})
-public final class CryptoSocketExperiment implements Callable<Integer> {
+public final class CryptoSocketExperiment extends Experiment {
     /** Where the experiment gets its node. */
     public interface Nodes {
         FlowSwitch acquire();
@@ -123,15 +121,14 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             return messages * 1e9 / elapsedNs;
         }
 
-        static String csv(List<Batching> rows) {
-            final StringBuilder csv = new StringBuilder(
-                "run,batch_delay_ns,messages,message_bytes,records,wire_bytes,elapsed_ns,cpu_ns,messages_per_s\n");
+        static Table table(List<Batching> rows) {
+            final Table table = new Table("run", "batch_delay_ns", "messages", "message_bytes", "records", "wire_bytes",
+                "elapsed_ns", "cpu_ns", "messages_per_s");
             for (Batching b : rows) {
-                csv.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%.0f%n", b.run(), b.delayNs(),
-                    b.messages(), b.messageBytes(), b.records(), b.wireBytes(), b.elapsedNs(), b.cpuNs(),
-                    b.messagesPerSecond()));
+                table.row(b.run(), b.delayNs(), b.messages(), b.messageBytes(), b.records(), b.wireBytes(), b.elapsedNs(),
+                    b.cpuNs(), Math.rint(b.messagesPerSecond()));
             }
-            return csv.toString();
+            return table;
         }
 
         static String summary(List<Batching> rows, int messageBytes, long delayUs) {
@@ -164,44 +161,32 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
 
     private static final int MIN_BUFFERS = 4096;
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--sizes", split = ",", paramLabel = "SIZE[,SIZE...]",
+    @Option(names = "--sizes", split = ",", paramLabel = "SIZE[,SIZE...]", converter = SizeParser.Converter.class,
         defaultValue = "1KiB,4KiB,16KiB,64KiB,256KiB,1MiB",
         description = "Buffer sizes, 1KiB to 1MiB (records of at most 256KiB; a larger buffer is several). Default: ${DEFAULT-VALUE}.")
-    List<String> sizes;
+    List<Long> sizes;
 
     @Option(names = "--runs", defaultValue = "10", paramLabel = "N",
         description = "Rounds; each round runs every variant once. Default: ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--bytes", defaultValue = "64MiB", paramLabel = "SIZE",
+    @Option(names = "--bytes", defaultValue = "64MiB", paramLabel = "SIZE", converter = SizeParser.Converter.class,
         description = "Plaintext per run at most; small buffers send at most " + MIN_BUFFERS + " buffers."
             + " Default: ${DEFAULT-VALUE}.")
-    String bytesText;
+    long maxBytes;
 
     @Option(names = "--layers", split = ",", defaultValue = "aes-gcm,accelerator,tls", paramLabel = "LAYER[,LAYER]",
         description = "Record layers: aes-gcm, accelerator (a rate-limited model in front of aes-gcm), tls (TLS 1.3"
             + " through the JDK's SSLEngine). Default: ${DEFAULT-VALUE}.")
     List<String> layers;
 
-    @Option(names = "--accelerator-rate", defaultValue = "1GiB", paramLabel = "SIZE",
+    @Option(names = "--accelerator-rate", defaultValue = "1GiB", paramLabel = "SIZE", converter = SizeParser.Converter.class,
         description = "The accelerator model's rate, bytes per second. Default: ${DEFAULT-VALUE}.")
-    String acceleratorRateText;
+    long acceleratorRate;
 
     @Option(names = "--accelerator-latency-us", defaultValue = "20", paramLabel = "US",
         description = "The accelerator model's delay per buffer. Default: ${DEFAULT-VALUE}.")
     long acceleratorLatencyUs;
-
-    @Option(names = "--out", defaultValue = ".", paramLabel = "DIR",
-        description = "Where crypto-socket.csv, crypto-socket.svg and crypto-socket.txt go. Default: the current"
-            + " directory.")
-    Path out;
-
-    @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Where the input file is made. Default: /dev/shm when present, else the temp directory.")
-    Path dataDir;
 
     @Option(names = "--staging-chunks", defaultValue = "8", paramLabel = "N",
         description = "Linked variants: buffers the application may have in the flow (staging chunks, pages)."
@@ -230,17 +215,20 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        final List<Integer> bufferSizes = new ArrayList<>();
-        for (String size : sizes) {
-            final long bytes = parseSize("--sizes", size);
-            if (bytes < 1024 || bytes > 1024 * 1024) {
-                throw usage("--sizes: " + size + " is outside 1KiB..1MiB");
-            }
-            bufferSizes.add((int) bytes);
+    protected void run(ExperimentOutput output) throws Exception {
+        if (quick()) {
+            sizes = List.of(4L * 1024, 64L * 1024);
+            runs = Math.min(runs, 2);
+            maxBytes = Math.min(maxBytes, 4L * 1024 * 1024);
+            messages = Math.min(messages, 300);
         }
-        final long maxBytes = parseSize("--bytes", bytesText);
-        final long acceleratorRate = parseSize("--accelerator-rate", acceleratorRateText);
+        final List<Integer> bufferSizes = new ArrayList<>();
+        for (long size : sizes) {
+            if (size < 1024 || size > 1024 * 1024) {
+                throw usage("--sizes: " + Sizes.format(size) + " is outside 1KiB..1MiB");
+            }
+            bufferSizes.add((int) size);
+        }
         if (runs < 1 || maxBytes < 1024 * 1024 || acceleratorLatencyUs < 0) {
             throw usage("--runs must be >= 1, --bytes >= 1MiB, --accelerator-latency-us >= 0");
         }
@@ -260,12 +248,11 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                     + "' (aes-gcm, accelerator, tls)");
             });
         }
-        final PrintWriter console = spec.commandLine().getOut();
+        final PrintWriter console = output.out();
         final long fileBytes = Math.max(maxBytes, 1024L * 1024 * 4);
-        final Path dir = dataDir != null ? dataDir
-            : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+        // tmpfs keeps the disk out of the figures.
+        final Path dir = work == null && Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : workBase();
         final Path data = Files.createTempFile(dir, "crypto-socket-", ".bin");
-        Files.createDirectories(out);
         final FlowSwitch node = nodes.acquire();
         final Path tlsDir = Files.createTempDirectory(dir, "crypto-socket-tls-");
         try {
@@ -323,18 +310,25 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             }
             final String summary = Report.summary(samples, chosenLayers, bufferSizes, runs, acceleratorRate,
                 acceleratorLatencyUs) + Batching.summary(batching, messageBytes, batchDelayUs);
-            Files.writeString(out.resolve("crypto-socket.csv"), Report.csv(samples), StandardCharsets.UTF_8);
+            output.csv("crypto-socket", Report.table(samples));
             if (!batching.isEmpty()) {
-                Files.writeString(out.resolve("crypto-socket-batching.csv"), Batching.csv(batching), StandardCharsets.UTF_8);
+                output.csv("crypto-socket-batching", Batching.table(batching));
             }
-            Files.writeString(out.resolve("crypto-socket.svg"), Report.svg(samples, chosenLayers, bufferSizes),
-                StandardCharsets.UTF_8);
-            Files.writeString(out.resolve("crypto-socket.txt"), summary, StandardCharsets.UTF_8);
+            for (Layer layer : chosenLayers) {
+                output.svg("crypto-socket-" + layer.label(), Report.plot(samples, layer, bufferSizes));
+            }
+            Files.writeString(output.directory().resolve("crypto-socket.txt"), summary, StandardCharsets.UTF_8);
             console.println();
             console.print(summary);
-            console.println("wrote " + out.resolve("crypto-socket.csv") + ", crypto-socket.svg, crypto-socket.txt");
+            for (Layer layer : chosenLayers) {
+                if (bufferSizes.contains(64 * 1024)) {
+                    final double ratio = Report.medianGbps(samples, layer, 64 * 1024, Variant.LINKED)
+                        / Report.medianGbps(samples, layer, 64 * 1024, Variant.APP_MEDIATED);
+                    output.target(layer.label() + ", 64KiB: linked >= 1.3x app-mediated",
+                        String.format(Locale.ROOT, "%.2fx", ratio), ratio >= 1.3);
+                }
+            }
             console.flush();
-            return 0;
         } finally {
             nodes.release(node);
             Files.deleteIfExists(data);
@@ -344,18 +338,6 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                 }
             }
             Files.deleteIfExists(tlsDir);
-        }
-    }
-
-    private picocli.CommandLine.ParameterException usage(String message) {
-        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    private long parseSize(String option, String text) {
-        try {
-            return Sizes.parse(option, text);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
         }
     }
 
@@ -638,32 +620,9 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         }
     }
 
-    /** Sizes as the rest of the command line writes them. */
+    /** Sizes as labels, as the command line writes them. */
     static final class Sizes {
         private Sizes() {
-        }
-
-        static long parse(String option, String text) {
-            final String t = text.trim();
-            final long unit;
-            String number = t;
-            if (t.endsWith("KiB")) {
-                unit = 1024;
-                number = t.substring(0, t.length() - 3);
-            } else if (t.endsWith("MiB")) {
-                unit = 1024 * 1024;
-                number = t.substring(0, t.length() - 3);
-            } else if (t.endsWith("GiB")) {
-                unit = 1024L * 1024 * 1024;
-                number = t.substring(0, t.length() - 3);
-            } else {
-                unit = 1;
-            }
-            try {
-                return Math.multiplyExact(Long.parseLong(number), unit);
-            } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException(option + ": '" + text + "' is not a size (e.g. 4096, 64KiB, 1MiB)");
-            }
         }
 
         static String format(long bytes) {
@@ -747,80 +706,27 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             return text.toString();
         }
 
-        static String csv(List<Sample> samples) {
-            final StringBuilder csv = new StringBuilder(
-                "layer,buffer_bytes,variant,run,plain_bytes,wire_bytes,elapsed_ns,cpu_ns,copied_bytes,gb_per_s,cpu_ns_per_byte,copies_per_byte\n");
+        static Table table(List<Sample> samples) {
+            final Table table = new Table("layer", "buffer_bytes", "variant", "run", "plain_bytes", "wire_bytes",
+                "elapsed_ns", "cpu_ns", "copied_bytes", "gb_per_s", "cpu_ns_per_byte", "copies_per_byte");
             for (Sample s : samples) {
-                csv.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%d,%d,%d,%.4f,%.4f,%.4f%n", s.layer().label(),
-                    s.bufferBytes(), s.variant().label(), s.run(), s.plainBytes(), s.wireBytes(), s.elapsedNs(), s.cpuNs(),
-                    s.copiedBytes(), s.gbPerSecond(), s.cpuNsPerByte(), s.copiesPerByte()));
+                table.row(s.layer().label(), s.bufferBytes(), s.variant().label(), s.run(), s.plainBytes(), s.wireBytes(),
+                    s.elapsedNs(), s.cpuNs(), s.copiedBytes(), s.gbPerSecond(), s.cpuNsPerByte(), s.copiesPerByte());
             }
-            return csv.toString();
+            return table;
         }
 
-        /** One panel per layer: median GB/s against buffer size (log scale), a line per variant. */
-        static String svg(List<Sample> samples, List<Layer> layers, List<Integer> sizes) {
-            final int panelWidth = 420;
-            final int panelHeight = 300;
-            final int left = 60;
-            final int top = 40;
-            final String[] colours = {"#d62728", "#1f77b4", "#2ca02c"};
-            double max = 0.1;
-            for (Sample s : samples) {
-                max = Math.max(max, s.gbPerSecond());
-            }
-            final double yMax = Math.ceil(max * 2) / 2;
+        /** Median GB/s against buffer size (log scale), a line per variant. */
+        static SvgPlot plot(List<Sample> samples, Layer layer, List<Integer> sizes) {
             final List<Integer> sorted = sizes.stream().sorted().toList();
-            final StringBuilder svg = new StringBuilder();
-            svg.append(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
-                layers.size() * (panelWidth + left + 20) + 20, panelHeight + top + 90));
-            for (int p = 0; p < layers.size(); p++) {
-                final Layer layer = layers.get(p);
-                final int x0 = 20 + p * (panelWidth + left + 20) + left;
-                final int y0 = top + panelHeight;
-                svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s: GB/s by buffer size</text>%n",
-                    x0, top - 15, layer.label()));
-                svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
-                    x0, y0, x0 + panelWidth, y0));
-                svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
-                    x0, top, x0, y0));
-                for (double y = 0; y <= yMax + 1e-9; y += yMax / 5) {
-                    final double py = y0 - y / yMax * panelHeight;
-                    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>%n",
-                        x0 - 6, py + 4, y));
-                    svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
-                        x0, py, x0 + panelWidth, py));
-                }
-                for (int i = 0; i < sorted.size(); i++) {
-                    svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                        xOf(i, sorted.size(), x0, panelWidth), y0 + 18, Sizes.format(sorted.get(i))));
-                }
-                for (Variant variant : Variant.values()) {
-                    final StringBuilder points = new StringBuilder();
-                    for (int i = 0; i < sorted.size(); i++) {
-                        final double rate = medianGbps(samples, layer, sorted.get(i), variant);
-                        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", xOf(i, sorted.size(), x0, panelWidth),
-                            y0 - rate / yMax * panelHeight));
-                    }
-                    svg.append(String.format(Locale.ROOT,
-                        "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
-                        colours[variant.ordinal()], points.toString().trim()));
-                }
-            }
+            final double[] xs = sorted.stream().mapToDouble(Integer::doubleValue).toArray();
+            final SvgPlot plot = SvgPlot.lines("crypto-socket, " + layer.label() + ": throughput by buffer size",
+                "buffer size", "GB/s (median)").logX().xTickFormat(x -> Sizes.format(Math.round(x)));
             for (Variant variant : Variant.values()) {
-                final int lx = 20 + left + variant.ordinal() * 140;
-                svg.append(String.format(Locale.ROOT,
-                    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
-                    lx, top + panelHeight + 40, colours[variant.ordinal()], lx + 16, top + panelHeight + 51,
-                    variant.label()));
+                plot.series(variant.label(), xs,
+                    sorted.stream().mapToDouble(size -> medianGbps(samples, layer, size, variant)).toArray());
             }
-            svg.append("</svg>\n");
-            return svg.toString();
-        }
-
-        private static double xOf(int index, int count, int x0, int width) {
-            return count == 1 ? x0 + width / 2.0 : x0 + 20 + index * (width - 40) / (double) (count - 1);
+            return plot;
         }
     }
 }
