@@ -672,7 +672,8 @@ public final class CryptoSocketExperiment extends Experiment {
         static String summary(List<Sample> samples, List<Layer> layers, List<Integer> sizes, int runs,
             long acceleratorRate, long acceleratorLatencyUs) {
             final StringBuilder text = new StringBuilder();
-            text.append("crypto-socket: AES-256-GCM stream over loopback TCP, ").append(runs)
+            text.append("crypto-socket: AES-256-GCM stream format (aes-gcm, accelerator) and TLS 1.3 (tls) over loopback TCP, ")
+                .append(runs)
                 .append(" rounds, medians (min-max); CPU is the whole process's per plaintext byte;")
                 .append(" copies are bytes copied across the application boundary per plaintext byte.\n");
             text.append("accelerator = rate-limit ").append(Sizes.format(acceleratorRate)).append("/s, ")
