@@ -40,7 +40,13 @@ import javax.crypto.SecretKey;
  */
 public final class LinkedSocket implements AutoCloseable {
     /**
-     * @param chunkBytes size of a record's plaintext and of a page
+     * The largest record (and page): the JDK's GCM is slower on calls above 256 KiB, and a larger staging
+     * chunk leaves the cache before it is sealed. A larger write is several records.
+     */
+    public static final int MAX_RECORD_BYTES = 256 * 1024;
+
+    /**
+     * @param chunkBytes size of a record's plaintext and of a page, 1 KiB to {@link #MAX_RECORD_BYTES}
      * @param stagingChunks chunks the pipe copies writes into: how far the application may run ahead
      * @param batchDelay {@link Duration#ZERO}: every write its own record; otherwise small writes share a
      *     record, sent when full, on {@link #flush()}, or this long after its first byte
@@ -51,7 +57,7 @@ public final class LinkedSocket implements AutoCloseable {
 
         public Options {
             before = java.util.List.copyOf(before);
-            if (chunkBytes < 1024 || stagingChunks < 1 || batchDelay.isNegative()) {
+            if (chunkBytes < 1024 || chunkBytes > MAX_RECORD_BYTES || stagingChunks < 1 || batchDelay.isNegative()) {
                 throw new IllegalArgumentException("bad linked socket options: chunk " + chunkBytes + " B, "
                     + stagingChunks + " staging chunks, batch delay " + batchDelay);
             }

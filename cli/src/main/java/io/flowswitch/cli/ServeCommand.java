@@ -3,6 +3,7 @@ package io.flowswitch.cli;
 import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.tls.TlsContexts;
 import io.flowswitch.https.HttpsFileServer;
+import io.flowswitch.https.SmallFileCalibration;
 import io.flowswitch.javadsl.FlowSwitch;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
         "Serves the files under --root over HTTPS (TLS 1.3, HTTP/1.1 with keep-alive, GET and HEAD, one Range"
             + " per request). The server reads each request and answers it with a flow"
             + " file-region-source -> tls-sink: it never touches a file's bytes itself. Files smaller than"
-            + " --small-file take the software path (the same devices, no flow).",
+            + " --small-file (calibrated at start unless given) take the software path (the same devices, no flow).",
         "",
         "Without --cert/--key or --keystore, a self-signed certificate for localhost is made on first use in"
             + " --tls-dir (server.p12, and server.crt for clients: curl --cacert DIR/server.crt)."},
@@ -97,9 +98,10 @@ final class ServeCommand implements Callable<Integer> {
     Path tlsDir;
 
     @Option(names = "--small-file", paramLabel = "SIZE", converter = SizeParser.Converter.class,
-        defaultValue = "256KiB",
-        description = "Responses shorter than this take the software path instead of a flow. Default: ${DEFAULT-VALUE}.")
-    long smallFileBytes;
+        description = "Responses shorter than this take the software path instead of a flow. Default: calibrated"
+            + " at start (about a second): where a flow's measured set-up cost is repaid, and at most where it is"
+            + " a tenth of the response's time.")
+    Long smallFileBytes;
 
     @Option(names = "--idle-timeout-ms", paramLabel = "MS", defaultValue = "30000",
         description = "How long a connection may wait for a request. Default: ${DEFAULT-VALUE}.")
@@ -120,6 +122,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private final FlowswitchCommand command;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private long calibrated;
 
     ServeCommand(FlowswitchCommand root) {
         this.command = root;
@@ -164,14 +167,22 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.usage("cannot read " + identity.keyStore.passwordFile + ": " + e.getMessage());
         }
-        final HttpsFileServer.Settings settings = HttpsFileServer.Settings.of(root, port, tls.context())
-            .withBindAddress(address).withSmallFileBytes(smallFileBytes)
-            .withTimeouts(idleTimeoutMs, stallTimeoutMs).withMaxConnections(maxConnections);
+        HttpsFileServer.Settings settings = HttpsFileServer.Settings.of(root, port, tls.context())
+            .withBindAddress(address).withTimeouts(idleTimeoutMs, stallTimeoutMs).withMaxConnections(maxConnections);
         final FlowSwitch node = command.acquireNode();
+        final PrintWriter out = spec.commandLine().getOut();
+        final String thresholdNote;
+        if (smallFileBytes != null) {
+            settings = settings.withSmallFileBytes(smallFileBytes);
+            thresholdNote = smallFileBytes / 1024 + " KiB (--small-file)";
+        } else {
+            thresholdNote = calibrate(node, tls, settings.chunkBytes());
+            settings = settings.withSmallFileBytes(calibrated);
+        }
         try (HttpsFileServer server = startServer(node, settings)) {
-            final PrintWriter out = spec.commandLine().getOut();
             out.println("serving " + server.root() + " at https://" + hostForUrl(address) + ":" + server.port()
                 + "/ (TLS 1.3, certificate " + certificateNote + ")");
+            out.println("small files (software path) below " + thresholdNote);
             out.flush();
             final Thread hook = new Thread(stopped::countDown, "flowswitch-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -201,6 +212,19 @@ final class ServeCommand implements Callable<Integer> {
             command.releaseNode(node);
         }
         return ExitCodes.DONE;
+    }
+
+    /** Sets {@link #calibrated}; on failure the default, and says why. */
+    private String calibrate(FlowSwitch node, TlsContexts.Identity tls, int chunkBytes) {
+        try {
+            final SmallFileCalibration.Result result = SmallFileCalibration.measure(node, tls, chunkBytes,
+                Path.of(System.getProperty("java.io.tmpdir")));
+            calibrated = result.thresholdBytes();
+            return result + ", calibrated";
+        } catch (IOException | RuntimeException e) {
+            calibrated = HttpsFileServer.Settings.DEFAULT_SMALL_FILE_BYTES;
+            return calibrated / 1024 + " KiB (default: calibration failed: " + e.getMessage() + ")";
+        }
     }
 
     private static HttpsFileServer startServer(FlowSwitch node, HttpsFileServer.Settings settings) {

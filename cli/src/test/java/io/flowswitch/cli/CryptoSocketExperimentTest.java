@@ -31,13 +31,17 @@ class CryptoSocketExperimentTest {
     @Test
     void tinyRunChecksEveryVariantAndWritesCsvSvgAndSummary() throws Exception {
         final Cli.Outcome outcome = node.run("experiment", "crypto-socket", "--sizes", "4KiB", "--runs", "1",
-            "--bytes", "1MiB", "--out", dir.toString(), "--data-dir", dir.toString(), "--accelerator-latency-us", "0", "--messages", "300");
+            "--bytes", "1MiB", "--out", dir.toString(), "--work", dir.toString(), "--accelerator-latency-us", "0", "--messages", "300");
         outcome.assertDone();
         assertTrue(outcome.out().contains("checked: every variant's stream decrypts to the input"), outcome::toString);
         final List<String> csv = Files.readAllLines(dir.resolve("crypto-socket.csv"));
-        assertEquals(1 + 2 * 3, csv.size(), "a header and one row per layer and variant");
+        assertEquals(1 + 3 * 3, csv.size(), "a header and one row per layer and variant");
+        assertTrue(csv.stream().anyMatch(line -> line.startsWith("tls,4096,app-mediated,0,1048576,1048576,")),
+            "the tls layer, its plaintext all received: " + csv);
         assertTrue(csv.get(1).startsWith("aes-gcm,4096,app-mediated,0,1048576,"), csv.get(1));
-        assertTrue(Files.readString(dir.resolve("crypto-socket.svg")).startsWith("<svg"));
+        for (String layer : List.of("aes-gcm", "accelerator", "tls")) {
+            assertTrue(Files.readString(dir.resolve("crypto-socket-" + layer + ".svg")).contains("<svg"), layer);
+        }
         assertTrue(Files.readString(dir.resolve("crypto-socket.txt")).contains("| aes-gcm | 4KiB | linked+pages |"));
         assertTrue(Files.readString(dir.resolve("crypto-socket.txt")).contains("| batched |"));
         final List<String> batching = Files.readAllLines(dir.resolve("crypto-socket-batching.csv"));
@@ -45,7 +49,8 @@ class CryptoSocketExperimentTest {
         assertTrue(batching.get(1).matches("0,0,300,100,300,.*"), "unbatched: a record per message: " + batching.get(1));
         final long batchedRecords = Long.parseLong(batching.get(2).split(",")[4]);
         assertTrue(batchedRecords < 30, "batched: " + batchedRecords + " records for 300 messages");
-        assertEquals(List.of("crypto-socket-batching.csv", "crypto-socket.csv", "crypto-socket.svg", "crypto-socket.txt"),
+        assertEquals(List.of("crypto-socket-accelerator.svg", "crypto-socket-aes-gcm.svg", "crypto-socket-batching.csv",
+                "crypto-socket-tls.svg", "crypto-socket.csv", "crypto-socket.txt"),
             Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList(), "the input file was removed");
     }
 

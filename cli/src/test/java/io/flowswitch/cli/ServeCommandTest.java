@@ -55,9 +55,13 @@ class ServeCommandTest {
             NodeProvider.shared(node.node()), new java.io.PrintWriter(pipe, true), new java.io.PrintWriter(err),
             "serve", "--https", "--root", root.toString(), "--port", "0", "--tls-dir", tls.toString(),
             "--requests", "1"));
-        final String banner = new java.io.BufferedReader(lines).readLine();
+        final java.io.BufferedReader reader = new java.io.BufferedReader(lines);
+        final String banner = reader.readLine();
         final Matcher port = Pattern.compile("https://localhost:(\\d+)/").matcher(banner);
         assertTrue(port.find(), banner);
+        final String threshold = reader.readLine();
+        assertTrue(threshold.startsWith("small files (software path) below ") && threshold.endsWith(", calibrated"),
+            threshold);
         assertTrue(Files.exists(tls.resolve(TlsContexts.CERTIFICATE_FILE)), "the certificate for clients");
 
         try (SSLSocket socket = (SSLSocket) trusting(tls.resolve(TlsContexts.CERTIFICATE_FILE)).getSocketFactory()

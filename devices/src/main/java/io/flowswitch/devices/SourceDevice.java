@@ -36,6 +36,15 @@ public interface SourceDevice extends Device {
         return null;
     }
 
+    /**
+     * Whether this source does no work of its own, only waits for chunks someone else filled (an
+     * application's pipe): the flow then runs it on the next stage's thread rather than its own, so a chunk
+     * costs one cross-thread hand-off instead of two. Default false.
+     */
+    default boolean handsOverOnly() {
+        return false;
+    }
+
     /** Total bytes this source will produce, when known up front (a file); -1 otherwise (a socket). */
     default long sizeBytes() {
         return -1;

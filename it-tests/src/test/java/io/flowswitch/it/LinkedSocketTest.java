@@ -104,6 +104,8 @@ class LinkedSocketTest {
                 position += n;
             }
             sent = socket.finish(Duration.ofSeconds(30));
+            assertEquals(java.util.List.of("fused: the source runs on the sink's thread, one island"),
+                socket.flow().running().toCompletableFuture().join().edges(), "a write wakes the sealing thread itself");
             assertTrue(page.awaitReturn(10, TimeUnit.SECONDS));
             assertEquals(expected.size() - fileBytes.length, socket.copiedBytes(), "pages were not copied");
         }
@@ -112,6 +114,39 @@ class LinkedSocketTest {
         assertTrue(got.succeeded(), () -> String.valueOf(got.error()));
         assertEquals(sha256(expected.toByteArray()), got.result("sha256"));
         assertArrayEquals(expected.toByteArray(), Files.readAllBytes(received));
+    }
+
+    @Test
+    void aSourceJoinedToAStageBeforeTheRecordLayerKeepsEveryByteInOrderAndLargeWritesAreSeveralRecords()
+        throws Exception {
+        final int port = TcpFlowTest.freePort();
+        final FlowHandle receiver = node.run(Flows.from(Devices.tcpListen(port)).via(Devices.aesGcmDecrypt("k"))
+            .via(Devices.sha256()).to(Devices.fileSink(dir.resolve("received.bin"))).key("k", KEY)
+            .chunkBytes(LinkedSocket.MAX_RECORD_BYTES).build());
+        receiver.running().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        final byte[] data = random(3 * LinkedSocket.MAX_RECORD_BYTES + 1000, 21);
+        try (LinkedSocket socket = LinkedSocket.aesGcm(node, "127.0.0.1", port, new SecretKeySpec(KEY, "AES"),
+            LinkedSocket.Options.DEFAULT.withChunkBytes(LinkedSocket.MAX_RECORD_BYTES)
+                .withBefore(java.util.List.of(Devices.rateLimit(1L << 40, 0))))) {
+            socket.write(data, 0, data.length);
+            assertEquals(4, socket.chunksHandedOver(), "records of at most 256 KiB");
+            final FlowResult sent = socket.finish(Duration.ofSeconds(30));
+            assertTrue(sent.succeeded(), () -> String.valueOf(sent.error()));
+            final java.util.List<String> edges = socket.flow().running().toCompletableFuture().join().edges();
+            assertEquals(2, edges.size(), edges.toString());
+            assertEquals("fused: the source runs on stage 2's thread", edges.get(0));
+        }
+        final FlowResult got = receiver.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertTrue(got.succeeded(), () -> String.valueOf(got.error()));
+        assertEquals(sha256(data), got.result("sha256"));
+        assertArrayEquals(data, Files.readAllBytes(dir.resolve("received.bin")));
+    }
+
+    @Test
+    void recordsLargerThanTheCipherHandlesWellAreRefused() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> LinkedSocket.Options.DEFAULT.withChunkBytes(LinkedSocket.MAX_RECORD_BYTES + 1));
+        assertTrue(e.getMessage().contains("chunk 262145 B"), e.getMessage());
     }
 
     @Test

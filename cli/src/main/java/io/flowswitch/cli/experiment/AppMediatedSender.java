@@ -9,6 +9,7 @@ import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
+import io.flowswitch.javadsl.LinkedSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -40,6 +41,7 @@ final class AppMediatedSender implements AutoCloseable {
     private final ActorSystem<?> system;
     private final ActorRef<CryptoActor.Command> crypto;
     private final ChunkPool pool;
+    private final int recordBytes;
     private final SocketChannel socket;
     private final byte[] ciphertext;
     private final ByteBuffer ciphertextView;
@@ -47,6 +49,7 @@ final class AppMediatedSender implements AutoCloseable {
     private long sequence;
     private long offset;
     private long copiedBytes;
+    private final List<Chunk> records = new ArrayList<>();
 
     /**
      * Connects to {@code port} on loopback and spawns a crypto actor owning {@code before} stages (e.g. a
@@ -56,7 +59,11 @@ final class AppMediatedSender implements AutoCloseable {
         List<StageSpec> before) throws IOException {
         this.system = system;
         this.flowId = NEXT_ID.incrementAndGet();
-        final FlowContext context = new FlowContext(flowId, bufferBytes, Map.of(KEY_NAME, key));
+        // Records as the linked socket makes them, so both send the same bytes: a larger buffer is several
+        // records, encrypted in one request.
+        this.recordBytes = Math.min(bufferBytes, LinkedSocket.MAX_RECORD_BYTES);
+        final int recordsPerBuffer = (bufferBytes + recordBytes - 1) / recordBytes;
+        final FlowContext context = new FlowContext(flowId, recordBytes, Map.of(KEY_NAME, key));
         final List<TransformDevice> devices = new ArrayList<>();
         int stage = 1;
         for (StageSpec spec : before) {
@@ -65,12 +72,12 @@ final class AppMediatedSender implements AutoCloseable {
         }
         devices.add((TransformDevice) catalog.find("aes-gcm-encrypt").orElseThrow().create(
             DeviceParams.of("stage " + stage + " (aes-gcm-encrypt)", "key", KEY_NAME), context));
-        this.pool = new ChunkPool(bufferBytes, 4);
+        this.pool = new ChunkPool(recordBytes, recordsPerBuffer + 4);
         final boolean blocking = !before.isEmpty();
         this.crypto = system.systemActorOf(CryptoActor.create(devices, pool), "crypto-" + flowId,
             blocking ? DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER)
                 : DispatcherSelector.fromConfig(CompiledFlow.DEVICE_DISPATCHER));
-        this.ciphertext = new byte[Chunk.HEADROOM + bufferBytes + Chunk.TAILROOM];
+        this.ciphertext = new byte[Chunk.HEADROOM + recordBytes + Chunk.TAILROOM];
         this.ciphertextView = ByteBuffer.wrap(ciphertext);
         this.socket = SocketChannel.open();
         socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -79,16 +86,22 @@ final class AppMediatedSender implements AutoCloseable {
 
     /** Encrypts {@code length} bytes of {@code plaintext} through the actor and sends the result. */
     void write(byte[] plaintext, int length) throws IOException {
-        final Chunk chunk = pool.acquire();
-        // Crossing one: the plaintext goes to the device.
-        System.arraycopy(plaintext, 0, chunk.array(), Chunk.HEADROOM, length);
-        copiedBytes += length;
-        chunk.payload(Chunk.HEADROOM, length);
-        chunk.header().flowId(flowId).sequence(sequence).byteOffset(offset)
-            .flags(sequence == 0 ? ChunkFlags.FIRST : 0);
-        sequence++;
-        offset += length;
-        sendAll(ask(new CryptoActorAsk(chunk)));
+        records.clear();
+        for (int done = 0; done < length; ) {
+            final int n = Math.min(recordBytes, length - done);
+            final Chunk chunk = pool.acquire();
+            // Crossing one: the plaintext goes to the device.
+            System.arraycopy(plaintext, done, chunk.array(), Chunk.HEADROOM, n);
+            copiedBytes += n;
+            chunk.payload(Chunk.HEADROOM, n);
+            chunk.header().flowId(flowId).sequence(sequence).byteOffset(offset)
+                .flags(sequence == 0 ? ChunkFlags.FIRST : 0);
+            sequence++;
+            offset += n;
+            done += n;
+            records.add(chunk);
+        }
+        sendAll(ask(new CryptoActorAsk(List.copyOf(records))));
     }
 
     /** Ends the stream: the end record, then FIN. */
@@ -115,11 +128,11 @@ final class AppMediatedSender implements AutoCloseable {
         }
     }
 
-    private record CryptoActorAsk(Chunk chunk) {}
+    private record CryptoActorAsk(List<Chunk> chunks) {}
 
     private List<Chunk> ask(CryptoActorAsk request) {
         final CryptoActor.Encrypted reply = AskPattern.<CryptoActor.Command, CryptoActor.Encrypted>ask(crypto,
-            replyTo -> request == null ? new CryptoActor.Finish(replyTo) : new CryptoActor.Encrypt(request.chunk(), replyTo),
+            replyTo -> request == null ? new CryptoActor.Finish(replyTo) : new CryptoActor.Encrypt(request.chunks(), replyTo),
             ASK_TIMEOUT, system.scheduler()).toCompletableFuture().join();
         if (reply.error() != null) {
             throw reply.error();

@@ -21,13 +21,13 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 final class CryptoActor {
     sealed interface Command permits Encrypt, Finish {}
 
-    /** Run {@code chunk} (header set by the caller) through the devices. */
-    record Encrypt(Chunk chunk, ActorRef<Encrypted> replyTo) implements Command {}
+    /** Run one buffer's records, {@code chunks} (headers set by the caller), through the devices. */
+    record Encrypt(List<Chunk> chunks, ActorRef<Encrypted> replyTo) implements Command {}
 
     /** End of input: the devices' trailers (the AES-GCM end record). */
     record Finish(ActorRef<Encrypted> replyTo) implements Command {}
 
-    /** The chunks that came out, in order (one for a buffer; the end record for {@link Finish}). */
+    /** The chunks that came out, in order (a record per chunk given; the end record for {@link Finish}). */
     record Encrypted(List<Chunk> chunks, RuntimeException error) {}
 
     private CryptoActor() {
@@ -36,23 +36,23 @@ final class CryptoActor {
     static Behavior<Command> create(List<TransformDevice> devices, ChunkPool pool) {
         return Behaviors.receive(Command.class)
             .onMessage(Encrypt.class, m -> {
-                m.replyTo().tell(run(devices, pool, m.chunk(), false));
+                m.replyTo().tell(run(devices, pool, m.chunks(), false));
                 return Behaviors.same();
             })
             .onMessage(Finish.class, m -> {
-                m.replyTo().tell(run(devices, pool, null, true));
+                m.replyTo().tell(run(devices, pool, List.of(), true));
                 devices.forEach(TransformDevice::close);
                 return Behaviors.stopped();
             })
             .build();
     }
 
-    /** Pushes {@code input} (or the end of input) through every device in turn. */
-    private static Encrypted run(List<TransformDevice> devices, ChunkPool pool, Chunk input, boolean end) {
+    /** Pushes {@code input} (and then, with {@code end}, the end of input) through every device in turn. */
+    private static Encrypted run(List<TransformDevice> devices, ChunkPool pool, List<Chunk> input, boolean end) {
         try {
-            List<Chunk> chunks = input == null ? List.of() : List.of(input);
+            List<Chunk> chunks = input;
             for (TransformDevice device : devices) {
-                final List<Chunk> out = new ArrayList<>(2);
+                final List<Chunk> out = new ArrayList<>(chunks.size() + 1);
                 for (Chunk chunk : chunks) {
                     device.accept(chunk);
                     Chunk produced;

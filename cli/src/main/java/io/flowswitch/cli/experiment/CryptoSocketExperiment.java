@@ -1,6 +1,9 @@
 package io.flowswitch.cli.experiment;
 
+import io.flowswitch.cli.SizeParser;
 import io.flowswitch.devices.link.SharedPage;
+import io.flowswitch.devices.tls.TlsConnection;
+import io.flowswitch.devices.tls.TlsContexts;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.javadsl.Devices;
@@ -28,14 +31,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code flowswitch experiment crypto-socket}: the paper's section 3 experiment. The same bytes are encrypted
@@ -56,7 +57,8 @@ import picocli.CommandLine.Spec;
             + " ways: app-mediated (ask the crypto device actor per buffer, copy the ciphertext back, write it),"
             + " linked (write plaintext once; a flow encrypts and sends) and linked+pages (lend pages filled from"
             + " the file; no copy). Per buffer size and record layer (aes-gcm; accelerator = a rate-limited model"
-            + " in front of it), every run of a round runs each variant once. Reports throughput, CPU per byte"
+            + " in front of it; tls = TLS 1.3 records from the JDK's SSLEngine, owned by a crypto actor in the"
+            + " app-mediated variant, by the flow's tls-sink when linked), every run of a round runs each variant once. Reports throughput, CPU per byte"
             + " (the whole process, receiver included) and copies per byte across the application boundary"
             + " (counted), as medians and min-max; writes CSV, SVG and a summary.",
         "",
@@ -66,7 +68,7 @@ import picocli.CommandLine.Spec;
     footer = {
         "  flowswitch experiment crypto-socket",
         "  flowswitch experiment crypto-socket --sizes 64KiB --runs 15 --layers aes-gcm --out results"})
-public final class CryptoSocketExperiment implements Callable<Integer> {
+public final class CryptoSocketExperiment extends Experiment {
     /** Where the experiment gets its node. */
     public interface Nodes {
         FlowSwitch acquire();
@@ -85,10 +87,14 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         }
     }
 
-    enum Layer { AES_GCM, ACCELERATOR;
+    enum Layer { AES_GCM, ACCELERATOR, TLS;
 
         String label() {
-            return this == AES_GCM ? "aes-gcm" : "accelerator";
+            return switch (this) {
+                case AES_GCM -> "aes-gcm";
+                case ACCELERATOR -> "accelerator";
+                case TLS -> "tls";
+            };
         }
     }
 
@@ -115,15 +121,14 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             return messages * 1e9 / elapsedNs;
         }
 
-        static String csv(List<Batching> rows) {
-            final StringBuilder csv = new StringBuilder(
-                "run,batch_delay_ns,messages,message_bytes,records,wire_bytes,elapsed_ns,cpu_ns,messages_per_s\n");
+        static Table table(List<Batching> rows) {
+            final Table table = new Table("run", "batch_delay_ns", "messages", "message_bytes", "records", "wire_bytes",
+                "elapsed_ns", "cpu_ns", "messages_per_s");
             for (Batching b : rows) {
-                csv.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%.0f%n", b.run(), b.delayNs(),
-                    b.messages(), b.messageBytes(), b.records(), b.wireBytes(), b.elapsedNs(), b.cpuNs(),
-                    b.messagesPerSecond()));
+                table.row(b.run(), b.delayNs(), b.messages(), b.messageBytes(), b.records(), b.wireBytes(), b.elapsedNs(),
+                    b.cpuNs(), Math.rint(b.messagesPerSecond()));
             }
-            return csv.toString();
+            return table;
         }
 
         static String summary(List<Batching> rows, int messageBytes, long delayUs) {
@@ -156,43 +161,32 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
 
     private static final int MIN_BUFFERS = 4096;
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--sizes", split = ",", paramLabel = "SIZE[,SIZE...]",
+    @Option(names = "--sizes", split = ",", paramLabel = "SIZE[,SIZE...]", converter = SizeParser.Converter.class,
         defaultValue = "1KiB,4KiB,16KiB,64KiB,256KiB,1MiB",
-        description = "Buffer (and record) sizes, 1KiB to 1MiB. Default: ${DEFAULT-VALUE}.")
-    List<String> sizes;
+        description = "Buffer sizes, 1KiB to 1MiB (records of at most 256KiB; a larger buffer is several). Default: ${DEFAULT-VALUE}.")
+    List<Long> sizes;
 
     @Option(names = "--runs", defaultValue = "10", paramLabel = "N",
         description = "Rounds; each round runs every variant once. Default: ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--bytes", defaultValue = "64MiB", paramLabel = "SIZE",
+    @Option(names = "--bytes", defaultValue = "64MiB", paramLabel = "SIZE", converter = SizeParser.Converter.class,
         description = "Plaintext per run at most; small buffers send at most " + MIN_BUFFERS + " buffers."
             + " Default: ${DEFAULT-VALUE}.")
-    String bytesText;
+    long maxBytes;
 
-    @Option(names = "--layers", split = ",", defaultValue = "aes-gcm,accelerator", paramLabel = "LAYER[,LAYER]",
-        description = "Record layers: aes-gcm, accelerator. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--layers", split = ",", defaultValue = "aes-gcm,accelerator,tls", paramLabel = "LAYER[,LAYER]",
+        description = "Record layers: aes-gcm, accelerator (a rate-limited model in front of aes-gcm), tls (TLS 1.3"
+            + " through the JDK's SSLEngine). Default: ${DEFAULT-VALUE}.")
     List<String> layers;
 
-    @Option(names = "--accelerator-rate", defaultValue = "1GiB", paramLabel = "SIZE",
+    @Option(names = "--accelerator-rate", defaultValue = "1GiB", paramLabel = "SIZE", converter = SizeParser.Converter.class,
         description = "The accelerator model's rate, bytes per second. Default: ${DEFAULT-VALUE}.")
-    String acceleratorRateText;
+    long acceleratorRate;
 
     @Option(names = "--accelerator-latency-us", defaultValue = "20", paramLabel = "US",
         description = "The accelerator model's delay per buffer. Default: ${DEFAULT-VALUE}.")
     long acceleratorLatencyUs;
-
-    @Option(names = "--out", defaultValue = ".", paramLabel = "DIR",
-        description = "Where crypto-socket.csv, crypto-socket.svg and crypto-socket.txt go. Default: the current"
-            + " directory.")
-    Path out;
-
-    @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Where the input file is made. Default: /dev/shm when present, else the temp directory.")
-    Path dataDir;
 
     @Option(names = "--staging-chunks", defaultValue = "8", paramLabel = "N",
         description = "Linked variants: buffers the application may have in the flow (staging chunks, pages)."
@@ -221,17 +215,20 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        final List<Integer> bufferSizes = new ArrayList<>();
-        for (String size : sizes) {
-            final long bytes = parseSize("--sizes", size);
-            if (bytes < 1024 || bytes > 1024 * 1024) {
-                throw usage("--sizes: " + size + " is outside 1KiB..1MiB");
-            }
-            bufferSizes.add((int) bytes);
+    protected void run(ExperimentOutput output) throws Exception {
+        if (quick()) {
+            sizes = List.of(4L * 1024, 64L * 1024);
+            runs = Math.min(runs, 2);
+            maxBytes = Math.min(maxBytes, 4L * 1024 * 1024);
+            messages = Math.min(messages, 300);
         }
-        final long maxBytes = parseSize("--bytes", bytesText);
-        final long acceleratorRate = parseSize("--accelerator-rate", acceleratorRateText);
+        final List<Integer> bufferSizes = new ArrayList<>();
+        for (long size : sizes) {
+            if (size < 1024 || size > 1024 * 1024) {
+                throw usage("--sizes: " + Sizes.format(size) + " is outside 1KiB..1MiB");
+            }
+            bufferSizes.add((int) size);
+        }
         if (runs < 1 || maxBytes < 1024 * 1024 || acceleratorLatencyUs < 0) {
             throw usage("--runs must be >= 1, --bytes >= 1MiB, --accelerator-latency-us >= 0");
         }
@@ -246,23 +243,26 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             chosenLayers.add(switch (layer.trim().toLowerCase(Locale.ROOT)) {
                 case "aes-gcm" -> Layer.AES_GCM;
                 case "accelerator" -> Layer.ACCELERATOR;
+                case "tls" -> Layer.TLS;
                 default -> throw usage("--layers: unknown layer '" + layer
-                    + "' (aes-gcm, accelerator)");
+                    + "' (aes-gcm, accelerator, tls)");
             });
         }
-        final PrintWriter console = spec.commandLine().getOut();
+        final PrintWriter console = output.out();
         final long fileBytes = Math.max(maxBytes, 1024L * 1024 * 4);
-        final Path dir = dataDir != null ? dataDir
-            : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+        // tmpfs keeps the disk out of the figures.
+        final Path dir = work == null && Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : workBase();
         final Path data = Files.createTempFile(dir, "crypto-socket-", ".bin");
-        Files.createDirectories(out);
         final FlowSwitch node = nodes.acquire();
+        final Path tlsDir = Files.createTempDirectory(dir, "crypto-socket-tls-");
         try {
             writeRandom(data, fileBytes);
             final byte[] keyBytes = new byte[32];
             new SecureRandom().nextBytes(keyBytes);
             final SecretKey key = new SecretKeySpec(keyBytes, "AES");
-            final Runner runner = new Runner(node, key, data, acceleratorRate, acceleratorLatencyUs, stagingChunks);
+            final TlsContexts.Identity identity = chosenLayers.contains(Layer.TLS) ? TlsContexts.selfSigned(tlsDir) : null;
+            final Runner runner = new Runner(node, key, data, acceleratorRate, acceleratorLatencyUs, stagingChunks,
+                identity);
             if (!noVerify) {
                 for (Layer layer : chosenLayers) {
                     for (Variant variant : Variant.values()) {
@@ -274,6 +274,9 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             // Warm-up: JIT, the cipher's first slow calls, the dispatchers' threads.
             for (Variant variant : Variant.values()) {
                 runner.run(Layer.AES_GCM, variant, 64 * 1024, Math.min(maxBytes, 16L * 1024 * 1024), 0);
+                if (chosenLayers.contains(Layer.TLS)) {
+                    runner.run(Layer.TLS, variant, 64 * 1024, Math.min(maxBytes, 16L * 1024 * 1024), 0);
+                }
             }
             final List<Sample> samples = new ArrayList<>();
             for (Layer layer : chosenLayers) {
@@ -307,33 +310,34 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             }
             final String summary = Report.summary(samples, chosenLayers, bufferSizes, runs, acceleratorRate,
                 acceleratorLatencyUs) + Batching.summary(batching, messageBytes, batchDelayUs);
-            Files.writeString(out.resolve("crypto-socket.csv"), Report.csv(samples), StandardCharsets.UTF_8);
+            output.csv("crypto-socket", Report.table(samples));
             if (!batching.isEmpty()) {
-                Files.writeString(out.resolve("crypto-socket-batching.csv"), Batching.csv(batching), StandardCharsets.UTF_8);
+                output.csv("crypto-socket-batching", Batching.table(batching));
             }
-            Files.writeString(out.resolve("crypto-socket.svg"), Report.svg(samples, chosenLayers, bufferSizes),
-                StandardCharsets.UTF_8);
-            Files.writeString(out.resolve("crypto-socket.txt"), summary, StandardCharsets.UTF_8);
+            for (Layer layer : chosenLayers) {
+                output.svg("crypto-socket-" + layer.label(), Report.plot(samples, layer, bufferSizes));
+            }
+            Files.writeString(output.directory().resolve("crypto-socket.txt"), summary, StandardCharsets.UTF_8);
             console.println();
             console.print(summary);
-            console.println("wrote " + out.resolve("crypto-socket.csv") + ", crypto-socket.svg, crypto-socket.txt");
+            for (Layer layer : chosenLayers) {
+                if (bufferSizes.contains(64 * 1024)) {
+                    final double ratio = Report.medianGbps(samples, layer, 64 * 1024, Variant.LINKED)
+                        / Report.medianGbps(samples, layer, 64 * 1024, Variant.APP_MEDIATED);
+                    output.target(layer.label() + ", 64KiB: linked >= 1.3x app-mediated",
+                        String.format(Locale.ROOT, "%.2fx", ratio), ratio >= 1.3);
+                }
+            }
             console.flush();
-            return 0;
         } finally {
             nodes.release(node);
             Files.deleteIfExists(data);
-        }
-    }
-
-    private picocli.CommandLine.ParameterException usage(String message) {
-        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    private long parseSize(String option, String text) {
-        try {
-            return Sizes.parse(option, text);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
+            try (var left = Files.list(tlsDir)) {
+                for (Path file : left.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(tlsDir);
         }
     }
 
@@ -362,10 +366,15 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
         private final int stagingChunks;
+        /** The receiver's certificate, for the tls layer; the senders trust it. */
+        private final TlsContexts.Identity identity;
+        private final SSLContext client;
 
         Runner(FlowSwitch node, SecretKey key, Path data, long acceleratorRate, long acceleratorLatencyUs,
-            int stagingChunks) {
+            int stagingChunks, TlsContexts.Identity identity) {
             this.stagingChunks = stagingChunks;
+            this.identity = identity;
+            this.client = identity == null ? null : TlsContexts.trusting(identity.certificate());
             this.node = node;
             this.key = key;
             this.data = data;
@@ -379,6 +388,17 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         }
 
         Sample run(Layer layer, Variant variant, int bufferBytes, long bytes, int run) throws Exception {
+            if (layer == Layer.TLS) {
+                // Counts plaintext: the handshakes' sizes differ from connection to connection (resumption).
+                try (TlsDrainReceiver receiver = new TlsDrainReceiver(identity.context(), false)) {
+                    final long[] start = new long[2];
+                    final long copied = send(layer, variant, bufferBytes, bytes, receiver.port(), start);
+                    final TlsDrainReceiver.Drained drained = receiver.drained().get(120, TimeUnit.SECONDS);
+                    final long cpu1 = os.getProcessCpuTime();
+                    return new Sample(layer, bufferBytes, variant, run, bytes, drained.bytes(),
+                        drained.endNs() - start[0], cpu1 - start[1], copied);
+                }
+            }
             try (DrainReceiver receiver = new DrainReceiver()) {
                 final long[] start = new long[2];
                 final long copied = send(layer, variant, bufferBytes, bytes, receiver.port(), start);
@@ -414,6 +434,18 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
 
         /** Sends through a flowswitch receiver that decrypts and digests, and compares with the input. */
         void verify(Layer layer, Variant variant, int bufferBytes, long bytes) throws Exception {
+            if (layer == Layer.TLS) {
+                try (TlsDrainReceiver receiver = new TlsDrainReceiver(identity.context(), true)) {
+                    send(layer, variant, bufferBytes, bytes, receiver.port(), new long[2]);
+                    final String got = receiver.drained().get(60, TimeUnit.SECONDS).sha256();
+                    final String expected = sha256(data, bytes);
+                    if (!expected.equals(got)) {
+                        throw new IllegalStateException(variant.label() + " (tls): received " + got + ", sent "
+                            + expected);
+                    }
+                }
+                return;
+            }
             final int port;
             try (ServerSocket probe = new ServerSocket(0)) {
                 port = probe.getLocalPort();
@@ -452,6 +484,19 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                 switch (variant) {
                     case APP_MEDIATED -> {
                         final byte[] buffer = new byte[bufferBytes];
+                        if (layer == Layer.TLS) {
+                            try (AppMediatedTlsSender sender = new AppMediatedTlsSender(node.system(), client, port,
+                                bufferBytes)) {
+                                startClock(start);
+                                for (long position = 0; position < bytes; ) {
+                                    final int n = read(file, buffer, position, (int) Math.min(bufferBytes, bytes - position));
+                                    sender.write(buffer, n);
+                                    position += n;
+                                }
+                                sender.finish();
+                                return sender.copiedBytes();
+                            }
+                        }
                         try (AppMediatedSender sender = new AppMediatedSender(node.system(), node.catalog(), port, key,
                             bufferBytes, before(layer))) {
                             startClock(start);
@@ -466,7 +511,7 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                     }
                     case LINKED -> {
                         final byte[] buffer = new byte[bufferBytes];
-                        try (LinkedSocket socket = LinkedSocket.aesGcm(node, "127.0.0.1", port, key, options(layer, bufferBytes))) {
+                        try (Linked linked = link(layer, port, bufferBytes); LinkedSocket socket = linked.socket()) {
                             socket.flow().running().toCompletableFuture().get(30, TimeUnit.SECONDS);
                             startClock(start);
                             for (long position = 0; position < bytes; ) {
@@ -479,7 +524,7 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                         }
                     }
                     case LINKED_PAGES -> {
-                        try (LinkedSocket socket = LinkedSocket.aesGcm(node, "127.0.0.1", port, key, options(layer, bufferBytes))) {
+                        try (Linked linked = link(layer, port, bufferBytes); LinkedSocket socket = linked.socket()) {
                             final SharedPage[] pages = new SharedPage[stagingChunks];
                             for (int i = 0; i < stagingChunks; i++) {
                                 pages[i] = socket.newPage();
@@ -493,7 +538,7 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
                                 if (!page.awaitReturn(60, TimeUnit.SECONDS)) {
                                     throw new IllegalStateException("a page did not come back within 60 s");
                                 }
-                                final int n = page.readFrom(file, position, (int) Math.min(bufferBytes, bytes - position));
+                                final int n = page.readFrom(file, position, (int) Math.min(page.capacity(), bytes - position));
                                 socket.send(page, n);
                                 position += n;
                             }
@@ -506,13 +551,40 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             }
         }
 
+        /** A linked socket of {@code layer} to {@code port}, and the TLS connection it uses, if any (handshake done). */
+        private record Linked(LinkedSocket socket, TlsConnection connection) implements AutoCloseable {
+            @Override
+            public void close() {
+                if (connection != null) {
+                    AppMediatedTlsSender.awaitPeerClose(connection.socket());
+                    connection.close();
+                }
+            }
+        }
+
+        private Linked link(Layer layer, int port, int bufferBytes) throws IOException {
+            if (layer != Layer.TLS) {
+                return new Linked(LinkedSocket.aesGcm(node, "127.0.0.1", port, key, options(layer, bufferBytes)), null);
+            }
+            final TlsConnection connection = TlsConnection.client(
+                new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port), client, "localhost");
+            try {
+                connection.handshake();
+                return new Linked(LinkedSocket.tls(node, connection, options(layer, bufferBytes)), connection);
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+
         private void startClock(long[] start) {
             start[0] = System.nanoTime();
             start[1] = os.getProcessCpuTime();
         }
 
         private LinkedSocket.Options options(Layer layer, int bufferBytes) {
-            return LinkedSocket.Options.DEFAULT.withChunkBytes(bufferBytes).withBefore(before(layer))
+            return LinkedSocket.Options.DEFAULT.withChunkBytes(Math.min(bufferBytes, LinkedSocket.MAX_RECORD_BYTES))
+                .withBefore(before(layer))
                 .withStagingChunks(stagingChunks);
         }
 
@@ -548,32 +620,9 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         }
     }
 
-    /** Sizes as the rest of the command line writes them. */
+    /** Sizes as labels, as the command line writes them. */
     static final class Sizes {
         private Sizes() {
-        }
-
-        static long parse(String option, String text) {
-            final String t = text.trim();
-            final long unit;
-            String number = t;
-            if (t.endsWith("KiB")) {
-                unit = 1024;
-                number = t.substring(0, t.length() - 3);
-            } else if (t.endsWith("MiB")) {
-                unit = 1024 * 1024;
-                number = t.substring(0, t.length() - 3);
-            } else if (t.endsWith("GiB")) {
-                unit = 1024L * 1024 * 1024;
-                number = t.substring(0, t.length() - 3);
-            } else {
-                unit = 1;
-            }
-            try {
-                return Math.multiplyExact(Long.parseLong(number), unit);
-            } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException(option + ": '" + text + "' is not a size (e.g. 4096, 64KiB, 1MiB)");
-            }
         }
 
         static String format(long bytes) {
@@ -623,7 +672,8 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
         static String summary(List<Sample> samples, List<Layer> layers, List<Integer> sizes, int runs,
             long acceleratorRate, long acceleratorLatencyUs) {
             final StringBuilder text = new StringBuilder();
-            text.append("crypto-socket: AES-256-GCM stream over loopback TCP, ").append(runs)
+            text.append("crypto-socket: AES-256-GCM stream format (aes-gcm, accelerator) and TLS 1.3 (tls) over loopback TCP, ")
+                .append(runs)
                 .append(" rounds, medians (min-max); CPU is the whole process's per plaintext byte;")
                 .append(" copies are bytes copied across the application boundary per plaintext byte.\n");
             text.append("accelerator = rate-limit ").append(Sizes.format(acceleratorRate)).append("/s, ")
@@ -657,80 +707,27 @@ public final class CryptoSocketExperiment implements Callable<Integer> {
             return text.toString();
         }
 
-        static String csv(List<Sample> samples) {
-            final StringBuilder csv = new StringBuilder(
-                "layer,buffer_bytes,variant,run,plain_bytes,wire_bytes,elapsed_ns,cpu_ns,copied_bytes,gb_per_s,cpu_ns_per_byte,copies_per_byte\n");
+        static Table table(List<Sample> samples) {
+            final Table table = new Table("layer", "buffer_bytes", "variant", "run", "plain_bytes", "wire_bytes",
+                "elapsed_ns", "cpu_ns", "copied_bytes", "gb_per_s", "cpu_ns_per_byte", "copies_per_byte");
             for (Sample s : samples) {
-                csv.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%d,%d,%d,%.4f,%.4f,%.4f%n", s.layer().label(),
-                    s.bufferBytes(), s.variant().label(), s.run(), s.plainBytes(), s.wireBytes(), s.elapsedNs(), s.cpuNs(),
-                    s.copiedBytes(), s.gbPerSecond(), s.cpuNsPerByte(), s.copiesPerByte()));
+                table.row(s.layer().label(), s.bufferBytes(), s.variant().label(), s.run(), s.plainBytes(), s.wireBytes(),
+                    s.elapsedNs(), s.cpuNs(), s.copiedBytes(), s.gbPerSecond(), s.cpuNsPerByte(), s.copiesPerByte());
             }
-            return csv.toString();
+            return table;
         }
 
-        /** One panel per layer: median GB/s against buffer size (log scale), a line per variant. */
-        static String svg(List<Sample> samples, List<Layer> layers, List<Integer> sizes) {
-            final int panelWidth = 420;
-            final int panelHeight = 300;
-            final int left = 60;
-            final int top = 40;
-            final String[] colours = {"#d62728", "#1f77b4", "#2ca02c"};
-            double max = 0.1;
-            for (Sample s : samples) {
-                max = Math.max(max, s.gbPerSecond());
-            }
-            final double yMax = Math.ceil(max * 2) / 2;
+        /** Median GB/s against buffer size (log scale), a line per variant. */
+        static SvgPlot plot(List<Sample> samples, Layer layer, List<Integer> sizes) {
             final List<Integer> sorted = sizes.stream().sorted().toList();
-            final StringBuilder svg = new StringBuilder();
-            svg.append(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
-                layers.size() * (panelWidth + left + 20) + 20, panelHeight + top + 90));
-            for (int p = 0; p < layers.size(); p++) {
-                final Layer layer = layers.get(p);
-                final int x0 = 20 + p * (panelWidth + left + 20) + left;
-                final int y0 = top + panelHeight;
-                svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s: GB/s by buffer size</text>%n",
-                    x0, top - 15, layer.label()));
-                svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
-                    x0, y0, x0 + panelWidth, y0));
-                svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
-                    x0, top, x0, y0));
-                for (double y = 0; y <= yMax + 1e-9; y += yMax / 5) {
-                    final double py = y0 - y / yMax * panelHeight;
-                    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>%n",
-                        x0 - 6, py + 4, y));
-                    svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
-                        x0, py, x0 + panelWidth, py));
-                }
-                for (int i = 0; i < sorted.size(); i++) {
-                    svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                        xOf(i, sorted.size(), x0, panelWidth), y0 + 18, Sizes.format(sorted.get(i))));
-                }
-                for (Variant variant : Variant.values()) {
-                    final StringBuilder points = new StringBuilder();
-                    for (int i = 0; i < sorted.size(); i++) {
-                        final double rate = medianGbps(samples, layer, sorted.get(i), variant);
-                        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", xOf(i, sorted.size(), x0, panelWidth),
-                            y0 - rate / yMax * panelHeight));
-                    }
-                    svg.append(String.format(Locale.ROOT,
-                        "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
-                        colours[variant.ordinal()], points.toString().trim()));
-                }
-            }
+            final double[] xs = sorted.stream().mapToDouble(Integer::doubleValue).toArray();
+            final SvgPlot plot = SvgPlot.lines("crypto-socket, " + layer.label() + ": throughput by buffer size",
+                "buffer size", "GB/s (median)").logX().xTickFormat(x -> Sizes.format(Math.round(x)));
             for (Variant variant : Variant.values()) {
-                final int lx = 20 + left + variant.ordinal() * 140;
-                svg.append(String.format(Locale.ROOT,
-                    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
-                    lx, top + panelHeight + 40, colours[variant.ordinal()], lx + 16, top + panelHeight + 51,
-                    variant.label()));
+                plot.series(variant.label(), xs,
+                    sorted.stream().mapToDouble(size -> medianGbps(samples, layer, size, variant)).toArray());
             }
-            svg.append("</svg>\n");
-            return svg.toString();
-        }
-
-        private static double xOf(int index, int count, int x0, int width) {
-            return count == 1 ? x0 + width / 2.0 : x0 + 20 + index * (width - 40) / (double) (count - 1);
+            return plot;
         }
     }
 }

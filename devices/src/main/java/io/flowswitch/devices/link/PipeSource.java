@@ -56,6 +56,12 @@ public final class PipeSource implements SourceDevice {
         return out;
     }
 
+    /** The application fills the chunks; the flow runs this source on its neighbour's thread. */
+    @Override
+    public boolean handsOverOnly() {
+        return true;
+    }
+
     /** {@code bytes}: bytes the application handed over. */
     @Override
     public Map<String, String> results() {

@@ -76,6 +76,9 @@ public final class CompiledFlow {
     private final boolean oneIsland;
     /** A small flow without a ladder: its devices run in a {@link DirectLoop}, no island is materialised. */
     private final boolean direct;
+    /** The source runs on stage 2's island (see FlowCompiler.joinsNeighbour); there is no port between them. */
+    private final boolean sourceJoined;
+    private final boolean joinedSourceAndSink;
     private final DeviceCatalog catalog;
     private final Recoveries recoveries;
     private final List<List<StageCounters>> counters = new ArrayList<>();
@@ -88,7 +91,8 @@ public final class CompiledFlow {
     private volatile long startNs;
 
     CompiledFlow(FlowSpec spec, long flowId, int lanes, List<ChunkPool> islandPools, List<List<Device>> devices,
-        List<DataPort> ports, DeviceCatalog catalog, Recoveries recoveries, boolean directSmallFlows) {
+        List<DataPort> ports, boolean sourceJoined, DeviceCatalog catalog, Recoveries recoveries,
+        boolean directSmallFlows) {
         this.spec = spec;
         this.recoveries = recoveries;
         this.flowId = flowId;
@@ -97,7 +101,10 @@ public final class CompiledFlow {
         this.devices = devices;
         this.ports = ports;
         this.oneIsland = lanes == 1 && ports.isEmpty();
-        this.direct = directSmallFlows && oneIsland && recoveries.none();
+        this.sourceJoined = sourceJoined && !oneIsland;
+        this.joinedSourceAndSink = sourceJoined && oneIsland;
+        // A source joined to its sink is a long-lived hand-over (an application's pipe), not a small flow.
+        this.direct = directSmallFlows && oneIsland && !sourceJoined && recoveries.none();
         this.catalog = catalog;
         this.killSwitch = KillSwitches.shared("flow-" + flowId);
         for (int i = 0; i < spec.stages().size(); i++) {
@@ -160,9 +167,15 @@ public final class CompiledFlow {
             return List.of("direct: a small flow, its devices in a plain loop on one thread");
         }
         if (oneIsland) {
-            return List.of("fused: a small flow, one island end to end on one thread");
+            return List.of(joinedSourceAndSink ? "fused: the source runs on the sink's thread, one island"
+                : "fused: a small flow, one island end to end on one thread");
         }
-        return ports.stream().map(DataPort::description).toList();
+        final List<String> edges = new ArrayList<>();
+        if (sourceJoined) {
+            edges.add("fused: the source runs on stage 2's thread");
+        }
+        ports.forEach(port -> edges.add(port.description()));
+        return edges;
     }
 
     /**
@@ -227,9 +240,10 @@ public final class CompiledFlow {
         final List<CompletableFuture<Done>> islands = new ArrayList<>();
         final int last = spec.stages().size() - 1;
         try {
-            for (int i = 0; i < (lanes > 1 ? lanes : oneIsland ? 1 : last + 1); i++) {
-                final CompletableFuture<Done> island =
-                    (lanes > 1 || oneIsland ? lane(i) : island(i, last)).run(materializer).toCompletableFuture();
+            final int first = sourceJoined ? 1 : 0;
+            for (int i = 0; i < (lanes > 1 ? lanes : oneIsland ? 1 : last + 1 - first); i++) {
+                final CompletableFuture<Done> island = (lanes > 1 || oneIsland ? lane(i)
+                    : island(i == 0 ? 0 : i + first, last)).run(materializer).toCompletableFuture();
                 // The future after the failure is recorded, not the island's own: dependents of one future
                 // run in no set order, and the result must not be built before the failure is in it (a flow
                 // of one island, or the last lane to fail, reported success without it).
@@ -303,21 +317,28 @@ public final class CompiledFlow {
                 .and(org.apache.pekko.stream.Attributes.name(name)));
     }
 
+    /**
+     * The island whose first stage is {@code index}: that stage alone, or the source with stage 2 when the
+     * source is joined to it. The last stage is a sink; with a joined source it lies beyond stage 2 (a flow of
+     * two such stages is one island, {@link #lane}).
+     */
     private org.apache.pekko.stream.javadsl.RunnableGraph<CompletionStage<Done>> island(int index, int last) {
         final StageSpec stage = spec.stages().get(index);
+        final int end = index == 0 && sourceJoined ? 1 : index;
         final String name = "flow-" + flowId + "." + (index + 1) + ":" + stage.kind();
         final Source<Chunk, NotUsed> head = index == 0
             ? Source.fromGraph(new SourceStage((SourceDevice) devices.get(0).get(0), islandPools.get(0), flowId,
                 counters.get(0).get(0)))
-            : Source.fromGraph(new PortReaderStage(ports.get(index - 1), islandPools.get(index), name));
+            : Source.fromGraph(new PortReaderStage(portAfter(index - 1), islandPools.get(index), name));
         Source<Chunk, NotUsed> body = head.via(killSwitch.flow());
-        if (index > 0 && index < last) {
-            body = body.via(transform(index, stage));
+        for (int i = Math.max(index, 1); i <= end && i < last; i++) {
+            body = body.via(transform(i, spec.stages().get(i)));
         }
-        final Sink<Chunk, CompletionStage<Done>> tail = index == last
-            ? Sink.fromGraph(new SinkStage((SinkDevice) devices.get(index).get(0), counters.get(index).get(0)))
-            : Sink.fromGraph(new PortWriterStage(ports.get(index), name));
-        final String dispatcher = dispatcherFor(stage);
+        final Sink<Chunk, CompletionStage<Done>> tail = end == last
+            ? Sink.fromGraph(new SinkStage((SinkDevice) devices.get(end).get(0), counters.get(end).get(0)))
+            : Sink.fromGraph(new PortWriterStage(portAfter(end), name));
+        final String dispatcher = end > index && dispatcherFor(spec.stages().get(end)).equals(BLOCKING_DISPATCHER)
+            ? BLOCKING_DISPATCHER : dispatcherFor(stage);
         return body.toMat(tail, Keep.right())
             .withAttributes(ActorAttributes.dispatcher(dispatcher).and(org.apache.pekko.stream.Attributes.name(name)));
     }
@@ -383,6 +404,11 @@ public final class CompiledFlow {
         recoveries.recorder().onStep(listener);
     }
 
+    /** The port on the edge from stage {@code index} to the next; none between a joined source and stage 2. */
+    private DataPort portAfter(int index) {
+        return ports.get(sourceJoined ? index - 1 : index);
+    }
+
     /** Stages whose devices block run on the blocking dispatcher, never beside the actors. */
     private String dispatcherFor(StageSpec stage) {
         return catalog.find(stage.kind()).orElseThrow().blocking() ? BLOCKING_DISPATCHER : DEVICE_DISPATCHER;
@@ -393,7 +419,8 @@ public final class CompiledFlow {
         ports.forEach(DataPort::close);
         final List<FlowResult.StageReport> reports = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
-            final long rejections = i < ports.size() ? ports.get(i).creditRejections() : 0;
+            final int port = sourceJoined ? i - 1 : i;
+            final long rejections = port >= 0 && port < ports.size() ? ports.get(port).creditRejections() : 0;
             for (int r = 0; r < devices.get(i).size(); r++) {
                 final Device device = devices.get(i).get(r);
                 device.close();

@@ -163,6 +163,7 @@ public final class FlowCompiler {
         final List<List<Device>> devices = new ArrayList<>();
         final List<DataPort> ports = new ArrayList<>();
         final boolean oneIsland;
+        final boolean sourceJoined;
         final Recoveries recoveries = new Recoveries(flowId, catalog, context);
         try {
             for (int i = 0; i < stages.size(); i++) {
@@ -181,9 +182,12 @@ public final class FlowCompiler {
                 }
                 recoveries.add(i, stageName(i, stage), kind, stage, params(i, stage, count));
             }
-            oneIsland = lanes == 1 && small(spec, (SourceDevice) devices.get(0).get(0));
+            final boolean joinable = lanes == 1 && joinsNeighbour(spec, (SourceDevice) devices.get(0).get(0));
+            oneIsland = lanes == 1 && (small(spec, (SourceDevice) devices.get(0).get(0))
+                || joinable && stages.size() == 2);
+            sourceJoined = joinable;
             final int maxPayloadBytes = spec.chunkBytes() + Chunk.HEADROOM + Chunk.TAILROOM;
-            for (int i = 0; lanes == 1 && !oneIsland && i < stages.size() - 1; i++) {
+            for (int i = joinable ? 1 : 0; lanes == 1 && !oneIsland && i < stages.size() - 1; i++) {
                 final String edge = "edge " + (i + 1) + "->" + (i + 2);
                 ports.add(spec.transport() == Transport.AERON_IPC
                     ? AeronIpcPort.open(driverNode, nextStreamId.getAndIncrement(), spec.portCapacityChunks(),
@@ -200,8 +204,20 @@ public final class FlowCompiler {
         }
         final List<ChunkPool> islandPools = lanes > 1 ? lanePools(spec, lanes)
             : oneIsland ? lanePools(spec, 1) : pools(spec);
-        return new CompiledFlow(spec, flowId, lanes, islandPools, devices, ports, catalog, recoveries,
+        return new CompiledFlow(spec, flowId, lanes, islandPools, devices, ports, sourceJoined, catalog, recoveries,
             directSmallFlows);
+    }
+
+    /**
+     * Whether the source runs on its neighbour's thread: a source that only hands over chunks others filled
+     * ({@link SourceDevice#handsOverOnly()}, an application's pipe) does no work an island of its own could
+     * overlap, and that island costs every chunk a second cross-thread wake-up. Joined, the application's
+     * write wakes the thread that consumes it, and none while that thread is busy. Only for fused ports and an
+     * unreplicated neighbour (a replicated stage keeps its own island).
+     */
+    static boolean joinsNeighbour(FlowSpec spec, SourceDevice source) {
+        return spec.transport() == Transport.FUSED && source.handsOverOnly() && spec.stages().size() >= 2
+            && spec.stages().get(1).replicas() <= 1;
     }
 
     /**
