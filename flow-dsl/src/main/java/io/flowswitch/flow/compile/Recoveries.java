@@ -7,12 +7,15 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.fault.Fault;
 import io.flowswitch.devices.fault.FaultInjection;
 import io.flowswitch.devices.fault.FaultState;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
+import io.flowswitch.flow.ladder.EventRules;
 import io.flowswitch.flow.ladder.LadderCheck;
+import io.flowswitch.flow.recovery.EventHandlingSink;
 import io.flowswitch.flow.recovery.ReceiptRecorder;
 import io.flowswitch.flow.recovery.StageRecovery;
 import java.util.ArrayList;
@@ -55,11 +58,12 @@ final class Recoveries {
     }
 
     /**
-     * Whether the flow's sink has a fault injected: lanes share one positional sink, which a fault wrapper
-     * is not, so such a flow does not run as lanes. (Ladders and faults elsewhere run in every lane.)
+     * Whether the flow's sink has a fault injected or acts on external events: lanes share one positional
+     * sink, which those wrappers are not, so such a flow does not run as lanes. (Ladders and faults elsewhere run in every lane.)
      */
     static boolean sinkFault(FlowSpec spec) {
-        return !spec.stages().isEmpty() && spec.stages().get(spec.stages().size() - 1).faultText().isPresent();
+        return !spec.stages().isEmpty() && spec.stages().get(spec.stages().size() - 1).faultText().isPresent()
+            || spec.events().acts();
     }
 
     /** {@code device}, wrapped with the stage's fault if it has one; replica 0 is the stage's first instance. */
@@ -70,6 +74,18 @@ final class Recoveries {
         final FaultState state = faults.computeIfAbsent(index,
             i -> new FaultState(Fault.parse(stage.faultText().get(), FlowCompiler.stageName(i, stage))));
         return FaultInjection.wrap(device, state, replica == 0, FlowCompiler.stageName(index, stage));
+    }
+
+    /**
+     * The flow's sink, acting on the flow's rules for external events ({@code sink-full}, {@code peer-reset})
+     * when it has any beyond terminate; else {@code device} itself.
+     */
+    Device withEvents(int index, StageSpec stage, Device device, EventRules events) {
+        if (!events.acts() || !(device instanceof SinkDevice sink)) {
+            return device;
+        }
+        return new EventHandlingSink(sink, events, FlowCompiler.stageName(index, stage), (index + 1) + ":" + stage.kind(),
+            context.flowId(), recorder);
     }
 
     /** Records what stage {@code index} needs to climb its ladder, if it is a transform with a ladder or fault. */
