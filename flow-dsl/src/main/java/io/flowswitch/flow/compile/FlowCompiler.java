@@ -20,6 +20,7 @@ import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.Transport;
+import io.flowswitch.flow.recovery.SpareInstances;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -55,14 +56,30 @@ public final class FlowCompiler {
 
     private final DeviceCatalog catalog;
     private final MediaDriverNode driverNode;
-    private final AtomicInteger nextStreamId = new AtomicInteger(FIRST_STREAM_ID);
+    private final AtomicInteger nextStreamId;
+    private final SpareInstances spares;
 
     /**
      * @param driverNode the node's media driver; may be {@code null} when only fused flows are compiled
      */
     public FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode) {
+        this(catalog, driverNode, new AtomicInteger(FIRST_STREAM_ID), SpareInstances.UNMANAGED);
+    }
+
+    private FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, AtomicInteger nextStreamId,
+        SpareInstances spares) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.driverNode = driverNode;
+        this.nextStreamId = nextStreamId;
+        this.spares = Objects.requireNonNull(spares, "spares");
+    }
+
+    /**
+     * This compiler (same catalog, driver and stream ids) with the ladders' {@code redirect instance} leasing
+     * its instances from {@code value}, e.g. the node's lease ledger.
+     */
+    public FlowCompiler withSpares(SpareInstances value) {
+        return new FlowCompiler(catalog, driverNode, nextStreamId, value);
     }
 
     public DeviceCatalog catalog() {
@@ -153,7 +170,7 @@ public final class FlowCompiler {
         final List<List<Device>> devices = new ArrayList<>();
         final List<DataPort> ports = new ArrayList<>();
         final boolean oneIsland;
-        final Recoveries recoveries = new Recoveries(flowId, catalog, context);
+        final Recoveries recoveries = new Recoveries(flowId, catalog, context, spares);
         try {
             for (int i = 0; i < stages.size(); i++) {
                 final StageSpec stage = stages.get(i);

@@ -17,6 +17,7 @@ import io.flowswitch.flow.ladder.EventRules;
 import io.flowswitch.flow.ladder.LadderCheck;
 import io.flowswitch.flow.recovery.EventHandlingSink;
 import io.flowswitch.flow.recovery.ReceiptRecorder;
+import io.flowswitch.flow.recovery.SpareInstances;
 import io.flowswitch.flow.recovery.StageRecovery;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,12 +32,14 @@ import java.util.Map;
  */
 final class Recoveries {
     private final DeviceCatalog catalog;
+    private final SpareInstances spares;
     private final FlowContext context;
     private final ReceiptRecorder recorder;
     private final Map<Integer, StageRecovery> byStage = new HashMap<>();
     private final Map<Integer, FaultState> faults = new HashMap<>();
 
-    Recoveries(long flowId, DeviceCatalog catalog, FlowContext context) {
+    Recoveries(long flowId, DeviceCatalog catalog, FlowContext context, SpareInstances spares) {
+        this.spares = spares;
         this.catalog = catalog;
         this.context = context;
         this.recorder = new ReceiptRecorder(flowId);
@@ -94,7 +97,7 @@ final class Recoveries {
             return;
         }
         byStage.put(index, new StageRecovery(stageName, kind, params, context, catalog, stage.ladder(),
-            faults.get(index), recorder));
+            faults.get(index), recorder, index, spares));
     }
 
     /** The stage's recovery, or {@code null} when it runs as a plain transform stage. */

@@ -102,6 +102,9 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
         private DevicePath path = DevicePath.instance(0);
         private Runnable poolWakeUp;
         private AsyncCallback<Answer> decided;
+        private AsyncCallback<Spare> spared;
+        /** The token of the spare instance being leased; an answer with another is stale. */
+        private int spareToken;
         private boolean pumping;
         /** A chunk that arrived while the device was being given the replay buffer again. */
         private Chunk pending;
@@ -176,6 +179,7 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
             final AsyncCallback<Boolean> retry = createAsyncCallback(ignored -> pump());
             poolWakeUp = () -> retry.invoke(Boolean.TRUE);
             decided = createAsyncCallback(this::onDecision);
+            spared = createAsyncCallback(this::onSpare);
         }
 
         /** Gives a chunk from upstream to the device, keeping a copy first. */
@@ -417,9 +421,12 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
                     return;
                 } else if (step instanceof Ladder.RedirectInstance && canReplay) {
                     stepIndex++;
+                    // The node's ledger leases the instance first: a redirect never takes one another flow holds.
                     final DevicePath target = DevicePath.instance(nextSlot++);
-                    record(step, "redirect to " + target.label(), cause, at);
-                    restart(target);
+                    final int token = ++spareToken;
+                    recovering = true;
+                    recovery.leaseSpare().whenComplete((name, error) -> spared.invoke(new Spare(token, target, name,
+                        error)));
                     return;
                 } else if (step instanceof Ladder.RedirectKind kind && canReplay) {
                     stepIndex++;
@@ -481,6 +488,28 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
             }
             answer.whenComplete((decision, error) -> decided.invoke(new Answer(token,
                 error != null || decision == null || !options.contains(decision) ? null : decision)));
+        }
+
+        /** The ledger's answer to a {@code redirect instance}: run there, or go on down the ladder. */
+        private void onSpare(Spare spare) {
+            if (spare.token() != spareToken || !recovering) {
+                return;
+            }
+            if (spare.error() != null) {
+                Throwable why = spare.error();
+                while ((why instanceof java.util.concurrent.CompletionException
+                    || why instanceof java.util.concurrent.ExecutionException) && why.getCause() != null) {
+                    why = why.getCause();
+                }
+                recovering = false;
+                record(2, "redirect instance refused: " + (why.getMessage() != null ? why.getMessage()
+                    : why.getClass().getSimpleName()), lastCause, failedAt);
+                climb(lastCause, failedAt);
+                pump();
+                return;
+            }
+            record(2, "redirect to " + spare.target().label() + " (" + spare.instance() + ")", lastCause, failedAt);
+            restart(spare.target());
         }
 
         private void onDecision(Answer answer) {
@@ -570,6 +599,9 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
     }
 
     /** The application's answer to the notification {@code token}; {@code decision} null when unusable. */
+    private record Spare(int token, DevicePath target, String instance, Throwable error) {
+    }
+
     private record Answer(int token, Decision decision) {
     }
 
