@@ -36,6 +36,9 @@ public final class EventHandlingSink implements SinkDevice {
     private final String receiptStage;
     private final long flowId;
     private final ReceiptRecorder recorder;
+    /** While a failed write is being climbed past: the latest failure, and the chunk's bytes the sink has. */
+    private DeviceException failure;
+    private int writtenBytes;
 
     /**
      * @param device       the sink; this wrapper owns and closes it
@@ -77,8 +80,8 @@ public final class EventHandlingSink implements SinkDevice {
         final int offset = chunk.payloadOffset();
         final int length = chunk.payloadLength();
         final long sequence = chunk.header().sequence();
-        DeviceException failure = first;
-        int written = PartialWriteException.writtenBytes(first);
+        failure = first;
+        writtenBytes = PartialWriteException.writtenBytes(first);
         for (Ladder.Step step : ladder.steps()) {
             if (step instanceof Ladder.Retry retry) {
                 if (!event.retryable()) {
@@ -88,21 +91,13 @@ public final class EventHandlingSink implements SinkDevice {
                 }
                 for (int attempt = 1; attempt <= retry.times(); attempt++) {
                     record(1, "retry " + attempt + "/" + retry.times() + (retry.backoffNs() > 0 ? " after "
-                        + TimeUnit.NANOSECONDS.toMillis(retry.backoffNs()) + " ms" : "") + " from byte " + written
+                        + TimeUnit.NANOSECONDS.toMillis(retry.backoffNs()) + " ms" : "") + " from byte " + writtenBytes
                         + " of the chunk", failure, sequence);
                     if (retry.backoffNs() > 0) {
                         LockSupport.parkNanos(retry.backoffNs());
                     }
-                    try {
-                        chunk.payload(offset + written, length - written);
-                        device.write(chunk);
+                    if (writeRest(chunk, offset, length, event)) {
                         return;
-                    } catch (DeviceException e) {
-                        if (ExternalEvent.ofCode(e.code()).orElse(null) != event) {
-                            throw e;
-                        }
-                        failure = e;
-                        written += PartialWriteException.writtenBytes(e);
                     }
                 }
             } else if (step instanceof Ladder.IgnoreTransient) {
@@ -117,18 +112,8 @@ public final class EventHandlingSink implements SinkDevice {
                 if (decision == Decision.TERMINATE) {
                     break;
                 }
-                if (decision == Decision.RETRY) {
-                    try {
-                        chunk.payload(offset + written, length - written);
-                        device.write(chunk);
-                        return;
-                    } catch (DeviceException e) {
-                        if (ExternalEvent.ofCode(e.code()).orElse(null) != event) {
-                            throw e;
-                        }
-                        failure = e;
-                        written += PartialWriteException.writtenBytes(e);
-                    }
+                if (decision == Decision.RETRY && writeRest(chunk, offset, length, event)) {
+                    return;
                 }
             }
         }
@@ -137,12 +122,33 @@ public final class EventHandlingSink implements SinkDevice {
             + " (" + ladder.text() + ") did not get past it", failure);
     }
 
+    /**
+     * Writes the bytes of the chunk the sink does not have yet. A failure with the same event is kept for
+     * the next step; any other ends the flow as it is.
+     *
+     * @return whether the write went through
+     */
+    private boolean writeRest(Chunk chunk, int offset, int length, ExternalEvent event) {
+        try {
+            chunk.payload(offset + writtenBytes, length - writtenBytes);
+            device.write(chunk);
+            return true;
+        } catch (DeviceException e) {
+            if (ExternalEvent.ofCode(e.code()).orElse(null) != event) {
+                throw e;
+            }
+            failure = e;
+            writtenBytes += PartialWriteException.writtenBytes(e);
+            return false;
+        }
+    }
+
     /** The application's decision, or the step's default when it has no handler or does not answer in time. */
-    private Decision ask(Ladder.Notify notify, DeviceException failure, long sequence, List<Decision> options) {
+    private Decision ask(Ladder.Notify notify, DeviceException cause, long sequence, List<Decision> options) {
         if (notify.handler() == null) {
             return notify.defaultDecision();
         }
-        final Notification notification = new Notification(flowId, stage, failure.code(), failure.getMessage(),
+        final Notification notification = new Notification(flowId, stage, cause.code(), cause.getMessage(),
             sequence, "instance 0", options);
         try {
             final Decision decision = notify.handler().decide(notification).toCompletableFuture()
@@ -157,9 +163,9 @@ public final class EventHandlingSink implements SinkDevice {
         }
     }
 
-    private void record(int step, String action, DeviceException failure, long sequence) {
+    private void record(int step, String action, DeviceException cause, long sequence) {
         recorder.step(new Receipt.StepTaken(System.currentTimeMillis(), System.nanoTime(), receiptStage, step, action,
-            failure.code(), failure.getMessage(), sequence, "instance 0"));
+            cause.code(), cause.getMessage(), sequence, "instance 0"));
     }
 
     @Override
