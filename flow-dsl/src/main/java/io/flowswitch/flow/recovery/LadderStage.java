@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.stage.ChunkFlowStage;
 import io.flowswitch.devices.stage.StageCounters;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.ladder.Decision;
@@ -15,13 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.FlowShape;
-import org.apache.pekko.stream.Inlet;
-import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
-import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 
@@ -44,19 +41,15 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  * {@link Ladder#NONE}). Every chunk that passes is owned as in {@code TransformStage}; the replay buffer's
  * chunks are the stage's own and go back to their pool when the stage stops.
  */
-public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
+public final class LadderStage extends ChunkFlowStage {
     private static final String STALL_TIMER = "stall";
     private static final String RESTART_TIMER = "restart";
     private static final String NOTIFY_TIMER = "notify";
 
-    private final Inlet<Chunk> in;
-    private final Outlet<Chunk> out;
-    private final FlowShape<Chunk, Chunk> shape;
     private final StageRecovery recovery;
     private final TransformDevice initial;
     private final ChunkPool pool;
     private final ChunkPool replayPool;
-    private final StageCounters counters;
 
     /**
      * @param initial    the device the flow was set up with (instance 0); the stage owns and closes it
@@ -65,29 +58,16 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
      */
     public LadderStage(StageRecovery recovery, TransformDevice initial, ChunkPool pool, ChunkPool replayPool,
         StageCounters counters) {
+        super(counters);
         this.recovery = recovery;
         this.initial = initial;
         this.pool = pool;
         this.replayPool = replayPool;
-        this.counters = counters;
-        this.in = Inlet.create(counters.stage() + ".in");
-        this.out = Outlet.create(counters.stage() + ".out");
-        this.shape = FlowShape.of(in, out);
-    }
-
-    @Override
-    public FlowShape<Chunk, Chunk> shape() {
-        return shape;
     }
 
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
         return new Logic();
-    }
-
-    @Override
-    public String toString() {
-        return "LadderStage(" + counters.stage() + ")";
     }
 
     private final class Logic extends TimerGraphStageLogic {
@@ -146,7 +126,7 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
         private long stallStartNs;
 
         Logic() {
-            super(shape);
+            super(shape());
             setHandler(in, new AbstractInHandler() {
                 @Override
                 public void onPush() {
