@@ -68,7 +68,7 @@ class RedirectLeaseTest {
     void aRedirectLeasesTheSpareInstanceUntilTheFlowEnds() throws Exception {
         final Path out = dir.resolve("out.gz");
         // The sink is slowed down so that the flow still runs on its spare while the ledger is read.
-        final FlowHandle flow = node.run(gzipFlow(out, Ladder.of(new Ladder.RedirectInstance()), "slow@0:15ms"));
+        final FlowHandle flow = node.run(gzipFlow(out, Ladder.of(new Ladder.RedirectInstance()), "slow@0:30ms"));
         int most = 0;
         while (!flow.completion().toCompletableFuture().isDone()) {
             final FlowManager.KindUsage gzip = gzipUsage();
