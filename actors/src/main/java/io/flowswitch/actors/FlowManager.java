@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -62,7 +63,8 @@ public final class FlowManager {
     public static final String DEFAULT_PRINCIPAL = FlowSpec.DEFAULT_PRINCIPAL;
 
     public sealed interface Command
-        permits OpenFlow, OpenFlowMessage, CancelFlow, ListDevices, GetUsage, FlowEnded, OwnerStopped, StagesMeasured {}
+        permits OpenFlow, OpenFlowMessage, CancelFlow, ListDevices, GetUsage, FlowEnded, OwnerStopped, StagesMeasured,
+        LeaseSpare {}
 
     /**
      * Opens a flow. {@code compiled} completes once the flow runs (or exceptionally if it is refused or
@@ -110,6 +112,12 @@ public final class FlowManager {
 
     /** Sent by a flow's supervisor when the flow has ended, before the application hears of it. */
     record FlowEnded(long flowId) implements Command {}
+
+    /**
+     * A flow's ladder redirects a stage to another instance: lease one more of the stage's kind, or say why
+     * none is free. {@code reply} completes with the instance's name, or fails with the reason.
+     */
+    record LeaseSpare(long flowId, int stage, CompletableFuture<String> reply) implements Command {}
 
     /** The owner of some flows stopped. */
     record OwnerStopped(ActorRef<?> owner) implements Command {}
@@ -209,6 +217,8 @@ public final class FlowManager {
      * Supervisors run on the blocking dispatcher: set-up compiles the flow in the supervisor's own handler
      * (opening files, sockets and Aeron streams may block), without a hop to another thread and back.
      */
+    /** How long a redirect waits for the ledger to lease it an instance before it counts as refused. */
+    private static final long SPARE_TIMEOUT_MS = 1_000;
     private static final DispatcherSelector SUPERVISOR_DISPATCHER =
         DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER);
 
@@ -261,7 +271,13 @@ public final class FlowManager {
                 described.put(kind, rate);
             }
         });
-        this.compiler = compiler;
+        // A redirect leases its instance here first, so that admission never counts on one a redirect took.
+        final ActorRef<Command> self = context.getSelf();
+        this.compiler = compiler.withSpares((flowId, stage, kind) -> {
+            final CompletableFuture<String> reply = new CompletableFuture<>();
+            self.tell(new LeaseSpare(flowId, stage, reply));
+            return reply.orTimeout(SPARE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        });
         this.blockingExecutor = blockingExecutor;
         this.devices = devices;
         this.admission = admission;
@@ -323,6 +339,7 @@ public final class FlowManager {
             .onMessage(FlowEnded.class, this::onEnded)
             .onMessage(OwnerStopped.class, this::onOwnerStopped)
             .onMessage(StagesMeasured.class, this::onStagesMeasured)
+            .onMessage(LeaseSpare.class, this::onLeaseSpare)
             .onMessage(ListDevices.class, m -> {
                 m.replyTo().tell(devices);
                 return Behaviors.same();
@@ -530,6 +547,22 @@ public final class FlowManager {
         if (flow != null) {
             flow.supervisor().tell(new FlowSupervisor.Cancel(m.reason()));
         }
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onLeaseSpare(LeaseSpare m) {
+        final Admission.SpareLease spare = flows.containsKey(m.flowId()) ? admission.leaseSpare(m.flowId(), m.stage())
+            : new Admission.SpareLease(null, null, "flow " + m.flowId() + " is not running");
+        if (!spare.granted()) {
+            m.reply().completeExceptionally(new FlowException("NO_SPARE_INSTANCE", spare.refusal()));
+            return Behaviors.same();
+        }
+        final List<ActorRef<DeviceActor.Command>> instances = devices.get(spare.instance().kind());
+        if (instances != null && spare.instance().index() < instances.size()) {
+            instances.get(spare.instance().index()).tell(new DeviceActor.Leased(m.flowId()));
+        }
+        m.reply().complete(spare.instance().toString());
+        observe();
         return Behaviors.same();
     }
 

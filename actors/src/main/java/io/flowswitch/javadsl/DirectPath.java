@@ -44,7 +44,8 @@ final class DirectPath {
     FlowResult run(long flowId, FlowSpec spec) {
         final long startNs = System.nanoTime();
         final FlowSpec fused = spec.transport() == Transport.FUSED ? spec : new FlowSpec(spec.name(), spec.stages(),
-            spec.chunkBytes(), Transport.FUSED, spec.portCapacityChunks(), spec.keys(), spec.policy());
+            spec.chunkBytes(), Transport.FUSED, spec.portCapacityChunks(), spec.keys(), spec.policy(), spec.principal(),
+            spec.events());
         final List<String> problems = checker.check(fused);
         if (!problems.isEmpty()) {
             return result(flowId, spec, List.of(), List.of(), startNs,

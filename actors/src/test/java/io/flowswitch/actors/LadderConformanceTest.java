@@ -12,7 +12,11 @@ import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
+import io.flowswitch.flow.ladder.Decision;
+import io.flowswitch.flow.ladder.EventRules;
+import io.flowswitch.flow.ladder.ExternalEvent;
 import io.flowswitch.flow.ladder.Ladder;
+import io.flowswitch.flow.ladder.NotifyHandler;
 import io.flowswitch.flow.ladder.Receipt;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowSwitch;
@@ -26,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.crypto.spec.SecretKeySpec;
@@ -264,6 +269,53 @@ class LadderConformanceTest {
             assertEquals(sha256(PLAIN), sha256(Files.readAllBytes(out)));
         } else {
             assertTerminated(result, out, end.equals("source") ? "stage 1 (file-source)" : "stage 3 (file-sink)", code);
+        }
+    }
+
+    /** An external event at the sink, the flow's rules for it, the code it ends with (null: it recovers). */
+    static Stream<Arguments> eventCases() {
+        final NotifyHandler retry = n -> CompletableFuture.completedFuture(Decision.RETRY);
+        final NotifyHandler terminate = n -> CompletableFuture.completedFuture(Decision.TERMINATE);
+        return Stream.of(
+            Arguments.of("sink-full@" + FAULT_AT + "x2",
+                EventRules.NONE.on(ExternalEvent.SINK_FULL, new Ladder.Retry(3, 1_000_000)), null, "retry 2/3"),
+            Arguments.of("sink-full@" + FAULT_AT,
+                EventRules.NONE.on(ExternalEvent.SINK_FULL, new Ladder.Notify(retry, 1_000_000_000L, Decision.CONTINUE)),
+                null, "notify: decision retry"),
+            Arguments.of("sink-full@" + FAULT_AT + "x5",
+                EventRules.NONE.on(ExternalEvent.SINK_FULL, new Ladder.Retry(2, 0)), "SINK_FULL", "terminate"),
+            Arguments.of("peer-reset@" + FAULT_AT, EventRules.NONE.on(ExternalEvent.PEER_RESET, new Ladder.Retry(2, 0),
+                new Ladder.Notify(terminate, 1_000_000_000L, Decision.CONTINUE)), "PEER_RESET", "retry skipped"),
+            Arguments.of("peer-reset@" + FAULT_AT, EventRules.NONE.on(ExternalEvent.SINK_FULL, new Ladder.Retry(2, 0)),
+                "PEER_RESET", null));
+    }
+
+    @ParameterizedTest(name = "file-sink with {1}, rules {2}")
+    @MethodSource("eventCases")
+    void externalEventsAtTheSinkFollowTheFlowsRules(String fault, EventRules rules, String code, String action)
+        throws Exception {
+        final Path in = Files.write(dir.resolve("in"), PLAIN);
+        final Path out = dir.resolve("out");
+        final Flows.Builder flow = Flows.from(Devices.file(in)).via(Devices.sha256())
+            .to(Devices.fileSink(out).withFault(Fault.parse(fault, "test")));
+        rules.rules().forEach((event, ladder) -> flow.on(event, ladder.steps().toArray(Ladder.Step[]::new)));
+        final FlowResult result = run(flow);
+        if (code == null) {
+            assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+            // The sink filled in the middle of chunk 3: its first half is not in the output twice.
+            assertEquals(sha256(PLAIN), sha256(Files.readAllBytes(out)));
+        } else {
+            assertTerminated(result, out, "stage 3 (file-sink)", code);
+        }
+        if (action != null) {
+            assertTrue(result.receipt().steps().stream().anyMatch(s -> s.stage().equals("3:file-sink")
+                && s.action().startsWith(action) && s.sequence() == FAULT_AT), () -> "receipt: " + result.receipt());
+            if (code != null) {
+                assertTrue(result.error().getMessage().contains("the flow's rules for " + fault.split("@")[0]),
+                    result.error().getMessage());
+            }
+        } else {
+            assertTrue(result.receipt().steps().isEmpty(), () -> "no rule for this event: " + result.receipt());
         }
     }
 

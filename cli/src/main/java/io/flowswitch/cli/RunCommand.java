@@ -215,7 +215,7 @@ final class RunCommand implements Callable<Integer> {
             if (spec.commandLine().getParseResult().hasMatchedOption("--port-capacity")) {
                 checkPortCapacity();
                 flow = new FlowSpec(planned.name(), planned.stages(), planned.chunkBytes(), planned.transport(),
-                    portCapacityChunks, planned.keys(), planned.policy(), planned.principal());
+                    portCapacityChunks, planned.keys(), planned.policy(), planned.principal(), planned.events());
             } else {
                 flow = planned;
             }

@@ -308,8 +308,8 @@ class ExamplesTest {
         final Cli.Outcome run = cli("run", example("full-ladder.fml"), "--key", "k1=" + KEY, "--receipt",
             receipt.toString());
         run.assertDone();
-        assertTrue(run.out().contains("2:aes-gcm-encrypt step 2: redirect to instance 1 (CRASHED at chunk 40)"),
-            run::toString);
+        assertTrue(run.out().matches("(?s).*2:aes-gcm-encrypt step 2: redirect to instance 1 \\(aes-gcm-encrypt#\\d+\\)"
+            + " \\(CRASHED at chunk 40\\).*"), run::toString);
         assertTrue(run.out().contains("3:sha256 step 4: fall back to the software path (TRANSIENT at chunk 20)"),
             run::toString);
         final String json;

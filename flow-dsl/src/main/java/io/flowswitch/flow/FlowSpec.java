@@ -1,6 +1,7 @@
 package io.flowswitch.flow;
 
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.flow.ladder.EventRules;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,7 +13,8 @@ import javax.crypto.SecretKey;
  * a chain of stages from one source to one sink, the chunk size, the transport between stages, the
  * capacity of each data port, the keys the flow may use, by name, what it asks of the scheduler (its
  * {@link FlowPolicy}: rate and weight), and the principal it runs as (whose grant admission checks: FML's
- * {@code principal}, {@link #DEFAULT_PRINCIPAL} when none is named). Immutable.
+ * {@code principal}, {@link #DEFAULT_PRINCIPAL} when none is named), and what it does about external
+ * events ({@link EventRules}: a full sink, a peer that reset the connection). Immutable.
  */
 public record FlowSpec(
     String name,
@@ -22,7 +24,8 @@ public record FlowSpec(
     int portCapacityChunks,
     Map<String, SecretKey> keys,
     FlowPolicy policy,
-    String principal) {
+    String principal,
+    EventRules events) {
 
     /** The principal of a flow that names none: FML's default, whose grant may use every device. */
     public static final String DEFAULT_PRINCIPAL = "default";
@@ -46,6 +49,13 @@ public record FlowSpec(
             throw new IllegalArgumentException("a flow's principal must be a non-empty name, got "
                 + (principal == null ? "null" : "''"));
         }
+        Objects.requireNonNull(events, "events");
+    }
+
+    /** A flow without rules for external events: each ends it. */
+    public FlowSpec(String name, List<StageSpec> stages, int chunkBytes, Transport transport, int portCapacityChunks,
+        Map<String, SecretKey> keys, FlowPolicy policy, String principal) {
+        this(name, stages, chunkBytes, transport, portCapacityChunks, keys, policy, principal, EventRules.NONE);
     }
 
     /** A flow run as {@link #DEFAULT_PRINCIPAL}. */
@@ -62,17 +72,22 @@ public record FlowSpec(
 
     /** This flow asking the scheduler for {@code value}. */
     public FlowSpec withPolicy(FlowPolicy value) {
-        return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys, value, principal);
+        return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys, value, principal, events);
     }
 
     /** This flow run as {@code value}. */
     public FlowSpec withPrincipal(String value) {
-        return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys, policy, value);
+        return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys, policy, value, events);
     }
 
     /** This flow with {@code value} as its stages (e.g. replica counts the planner chose). */
     public FlowSpec withStages(List<StageSpec> value) {
-        return new FlowSpec(name, value, chunkBytes, transport, portCapacityChunks, keys, policy, principal);
+        return new FlowSpec(name, value, chunkBytes, transport, portCapacityChunks, keys, policy, principal, events);
+    }
+
+    /** This flow with {@code value} as what it does about external events. */
+    public FlowSpec withEvents(EventRules value) {
+        return new FlowSpec(name, stages, chunkBytes, transport, portCapacityChunks, keys, policy, principal, value);
     }
 
     public static FlowSpec of(String name, List<StageSpec> stages) {
@@ -97,6 +112,7 @@ public record FlowSpec(
         return "FlowSpec{" + name + ": " + stages + ", chunk=" + chunkBytes + "B, " + transport
             + ", port=" + portCapacityChunks + " chunks, keys=" + keys.keySet()
             + (policy.equals(FlowPolicy.DEFAULT) ? "" : ", rate=" + policy.rateBytesPerSecond() + "B/s, weight="
-                + policy.weight()) + (principal.equals(DEFAULT_PRINCIPAL) ? "" : ", principal=" + principal) + "}";
+                + policy.weight()) + (principal.equals(DEFAULT_PRINCIPAL) ? "" : ", principal=" + principal)
+            + (events.isEmpty() ? "" : ", " + events) + "}";
     }
 }

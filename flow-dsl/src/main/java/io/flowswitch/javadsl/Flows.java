@@ -5,6 +5,9 @@ import io.flowswitch.flow.FlowPolicy;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.Transport;
+import io.flowswitch.flow.ladder.EventRules;
+import io.flowswitch.flow.ladder.ExternalEvent;
+import io.flowswitch.flow.ladder.Ladder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +38,7 @@ public final class Flows {
         private Integer portCapacityChunks;
         private FlowPolicy policy = FlowPolicy.DEFAULT;
         private String principal = FlowSpec.DEFAULT_PRINCIPAL;
+        private EventRules events = EventRules.NONE;
         private boolean closed;
 
         private Builder(StageSpec source) {
@@ -102,6 +106,15 @@ public final class Flows {
             return policy(policy.withWeight(value));
         }
 
+        /**
+         * What the flow does when {@code event} happens, e.g. {@code on(ExternalEvent.SINK_FULL, new
+         * Ladder.Retry(3, 10_000_000L))}: a ladder of retry, ignore transient, notify and terminate.
+         */
+        public Builder on(ExternalEvent event, Ladder.Step... steps) {
+            events = events.on(event, steps);
+            return this;
+        }
+
         /** Gives the flow a raw AES key under a name that stages refer to; the bytes are copied. */
         public Builder key(String keyName, byte[] keyBytes) {
             keys.put(keyName, new SecretKeySpec(keyBytes.clone(), "AES"));
@@ -119,7 +132,7 @@ public final class Flows {
             }
             return new FlowSpec(name, stages, chunkBytes, transport,
                 portCapacityChunks != null ? portCapacityChunks : FlowSpec.defaultPortCapacityChunks(transport), keys,
-                policy, principal);
+                policy, principal, events);
         }
     }
 }

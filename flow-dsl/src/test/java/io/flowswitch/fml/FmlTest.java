@@ -198,6 +198,11 @@ class FmlTest {
         assertEquals(List.of(new LadderStep.Retry(3, Optional.of(Duration.ofMillis(10))), new LadderStep.Notify(),
             new LadderStep.FallbackSoftware()), plan.ladders().get("digest"));
         assertEquals(List.of(new LadderStep.Notify(), new LadderStep.Terminate()), plan.events().get("sink-full"));
+        // What the runtime acts on: the same rules on the spec, kept when the keys are added.
+        final io.flowswitch.flow.ladder.EventRules events = io.flowswitch.flow.ladder.EventRules.NONE.on(
+            io.flowswitch.flow.ladder.ExternalEvent.SINK_FULL, new io.flowswitch.flow.ladder.Ladder.Notify());
+        assertEquals(events, plan.spec().events());
+        assertEquals(events, plan.spec(Map.of()).events());
         assertTrue(plan.stages().get(1).stateful());
     }
 

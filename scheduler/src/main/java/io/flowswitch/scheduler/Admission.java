@@ -116,6 +116,61 @@ public final class Admission {
     }
 
     /**
+     * Adds one more instance of stage {@code stage}'s kind to flow {@code flowId}'s lease, for the exception
+     * ladder's {@code redirect instance}: an instance the stage does not hold yet, that takes another lease
+     * and has room for the rate the stage's failed instance carried (the most free rate, then the fewest
+     * leases, then the lowest index). The instance stays in the lease until the flow's lease is released, so
+     * a redirect never over-commits an instance another flow was admitted on.
+     *
+     * @return the lease with the spare, or a sentence why none was free (the lease is then unchanged)
+     */
+    public SpareLease leaseSpare(long flowId, int stage) {
+        final Lease lease = leases.get(flowId);
+        if (lease == null) {
+            return new SpareLease(null, null, "flow " + flowId + " holds no lease");
+        }
+        final StageLease held = lease.stages().stream().filter(s -> s.stage() == stage).findFirst().orElse(null);
+        if (held == null) {
+            return new SpareLease(null, null, "flow " + flowId + " leases nothing for stage " + (stage + 1));
+        }
+        final DeviceCapacity capacity = pool.require(held.kind());
+        final long rate = held.assignments().isEmpty() ? 0 : held.assignments().get(0).bytesPerSecond();
+        final long[] used = usedBytesPerSecond.get(held.kind());
+        final int[] counts = leaseCounts.get(held.kind());
+        for (InstanceId candidate : candidates(capacity, used, counts)) {
+            if (held.instances().contains(candidate) || free(capacity, used, candidate.index()) < rate) {
+                continue;
+            }
+            final List<Assignment> assignments = new ArrayList<>(held.assignments());
+            assignments.add(new Assignment(candidate, rate));
+            final List<StageLease> stages = new ArrayList<>(lease.stages());
+            stages.set(stages.indexOf(held), new StageLease(held.stage(), held.kind(), held.pinned(), assignments));
+            used[candidate.index()] += rate;
+            counts[candidate.index()]++;
+            final Lease grown = new Lease(lease.flowId(), lease.principal(), lease.bytesPerSecond(), lease.weight(),
+                stages);
+            leases.put(flowId, grown);
+            return new SpareLease(candidate, grown, null);
+        }
+        return new SpareLease(null, null, "no instance of " + held.kind() + " beyond the " + held.instances().size()
+            + " the stage holds takes another lease with " + Rates.format(rate) + " free (" + capacity.instances()
+            + " in the pool, " + capacity.leasesPerInstance() + " lease(s) each)");
+    }
+
+    /**
+     * What {@link #leaseSpare} found: the spare instance and the flow's lease with it, or why there is none.
+     *
+     * @param instance null when refused
+     * @param lease    the flow's lease with the spare; null when refused
+     * @param refusal  null when granted
+     */
+    public record SpareLease(InstanceId instance, Lease lease, String refusal) {
+        public boolean granted() {
+            return instance != null;
+        }
+    }
+
+    /**
      * Takes new per-instance rates (a re-measured pool). Leases stay as they are, even where they now exceed
      * an instance's rate; new admissions see the new rates. Re-planning the flows is the caller's move.
      *

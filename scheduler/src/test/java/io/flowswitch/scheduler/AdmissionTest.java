@@ -1,6 +1,7 @@
 package io.flowswitch.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,6 +101,39 @@ class AdmissionTest {
         admission.release(1);
         assertEquals(a.instances(), granted(admission.admit(FlowRequest.of(3, "web", 10 * MIB,
             StageRequest.of("gzip")))).instances());
+    }
+
+    @Test
+    void aRedirectLeasesASpareInstanceThatNoOtherFlowGetsUntilTheFlowEnds() {
+        final Admission admission = admission();
+        final Lease a = granted(admission.admit(FlowRequest.of(1, "web", 10 * MIB, StageRequest.of("gzip"))));
+        final Admission.SpareLease spare = admission.leaseSpare(1, 0);
+        assertTrue(spare.granted(), spare.refusal());
+        assertFalse(a.instances().contains(spare.instance()), "another instance than the one that failed");
+        assertEquals(2, spare.lease().stages().get(0).assignments().size());
+        assertEquals(spare.lease(), admission.lease(1).orElseThrow());
+        assertEquals(1, admission.leaseCount(spare.instance()));
+        assertEquals(20 * MIB, admission.inUseBytesPerSecond("gzip"), "the spare carries the failed one's rate");
+        // Both instances are the redirected flow's now: a new flow is refused rather than put beside it.
+        refused(admission.admit(FlowRequest.of(2, "web", 10 * MIB, StageRequest.of("gzip"))));
+        assertEquals(2, admission.release(1).orElseThrow().instances().size());
+        assertEquals(0, admission.leaseCount(spare.instance()));
+        assertEquals(0, admission.inUseBytesPerSecond("gzip"));
+        granted(admission.admit(FlowRequest.of(2, "web", 10 * MIB, StageRequest.of("gzip"))));
+    }
+
+    @Test
+    void aRedirectWithNoSpareInstanceLeftIsRefusedAndTheLeaseStaysAsItWas() {
+        final Admission admission = admission();
+        final Lease a = granted(admission.admit(FlowRequest.of(1, "web", 10 * MIB, StageRequest.of("gzip"))));
+        granted(admission.admit(FlowRequest.of(2, "web", 10 * MIB, StageRequest.of("gzip"))));
+        final Admission.SpareLease spare = admission.leaseSpare(1, 0);
+        assertFalse(spare.granted());
+        assertEquals("no instance of gzip beyond the 1 the stage holds takes another lease with 10 MiB/s free"
+            + " (2 in the pool, 1 lease(s) each)", spare.refusal());
+        assertEquals(a, admission.lease(1).orElseThrow());
+        assertEquals(20 * MIB, admission.inUseBytesPerSecond("gzip"));
+        assertFalse(admission.leaseSpare(9, 0).granted(), "a flow without a lease gets no spare");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.flowswitch.devices.fault;
 
 import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.PartialWriteException;
 import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import java.util.Map;
@@ -8,7 +9,9 @@ import java.util.Map;
 /**
  * A sink with a {@link Fault} injected: the write of chunk n fails before any byte is written (so a
  * retried write is safe), is delayed, or meets a peer that reset the connection ({@code peer-reset}, every
- * later write fails too) or a full disk ({@code sink-full}, {@link Fault#times()} times). The caller keeps
+ * later write fails too) or a disk that fills in the middle of the write ({@code sink-full},
+ * {@link Fault#times()} times: half of what is offered goes in, and the {@link PartialWriteException} says
+ * how much). The caller keeps
  * ownership of every chunk, as with any sink. One thread at a time.
  */
 final class FaultySink implements SinkDevice {
@@ -34,11 +37,28 @@ final class FaultySink implements SinkDevice {
                 + " (injected fault)");
         }
         if (fault.type() == Fault.Type.SINK_FULL && sequence == fault.atChunk() && state.fire()) {
-            throw new DeviceException("SINK_FULL", stage + ": no space left for chunk " + sequence
-                + " (injected fault)");
+            throw full(chunk, sequence);
         }
         FaultInjection.failOrDelay(state, primary, stage, sequence);
         device.write(chunk);
+    }
+
+    /**
+     * The sink fills in the middle of the write: the first half of what is offered goes in, the rest does
+     * not. A retry that offered the whole chunk again would put that half in twice.
+     */
+    private PartialWriteException full(Chunk chunk, long sequence) {
+        final int offset = chunk.payloadOffset();
+        final int length = chunk.payloadLength();
+        final int half = length / 2;
+        try {
+            chunk.payload(offset, half);
+            device.write(chunk);
+        } finally {
+            chunk.payload(offset, length);
+        }
+        return new PartialWriteException("SINK_FULL", stage + ": no space left for chunk " + sequence + " after "
+            + half + " of its " + length + " bytes (injected fault)", half, null);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.flowswitch.devices.file;
 
 import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.PartialWriteException;
 import io.flowswitch.devices.PositionalSink;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.internal.ArrayViews;
@@ -136,20 +137,23 @@ public final class FileSink implements PositionalSink {
     /**
      * Appends the chunk's payload. The caller owns the chunk before and after and releases it.
      *
-     * @throws DeviceException {@code NO_SPACE} or {@code IO}; the partial file stays until {@link #abort}
+     * @throws PartialWriteException {@code NO_SPACE} or {@code IO}, with the bytes of this chunk that are in
+     *     the file (a retry writes only the rest); the partial file stays until {@link #abort}
      */
     @Override
     public void write(Chunk chunk) {
         requireOpen("write()");
         final ByteBuffer view = views.view(chunk.array(), chunk.payloadOffset(), chunk.payloadEnd());
+        final long startBytes = bytesWritten;
         try {
             // A write may take less than offered: loop until the whole payload is in the file.
             while (view.hasRemaining()) {
                 bytesWritten += channel.write(view);
             }
         } catch (IOException e) {
-            throw new DeviceException(IoReasons.isNoSpace(e) ? FileChecks.NO_SPACE : FileChecks.IO,
-                stage + ": cannot write " + target + " at byte " + bytesWritten + ": " + IoReasons.of(e), e);
+            throw new PartialWriteException(IoReasons.isNoSpace(e) ? FileChecks.NO_SPACE : FileChecks.IO,
+                stage + ": cannot write " + target + " at byte " + bytesWritten + ": " + IoReasons.of(e),
+                (int) (bytesWritten - startBytes), e);
         }
     }
 

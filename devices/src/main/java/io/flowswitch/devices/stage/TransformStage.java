@@ -4,13 +4,9 @@ import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
 import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.FlowShape;
-import org.apache.pekko.stream.Inlet;
-import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
-import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 
 /**
@@ -19,31 +15,19 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * downstream. When the device finds the flow's pool empty, the stage waits for a release. The stage
  * closes the device when it stops, which releases any chunk the device still holds.
  */
-public final class TransformStage extends GraphStage<FlowShape<Chunk, Chunk>> {
-    private final Inlet<Chunk> in;
-    private final Outlet<Chunk> out;
-    private final FlowShape<Chunk, Chunk> shape;
+public final class TransformStage extends ChunkFlowStage {
     private final TransformDevice device;
     private final ChunkPool pool;
-    private final StageCounters counters;
 
     public TransformStage(TransformDevice device, ChunkPool pool, StageCounters counters) {
+        super(counters);
         this.device = device;
         this.pool = pool;
-        this.counters = counters;
-        this.in = Inlet.create(counters.stage() + ".in");
-        this.out = Outlet.create(counters.stage() + ".out");
-        this.shape = FlowShape.of(in, out);
-    }
-
-    @Override
-    public FlowShape<Chunk, Chunk> shape() {
-        return shape;
     }
 
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
-        return new GraphStageLogic(shape) {
+        return new GraphStageLogic(shape()) {
             private Runnable poolWakeUp;
             private boolean ended;
 
@@ -129,10 +113,5 @@ public final class TransformStage extends GraphStage<FlowShape<Chunk, Chunk>> {
                 device.close();
             }
         };
-    }
-
-    @Override
-    public String toString() {
-        return "TransformStage(" + counters.stage() + ")";
     }
 }

@@ -20,6 +20,7 @@ import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.Transport;
+import io.flowswitch.flow.recovery.SpareInstances;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -56,7 +57,8 @@ public final class FlowCompiler {
     private final DeviceCatalog catalog;
     private final MediaDriverNode driverNode;
     private final boolean directSmallFlows;
-    private final AtomicInteger nextStreamId = new AtomicInteger(FIRST_STREAM_ID);
+    private final AtomicInteger nextStreamId;
+    private final SpareInstances spares;
 
     /**
      * @param driverNode the node's media driver; may be {@code null} when only fused flows are compiled
@@ -70,9 +72,24 @@ public final class FlowCompiler {
      *     (true) or as one materialised island (false; {@code flowswitch.node.small-flows = island})
      */
     public FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, boolean directSmallFlows) {
+        this(catalog, driverNode, directSmallFlows, new AtomicInteger(FIRST_STREAM_ID), SpareInstances.UNMANAGED);
+    }
+
+    private FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, boolean directSmallFlows,
+        AtomicInteger nextStreamId, SpareInstances spares) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.driverNode = driverNode;
         this.directSmallFlows = directSmallFlows;
+        this.nextStreamId = nextStreamId;
+        this.spares = Objects.requireNonNull(spares, "spares");
+    }
+
+    /**
+     * This compiler (same catalog, driver, small-flow mode and stream ids) with the ladders' {@code redirect
+     * instance} leasing its instances from {@code value}, e.g. the node's lease ledger.
+     */
+    public FlowCompiler withSpares(SpareInstances value) {
+        return new FlowCompiler(catalog, driverNode, directSmallFlows, nextStreamId, value);
     }
 
     public DeviceCatalog catalog() {
@@ -164,7 +181,7 @@ public final class FlowCompiler {
         final List<DataPort> ports = new ArrayList<>();
         final boolean oneIsland;
         final boolean sourceJoined;
-        final Recoveries recoveries = new Recoveries(flowId, catalog, context);
+        final Recoveries recoveries = new Recoveries(flowId, catalog, context, spares);
         try {
             for (int i = 0; i < stages.size(); i++) {
                 final StageSpec stage = stages.get(i);
@@ -178,7 +195,8 @@ public final class FlowCompiler {
                 }
                 final int count = lanes > 1 ? lanes : Math.max(1, stage.replicas());
                 for (int r = 0; r < count; r++) {
-                    instances.add(recoveries.withFault(i, stage, kind.create(params(i, stage, count), context), r));
+                    final Device device = recoveries.withFault(i, stage, kind.create(params(i, stage, count), context), r);
+                    instances.add(i == stages.size() - 1 ? recoveries.withEvents(i, stage, device, spec.events()) : device);
                 }
                 recoveries.add(i, stageName(i, stage), kind, stage, params(i, stage, count));
             }

@@ -7,13 +7,17 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.fault.Fault;
 import io.flowswitch.devices.fault.FaultInjection;
 import io.flowswitch.devices.fault.FaultState;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
+import io.flowswitch.flow.ladder.EventRules;
 import io.flowswitch.flow.ladder.LadderCheck;
+import io.flowswitch.flow.recovery.EventHandlingSink;
 import io.flowswitch.flow.recovery.ReceiptRecorder;
+import io.flowswitch.flow.recovery.SpareInstances;
 import io.flowswitch.flow.recovery.StageRecovery;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,12 +32,14 @@ import java.util.Map;
  */
 final class Recoveries {
     private final DeviceCatalog catalog;
+    private final SpareInstances spares;
     private final FlowContext context;
     private final ReceiptRecorder recorder;
     private final Map<Integer, StageRecovery> byStage = new HashMap<>();
     private final Map<Integer, FaultState> faults = new HashMap<>();
 
-    Recoveries(long flowId, DeviceCatalog catalog, FlowContext context) {
+    Recoveries(long flowId, DeviceCatalog catalog, FlowContext context, SpareInstances spares) {
+        this.spares = spares;
         this.catalog = catalog;
         this.context = context;
         this.recorder = new ReceiptRecorder(flowId);
@@ -55,11 +61,12 @@ final class Recoveries {
     }
 
     /**
-     * Whether the flow's sink has a fault injected: lanes share one positional sink, which a fault wrapper
-     * is not, so such a flow does not run as lanes. (Ladders and faults elsewhere run in every lane.)
+     * Whether the flow's sink has a fault injected or acts on external events: lanes share one positional
+     * sink, which those wrappers are not, so such a flow does not run as lanes. (Ladders and faults elsewhere run in every lane.)
      */
     static boolean sinkFault(FlowSpec spec) {
-        return !spec.stages().isEmpty() && spec.stages().get(spec.stages().size() - 1).faultText().isPresent();
+        return !spec.stages().isEmpty() && spec.stages().get(spec.stages().size() - 1).faultText().isPresent()
+            || spec.events().acts();
     }
 
     /** {@code device}, wrapped with the stage's fault if it has one; replica 0 is the stage's first instance. */
@@ -72,13 +79,25 @@ final class Recoveries {
         return FaultInjection.wrap(device, state, replica == 0, FlowCompiler.stageName(index, stage));
     }
 
+    /**
+     * The flow's sink, acting on the flow's rules for external events ({@code sink-full}, {@code peer-reset})
+     * when it has any beyond terminate; else {@code device} itself.
+     */
+    Device withEvents(int index, StageSpec stage, Device device, EventRules events) {
+        if (!events.acts() || !(device instanceof SinkDevice sink)) {
+            return device;
+        }
+        return new EventHandlingSink(sink, events, FlowCompiler.stageName(index, stage), (index + 1) + ":" + stage.kind(),
+            context.flowId(), recorder);
+    }
+
     /** Records what stage {@code index} needs to climb its ladder, if it is a transform with a ladder or fault. */
     void add(int index, String stageName, DeviceKind kind, StageSpec stage, DeviceParams params) {
         if (kind.role() != DeviceRole.TRANSFORM || (stage.ladder().terminatesOnly() && stage.faultText().isEmpty())) {
             return;
         }
         byStage.put(index, new StageRecovery(stageName, kind, params, context, catalog, stage.ladder(),
-            faults.get(index), recorder));
+            faults.get(index), recorder, index, spares));
     }
 
     /** The stage's recovery, or {@code null} when it runs as a plain transform stage. */

@@ -227,12 +227,13 @@ public record Ladder(List<Step> steps, long stallTimeoutNs, int replayChunks) {
     }
 
     /**
-     * {@code spec} with {@code handler} answering the {@code notify} steps of every stage's ladder that have
-     * none: how an application takes part in the ladders of a flow it did not build, e.g. an FML program's.
+     * {@code spec} with {@code handler} answering the {@code notify} steps of every stage's ladder and every
+     * event rule that have none: how an application takes part in the ladders of a flow it did not build,
+     * e.g. an FML program's.
      */
     public static io.flowswitch.flow.FlowSpec notifying(io.flowswitch.flow.FlowSpec spec, NotifyHandler handler) {
         return spec.withStages(spec.stages().stream().map(s -> s.withLadder(s.ladder().withNotifyHandler(handler)))
-            .toList());
+            .toList()).withEvents(spec.events().withNotifyHandler(handler));
     }
 
     /** Whether the ladder only ever terminates: the stage then needs no replay buffer. */

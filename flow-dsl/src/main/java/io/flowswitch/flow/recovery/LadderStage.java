@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.stage.ChunkFlowStage;
 import io.flowswitch.devices.stage.StageCounters;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.ladder.Decision;
@@ -15,13 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.FlowShape;
-import org.apache.pekko.stream.Inlet;
-import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
-import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 
@@ -44,19 +41,15 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  * {@link Ladder#NONE}). Every chunk that passes is owned as in {@code TransformStage}; the replay buffer's
  * chunks are the stage's own and go back to their pool when the stage stops.
  */
-public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
+public final class LadderStage extends ChunkFlowStage {
     private static final String STALL_TIMER = "stall";
     private static final String RESTART_TIMER = "restart";
     private static final String NOTIFY_TIMER = "notify";
 
-    private final Inlet<Chunk> in;
-    private final Outlet<Chunk> out;
-    private final FlowShape<Chunk, Chunk> shape;
     private final StageRecovery recovery;
     private final TransformDevice initial;
     private final ChunkPool pool;
     private final ChunkPool replayPool;
-    private final StageCounters counters;
 
     /**
      * @param initial    the device the flow was set up with (instance 0); the stage owns and closes it
@@ -65,29 +58,16 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
      */
     public LadderStage(StageRecovery recovery, TransformDevice initial, ChunkPool pool, ChunkPool replayPool,
         StageCounters counters) {
+        super(counters);
         this.recovery = recovery;
         this.initial = initial;
         this.pool = pool;
         this.replayPool = replayPool;
-        this.counters = counters;
-        this.in = Inlet.create(counters.stage() + ".in");
-        this.out = Outlet.create(counters.stage() + ".out");
-        this.shape = FlowShape.of(in, out);
-    }
-
-    @Override
-    public FlowShape<Chunk, Chunk> shape() {
-        return shape;
     }
 
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
         return new Logic();
-    }
-
-    @Override
-    public String toString() {
-        return "LadderStage(" + counters.stage() + ")";
     }
 
     private final class Logic extends TimerGraphStageLogic {
@@ -102,6 +82,9 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
         private DevicePath path = DevicePath.instance(0);
         private Runnable poolWakeUp;
         private AsyncCallback<Answer> decided;
+        private AsyncCallback<Spare> spared;
+        /** The token of the spare instance being leased; an answer with another is stale. */
+        private int spareToken;
         private boolean pumping;
         /** A chunk that arrived while the device was being given the replay buffer again. */
         private Chunk pending;
@@ -143,7 +126,7 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
         private long stallStartNs;
 
         Logic() {
-            super(shape);
+            super(shape());
             setHandler(in, new AbstractInHandler() {
                 @Override
                 public void onPush() {
@@ -176,6 +159,7 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
             final AsyncCallback<Boolean> retry = createAsyncCallback(ignored -> pump());
             poolWakeUp = () -> retry.invoke(Boolean.TRUE);
             decided = createAsyncCallback(this::onDecision);
+            spared = createAsyncCallback(this::onSpare);
         }
 
         /** Gives a chunk from upstream to the device, keeping a copy first. */
@@ -417,9 +401,12 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
                     return;
                 } else if (step instanceof Ladder.RedirectInstance && canReplay) {
                     stepIndex++;
+                    // The node's ledger leases the instance first: a redirect never takes one another flow holds.
                     final DevicePath target = DevicePath.instance(nextSlot++);
-                    record(step, "redirect to " + target.label(), cause, at);
-                    restart(target);
+                    final int token = ++spareToken;
+                    recovering = true;
+                    recovery.leaseSpare().whenComplete((name, error) -> spared.invoke(new Spare(token, target, name,
+                        error)));
                     return;
                 } else if (step instanceof Ladder.RedirectKind kind && canReplay) {
                     stepIndex++;
@@ -481,6 +468,28 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
             }
             answer.whenComplete((decision, error) -> decided.invoke(new Answer(token,
                 error != null || decision == null || !options.contains(decision) ? null : decision)));
+        }
+
+        /** The ledger's answer to a {@code redirect instance}: run there, or go on down the ladder. */
+        private void onSpare(Spare spare) {
+            if (spare.token() != spareToken || !recovering) {
+                return;
+            }
+            if (spare.error() != null) {
+                Throwable why = spare.error();
+                while ((why instanceof java.util.concurrent.CompletionException
+                    || why instanceof java.util.concurrent.ExecutionException) && why.getCause() != null) {
+                    why = why.getCause();
+                }
+                recovering = false;
+                record(2, "redirect instance refused: " + (why.getMessage() != null ? why.getMessage()
+                    : why.getClass().getSimpleName()), lastCause, failedAt);
+                climb(lastCause, failedAt);
+                pump();
+                return;
+            }
+            record(2, "redirect to " + spare.target().label() + " (" + spare.instance() + ")", lastCause, failedAt);
+            restart(spare.target());
         }
 
         private void onDecision(Answer answer) {
@@ -570,6 +579,9 @@ public final class LadderStage extends GraphStage<FlowShape<Chunk, Chunk>> {
     }
 
     /** The application's answer to the notification {@code token}; {@code decision} null when unusable. */
+    private record Spare(int token, DevicePath target, String instance, Throwable error) {
+    }
+
     private record Answer(int token, Decision decision) {
     }
 

@@ -12,6 +12,8 @@ import io.flowswitch.devices.fault.FaultInjection;
 import io.flowswitch.devices.fault.FaultState;
 import io.flowswitch.flow.ladder.Ladder;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,14 +33,19 @@ public final class StageRecovery {
     private final Ladder ladder;
     private final FaultState fault;
     private final ReceiptRecorder recorder;
+    private final int index;
+    private final SpareInstances spares;
     private final Map<String, Map<String, String>> finishedResults = new ConcurrentHashMap<>();
 
     /**
      * @param stage  the stage as messages name it, e.g. {@code stage 2 (aes-gcm-encrypt)}
      * @param fault  the fault injected into the stage's own kind, or {@code null}
+     * @param index  the stage's index in the flow (0-based), as the node's lease ledger knows it
+     * @param spares where {@code redirect instance} leases another instance
      */
     public StageRecovery(String stage, DeviceKind kind, DeviceParams params, FlowContext context,
-        DeviceCatalog catalog, Ladder ladder, FaultState fault, ReceiptRecorder recorder) {
+        DeviceCatalog catalog, Ladder ladder, FaultState fault, ReceiptRecorder recorder, int index,
+        SpareInstances spares) {
         this.stage = stage;
         this.kind = kind;
         this.params = params;
@@ -47,6 +54,20 @@ public final class StageRecovery {
         this.ladder = ladder;
         this.fault = fault;
         this.recorder = recorder;
+        this.index = index;
+        this.spares = spares;
+    }
+
+    /**
+     * Leases another instance of the stage's kind for {@code redirect instance}: completes with its name,
+     * or fails saying why none is free. Never throws.
+     */
+    CompletionStage<String> leaseSpare() {
+        try {
+            return spares.lease(context.flowId(), index, kind.name());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     public String stage() {

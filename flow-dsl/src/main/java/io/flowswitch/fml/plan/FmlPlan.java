@@ -72,7 +72,7 @@ public record FmlPlan(
                 + String.join(", ", missing) + ", which the application did not pass");
         }
         return new FlowSpec(spec.name(), spec.stages(), spec.chunkBytes(), spec.transport(), spec.portCapacityChunks(),
-            given, spec.policy(), spec.principal());
+            given, spec.policy(), spec.principal(), spec.events());
     }
 
     /** The plan as text, for {@code flowswitch explain}. */

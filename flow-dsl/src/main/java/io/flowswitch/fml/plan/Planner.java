@@ -17,6 +17,8 @@ import io.flowswitch.fml.resolve.ResolvedFlow;
 import io.flowswitch.fml.verify.LadderSteps;
 import io.flowswitch.fml.verify.ParamText;
 import io.flowswitch.fml.verify.StructureVerifier;
+import io.flowswitch.flow.ladder.EventRules;
+import io.flowswitch.flow.ladder.ExternalEvent;
 import io.flowswitch.flow.ladder.Ladder;
 import io.flowswitch.flow.FlowPolicy;
 import io.flowswitch.flow.FlowSpec;
@@ -127,9 +129,22 @@ public final class Planner {
                 events.put(h.on().target().text(), steps);
             }
         }
-        final int lanes = new FlowCompiler(catalog, null).lanes(spec);
-        return Optional.of(new FmlPlan(flow.name(), flow.principal(), spec, List.copyOf(flow.keys().keySet()),
+        final FlowSpec withEvents = spec.withEvents(eventRules(flow));
+        final int lanes = new FlowCompiler(catalog, null).lanes(withEvents);
+        return Optional.of(new FmlPlan(flow.name(), flow.principal(), withEvents, List.copyOf(flow.keys().keySet()),
             stagePlans, lanes, policy, ladders, events));
+    }
+
+    /** The program's {@code on EVENT} handlers as the runtime's rules. */
+    private static EventRules eventRules(ResolvedFlow flow) {
+        EventRules rules = EventRules.NONE;
+        for (ResolvedFlow.Handler h : flow.handlers()) {
+            if (!h.on().stage()) {
+                final ExternalEvent event = ExternalEvent.ofText(h.on().target().text()).orElseThrow();
+                rules = rules.on(event, h.on().rules().stream().map(LadderSteps::of).toArray(Ladder.Step[]::new));
+            }
+        }
+        return rules;
     }
 
     private static boolean supported(ResolvedFlow flow, Reporter reporter) {
