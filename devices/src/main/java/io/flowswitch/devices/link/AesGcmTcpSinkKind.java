@@ -9,6 +9,7 @@ import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.crypto.AesGcmEncryptKind;
 import io.flowswitch.devices.tcp.TcpSink;
 import io.flowswitch.devices.tcp.TcpSinkKind;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,17 +31,14 @@ public final class AesGcmTcpSinkKind implements DeviceKind {
     private static final Set<String> CIPHER = Set.of("key", "salt-hex");
     private static final Set<String> SOCKET = Set.of(TcpSinkKind.HOST, TcpSinkKind.PORT, TcpSinkKind.CONNECT_TIMEOUT_MS);
 
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SINK)
         .setDescription("seals the flow into AES-256-GCM records and sends them over TCP in one stage"
             + " (key, host = 127.0.0.1, port, connect-timeout-ms = 5000)")
-        .setRole(DeviceRole.SINK.name())
         .addFunctions("encrypt-aes-256-gcm")
         .addFunctions("send-tcp")
         .setStateful(true)
         .setPassThrough(false)
         .setHasSoftwarePath(false)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     private final AesGcmEncryptKind cipherKind = new AesGcmEncryptKind();

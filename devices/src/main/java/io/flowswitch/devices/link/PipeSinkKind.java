@@ -6,6 +6,7 @@ import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Map;
 import java.util.Set;
@@ -23,15 +24,12 @@ public final class PipeSinkKind implements DeviceKind {
     public static final String PIPE = "pipe";
 
     private static final Set<String> PARAMETERS = Set.of(PIPE);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SINK)
         .setDescription("hands the flow's bytes to an application's inbox, which it reads as a stream (pipe = name)")
-        .setRole(DeviceRole.SINK.name())
         .addFunctions("deliver-application")
         .setStateful(true)
         .setPassThrough(false)
         .setHasSoftwarePath(false)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
 
@@ -22,15 +23,12 @@ public final class PipeSourceKind implements DeviceKind {
     public static final String PIPE = "pipe";
 
     private static final Set<String> PARAMETERS = Set.of(PIPE);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SOURCE)
         .setDescription("the bytes an application writes into a pipe, or lends as shared pages (pipe = name)")
-        .setRole(DeviceRole.SOURCE.name())
         .addFunctions("receive-application")
         .setStateful(true)
         .setPassThrough(false)
         .setHasSoftwarePath(false)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

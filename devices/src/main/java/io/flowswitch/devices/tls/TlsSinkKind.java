@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
 
@@ -31,17 +32,14 @@ public final class TlsSinkKind implements DeviceKind {
     public static final String CLOSE_NOTIFY = "close-notify";
 
     private static final Set<String> PARAMETERS = Set.of(CONNECTION, END);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SINK)
         .setDescription("encrypts the flow into TLS 1.3 records and sends them on a registered connection"
             + " (connection = name, end = keep-open | close-notify)")
-        .setRole(DeviceRole.SINK.name())
         .addFunctions("send-tls")
         .addFunctions("encrypt-tls13")
         .setStateful(true)
         .setPassThrough(false)
         .setHasSoftwarePath(false)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override

@@ -4,6 +4,7 @@ import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
 import java.util.Set;
 
@@ -25,17 +26,14 @@ public final class TlsSourceKind implements DeviceKind {
     public static final String CONNECTION = "connection";
 
     private static final Set<String> PARAMETERS = Set.of(CONNECTION);
-    private static final DeviceCapabilities CAPABILITIES = DeviceCapabilities.newBuilder()
-        .setKind(NAME)
+    private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.SOURCE)
         .setDescription("receives TLS 1.3 records on a registered connection, authenticates and decrypts them"
             + " (connection = name)")
-        .setRole(DeviceRole.SOURCE.name())
         .addFunctions("receive-tls")
         .addFunctions("decrypt-tls13")
         .setStateful(true)
         .setPassThrough(false)
         .setHasSoftwarePath(false)
-        .setMaxChunkBytes(FlowContext.MAX_CHUNK_BYTES)
         .build();
 
     @Override
