@@ -89,11 +89,14 @@ public final class CompiledFlow {
     /** What stopped the flow first: an island's error or an abort's cause; the result carries it. */
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     private volatile long startNs;
+    /** Where a direct flow's pool goes back when the flow ends, for the next small flow; null otherwise. */
+    private final SmallFlowPools smallFlowPools;
 
     CompiledFlow(FlowSpec spec, long flowId, int lanes, List<ChunkPool> islandPools, List<List<Device>> devices,
         List<DataPort> ports, boolean sourceJoined, DeviceCatalog catalog, Recoveries recoveries,
-        boolean directSmallFlows) {
+        boolean directSmallFlows, SmallFlowPools smallFlowPools) {
         this.spec = spec;
+        this.smallFlowPools = smallFlowPools;
         this.recoveries = recoveries;
         this.flowId = flowId;
         this.lanes = lanes;
@@ -290,13 +293,13 @@ public final class CompiledFlow {
                         firstFailure.get().addSuppressed(suppressed);
                     }
                 } finally {
-                    result.complete(finish(firstFailure.get()));
+                    result.complete(finishDirect(firstFailure.get()));
                 }
             });
         } catch (RuntimeException e) {
             firstFailure.compareAndSet(null, e);
             sink.abort(e);
-            result.complete(finish(e));
+            result.complete(finishDirect(e));
         }
         return result;
     }
@@ -412,6 +415,18 @@ public final class CompiledFlow {
     /** Stages whose devices block run on the blocking dispatcher, never beside the actors. */
     private String dispatcherFor(StageSpec stage) {
         return catalog.find(stage.kind()).orElseThrow().blocking() ? BLOCKING_DISPATCHER : DEVICE_DISPATCHER;
+    }
+
+    /**
+     * As {@link #finish}, then the loop's pool goes back for the next small flow (if every chunk is in it),
+     * before the application hears the result: the flow it opens next finds it.
+     */
+    private FlowResult finishDirect(Throwable failure) {
+        final FlowResult result = finish(failure);
+        if (smallFlowPools != null) {
+            smallFlowPools.giveBack(islandPools.get(0));
+        }
+        return result;
     }
 
     private FlowResult finish(Throwable failure) {

@@ -59,6 +59,8 @@ public final class FlowCompiler {
     private final boolean directSmallFlows;
     private final AtomicInteger nextStreamId;
     private final SpareInstances spares;
+    /** The chunk pools of finished direct small flows, for the next ones; shared with {@link #withSpares}. */
+    private final SmallFlowPools smallFlowPools;
 
     /**
      * @param driverNode the node's media driver; may be {@code null} when only fused flows are compiled
@@ -72,16 +74,18 @@ public final class FlowCompiler {
      *     (true) or as one materialised island (false; {@code flowswitch.node.small-flows = island})
      */
     public FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, boolean directSmallFlows) {
-        this(catalog, driverNode, directSmallFlows, new AtomicInteger(FIRST_STREAM_ID), SpareInstances.UNMANAGED);
+        this(catalog, driverNode, directSmallFlows, new AtomicInteger(FIRST_STREAM_ID), SpareInstances.UNMANAGED,
+            new SmallFlowPools(SmallFlowPools.DEFAULT_MAX_RETAINED_BYTES));
     }
 
     private FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, boolean directSmallFlows,
-        AtomicInteger nextStreamId, SpareInstances spares) {
+        AtomicInteger nextStreamId, SpareInstances spares, SmallFlowPools smallFlowPools) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.driverNode = driverNode;
         this.directSmallFlows = directSmallFlows;
         this.nextStreamId = nextStreamId;
         this.spares = Objects.requireNonNull(spares, "spares");
+        this.smallFlowPools = smallFlowPools;
     }
 
     /**
@@ -89,11 +93,16 @@ public final class FlowCompiler {
      * instance} leasing its instances from {@code value}, e.g. the node's lease ledger.
      */
     public FlowCompiler withSpares(SpareInstances value) {
-        return new FlowCompiler(catalog, driverNode, directSmallFlows, nextStreamId, value);
+        return new FlowCompiler(catalog, driverNode, directSmallFlows, nextStreamId, value, smallFlowPools);
     }
 
     public DeviceCatalog catalog() {
         return catalog;
+    }
+
+    /** The pools finished direct small flows left for the next ones. */
+    SmallFlowPools smallFlowPools() {
+        return smallFlowPools;
     }
 
     /**
@@ -220,10 +229,13 @@ public final class FlowCompiler {
             }
             throw new FlowException("SETUP_FAILED", "flow '" + spec.name() + "' could not be set up: " + e, e);
         }
+        // As CompiledFlow decides it: such a flow runs in a DirectLoop, which takes a kept pool and gives it back.
+        final boolean direct = directSmallFlows && oneIsland && !sourceJoined && recoveries.none();
         final List<ChunkPool> islandPools = lanes > 1 ? lanePools(spec, lanes)
+            : direct ? List.of(smallFlowPools.take(spec.chunkBytes(), spec.stages().size() + SPARE_CHUNKS))
             : oneIsland ? lanePools(spec, 1) : pools(spec);
         return new CompiledFlow(spec, flowId, lanes, islandPools, devices, ports, sourceJoined, catalog, recoveries,
-            directSmallFlows);
+            directSmallFlows, direct ? smallFlowPools : null);
     }
 
     /**
