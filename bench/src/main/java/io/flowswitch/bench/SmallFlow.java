@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The small flow the set-up benchmarks time: file, rate-limit (never limiting), crc32c, sha256, file, over
- * one 4 KiB chunk in a fresh directory. Read from the benchmark's arguments {@code [flows] [dir]}; closing
+ * one 4 KiB chunk in a fresh directory. Read from the benchmark's arguments {@code [flows] [dir] [chunk-bytes]}
+ * (a larger chunk size moves the same 4 KiB in one chunk, but sizes the flow's buffers by it); closing
  * deletes the files and the directory.
  */
 final class SmallFlow implements AutoCloseable {
@@ -20,13 +21,15 @@ final class SmallFlow implements AutoCloseable {
     static final String DESCRIPTION = "5-stage flow (file -> rate-limit -> crc32c -> sha256 -> file, one 4 KiB chunk";
 
     final int flows;
+    final int chunkBytes;
     final FlowSpec spec;
     private final Path dir;
     private final Path in;
     private final Path out;
 
-    private SmallFlow(int flows, Path dir) throws IOException {
+    private SmallFlow(int flows, Path dir, int chunkBytes) throws IOException {
         this.flows = flows;
+        this.chunkBytes = chunkBytes;
         this.dir = dir;
         this.in = Files.write(dir.resolve("in.bin"), new byte[4096]);
         this.out = dir.resolve("out.bin");
@@ -35,16 +38,16 @@ final class SmallFlow implements AutoCloseable {
             .via(Devices.crc32c())
             .via(Devices.sha256())
             .to(Devices.fileSink(out))
-            .chunkBytes(4096)
+            .chunkBytes(chunkBytes)
             .build();
     }
 
-    /** {@code args}: {@code [flows] [dir]}, 5,000 flows under the temporary directory by default. */
+    /** {@code args}: {@code [flows] [dir] [chunk-bytes]}, 5,000 flows under the temporary directory, 4 KiB chunks by default. */
     static SmallFlow fromArgs(String[] args, String prefix) throws IOException {
         final int flows = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
         final Path dir = Files.createTempDirectory(args.length > 1 ? Path.of(args[1])
             : Path.of(System.getProperty("java.io.tmpdir")), prefix);
-        return new SmallFlow(flows, dir);
+        return new SmallFlow(flows, dir, args.length > 2 ? Integer.parseInt(args[2]) : 4096);
     }
 
     /** Flows run untimed first: a fifth of the timed ones. */
