@@ -152,7 +152,8 @@ abstract class CreditedPort implements DataPort {
         return offered;
     }
 
-    final boolean isCancelled() {
+    @Override
+    public final boolean isClosed() {
         return cancelled;
     }
 
@@ -161,7 +162,7 @@ abstract class CreditedPort implements DataPort {
     }
 
     private boolean hasDataOrEnd() {
-        return offered > taken || finished || failure != null;
+        return offered > taken || finished || failure != null || cancelled;
     }
 
     @Override

@@ -14,8 +14,8 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 /**
  * The reading end of a {@link DataPort}: the first stage of an island. Takes a chunk from the port only
  * when downstream pulls, and returns credit to the writer by doing so. Completes when the writer
- * finished and the port is drained; fails with the writer's failure. Ownership of each chunk passes
- * downstream. Cancelling downstream cancels the port, which tells the writer.
+ * finished and the port is drained; fails with the writer's failure, or when the port was closed under it.
+ * Ownership of each chunk passes downstream. Cancelling downstream cancels the port, which tells the writer.
  */
 public final class PortReaderStage extends GraphStage<SourceShape<Chunk>> {
     private final Outlet<Chunk> out;
@@ -79,6 +79,14 @@ public final class PortReaderStage extends GraphStage<SourceShape<Chunk>> {
                     }
                     if (port.isDrained()) {
                         completeStage();
+                        return;
+                    }
+                    if (port.isClosed()) {
+                        // Closed under this stage (the flow ended before its island got going): what was
+                        // offered and not taken is released, so "more is offered than taken" no longer means
+                        // a chunk is coming. Waiting would spin here and never see the cancellation.
+                        failStage(new IllegalStateException(port.description()
+                            + " was closed before its reader took every chunk: the flow had already ended"));
                         return;
                     }
                     if (!port.awaitData(dataWakeUp, pool)) {
