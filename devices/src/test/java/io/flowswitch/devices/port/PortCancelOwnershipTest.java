@@ -6,7 +6,6 @@ import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
-import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,21 +42,9 @@ class PortCancelOwnershipTest {
                 chunk.header().sequence(i);
                 assertEquals(DataPort.OK, port.offer(chunk));
             }
-            final Thread closer = new Thread(() -> {
-                try {
-                    start.await();
-                    port.close();
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
+            final Thread closer = new Thread(() -> afterBoth(start, port::close, failure));
             closer.start();
-            try {
-                start.await();
-                port.cancel();
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
+            afterBoth(start, port::cancel, failure);
             closer.join();
             assertEquals(64, pool.available(), "every chunk back once, round " + round);
         }
@@ -66,9 +53,19 @@ class PortCancelOwnershipTest {
         }
     }
 
+    /** Runs {@code action} once both threads reached {@code start}, as close to the other one as can be. */
+    private static void afterBoth(CyclicBarrier start, Runnable action, AtomicReference<Throwable> failure) {
+        try {
+            start.await();
+            action.run();
+        } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
     /** A fused port whose transfer lets the reader cancel first, as another thread could at that moment. */
     private static final class CancelDuringTransfer extends CreditedPort {
-        private final OneToOneConcurrentArrayQueue<Chunk> queue = new OneToOneConcurrentArrayQueue<>(4);
+        private final QueuePort queue = new QueuePort("fused", 4);
 
         CancelDuringTransfer() {
             super("cancel during transfer", 4);
@@ -77,20 +74,17 @@ class PortCancelOwnershipTest {
         @Override
         int transfer(Chunk chunk) {
             cancel();
-            return queue.offer(chunk) ? OK : NO_CREDIT;
+            return queue.transfer(chunk);
         }
 
         @Override
         Chunk receive(ChunkPool pool) {
-            return queue.poll();
+            return queue.receive(pool);
         }
 
         @Override
         void discard() {
-            Chunk chunk;
-            while ((chunk = queue.poll()) != null) {
-                chunk.release();
-            }
+            queue.discard();
         }
     }
 }
