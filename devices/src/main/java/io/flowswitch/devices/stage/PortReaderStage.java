@@ -67,6 +67,16 @@ public final class PortReaderStage extends GraphStage<SourceShape<Chunk>> {
 
             private void read() {
                 while (true) {
+                    if (port.isClosed() && !port.isDrained()) {
+                        // Closed under this stage (the flow ended before its island got going): what was
+                        // offered and not taken went back to the pool with the port, so "more offered than
+                        // taken" no longer means a chunk is coming; waiting would spin here and never see the
+                        // cancellation, and a poll would only take a pool chunk nobody releases.
+                        final Throwable failure = port.failure();
+                        failStage(failure != null ? failure : new IllegalStateException(port.description()
+                            + " was closed before its reader took every chunk: the flow had already ended"));
+                        return;
+                    }
                     final Chunk chunk = port.poll(pool);
                     if (chunk != null) {
                         push(out, chunk);
@@ -79,14 +89,6 @@ public final class PortReaderStage extends GraphStage<SourceShape<Chunk>> {
                     }
                     if (port.isDrained()) {
                         completeStage();
-                        return;
-                    }
-                    if (port.isClosed()) {
-                        // Closed under this stage (the flow ended before its island got going): what was
-                        // offered and not taken is released, so "more is offered than taken" no longer means
-                        // a chunk is coming. Waiting would spin here and never see the cancellation.
-                        failStage(new IllegalStateException(port.description()
-                            + " was closed before its reader took every chunk: the flow had already ended"));
                         return;
                     }
                     if (!port.awaitData(dataWakeUp, pool)) {

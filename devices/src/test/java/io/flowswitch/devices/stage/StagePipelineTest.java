@@ -29,7 +29,6 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -109,10 +108,13 @@ class StagePipelineTest {
      * taken, but none left to take. Its reader fails at once (a sink behind it removes partial output)
      * instead of waiting for chunks that were released, and every stage stops.
      */
-    @Test
-    void aReaderThatStartsAfterItsPortWasClosedFailsAndStops() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"aeron", "fused"})
+    void aReaderThatStartsAfterItsPortWasClosedFailsAndStops(String transport) throws Exception {
         final ChunkPool pool = new ChunkPool(1024, 4);
-        final DataPort port = new QueuePort("fused edge 2->3", 4);
+        final DataPort port = "aeron".equals(transport)
+            ? AeronIpcPort.open(node, 7300 + (int) (System.nanoTime() & 0xff), 4, 1024 + Chunk.TAILROOM)
+            : new QueuePort("fused edge 2->3", 4);
         assertEquals(DataPort.OK, port.offer(pool.acquire()));
         assertEquals(DataPort.OK, port.offer(pool.acquire()));
         port.close();
@@ -122,9 +124,9 @@ class StagePipelineTest {
             .runWith(Sink.ignore(), materializer).toCompletableFuture();
         final ExecutionException error = assertThrows(ExecutionException.class, () -> done.get(5, TimeUnit.SECONDS));
         assertInstanceOf(IllegalStateException.class, error.getCause());
-        assertTrue(error.getCause().getMessage().startsWith("fused edge 2->3 was closed before its reader took"),
+        assertTrue(error.getCause().getMessage().startsWith(port.description() + " was closed before its reader took"),
             error.getCause().getMessage());
         StreamTestKit.assertAllStagesStopped(materializer);
-        assertEquals(4, pool.available());
+        assertEquals(4, pool.available(), "the reader took no chunk from the pool to read into");
     }
 }
