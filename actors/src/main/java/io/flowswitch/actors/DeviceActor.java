@@ -3,9 +3,8 @@ package io.flowswitch.actors;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.proto.DeviceCapabilities;
 import io.flowswitch.proto.Health;
-import io.flowswitch.proto.LeaseReply;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -16,7 +15,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The control face of one device instance: it describes what the instance can do, reports its health,
- * resets it, and grants leases to flows. It never sees payload; the flow's stages do.
+ * resets it, and counts the leases the node's ledger granted on it. It never sees payload; the flow's
+ * stages do.
  *
  * <p>Registered with the receptionist under {@link #serviceKey(String)} of its kind, so flows find
  * devices by kind, never by a reference baked into a graph. A stateful instance (a compressor) takes one
@@ -24,7 +24,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  */
 public final class DeviceActor {
     /** The control protocol. */
-    public sealed interface Command permits Describe, CheckHealth, Reset, Lease, Leased, Release, ReportFault,
+    public sealed interface Command permits Describe, CheckHealth, Reset, Leased, Release, ReportFault,
         UpdateMeasuredRate {}
 
     /** Replies with the kind's capabilities, this instance's count of leases and port capacity filled in. */
@@ -34,9 +34,6 @@ public final class DeviceActor {
 
     /** Clears a fault: the instance is healthy again and takes leases. */
     public record Reset(ActorRef<Done> replyTo) implements Command {}
-
-    /** Asks for a lease of this instance for a flow; the reply says granted, or why not. */
-    public record Lease(long flowId, double bytesPerSecond, ActorRef<LeaseReply> replyTo) implements Command {}
 
     /**
      * The node's ledger leased this instance to a flow (it decides capacity; this is news, not a question):
@@ -88,8 +85,7 @@ public final class DeviceActor {
         private final String instance;
         private final int maxLeases;
         private final int portCapacityChunks;
-        private final Map<Long, Long> leaseIdsByFlow = new HashMap<>();
-        private long nextLeaseId = 1;
+        private final Set<Long> leasedFlows = new HashSet<>();
         private Health health = Health.HEALTHY;
         private String detail = "ok";
         private double measuredBytesPerSecond;
@@ -115,13 +111,12 @@ public final class DeviceActor {
                     m.replyTo().tell(Done.getInstance());
                     return Behaviors.same();
                 })
-                .onMessage(Lease.class, this::onLease)
                 .onMessage(Leased.class, m -> {
-                    leaseIdsByFlow.computeIfAbsent(m.flowId(), flow -> nextLeaseId++);
+                    leasedFlows.add(m.flowId());
                     return Behaviors.same();
                 })
                 .onMessage(Release.class, m -> {
-                    leaseIdsByFlow.remove(m.flowId());
+                    leasedFlows.remove(m.flowId());
                     return Behaviors.same();
                 })
                 .onMessage(UpdateMeasuredRate.class, m -> {
@@ -142,27 +137,8 @@ public final class DeviceActor {
             if (measuredBytesPerSecond > 0) {
                 capabilities.setMeasuredBytesPerSecond(measuredBytesPerSecond);
             }
-            m.replyTo().tell(new Description(instance, capabilities.build(), leaseIdsByFlow.size(), maxLeases,
+            m.replyTo().tell(new Description(instance, capabilities.build(), leasedFlows.size(), maxLeases,
                 health));
-            return Behaviors.same();
-        }
-
-        private Behavior<Command> onLease(Lease m) {
-            final LeaseReply.Builder reply = LeaseReply.newBuilder().setFlowId(m.flowId());
-            final Long existing = leaseIdsByFlow.get(m.flowId());
-            if (existing != null) {
-                reply.setGranted(true).setLeaseId(existing);
-            } else if (health != Health.HEALTHY) {
-                reply.setGranted(false).setReason(instance + " is " + health.name().toLowerCase() + ": " + detail);
-            } else if (leaseIdsByFlow.size() >= maxLeases) {
-                reply.setGranted(false).setReason(instance + ": requested 1 lease, in use " + leaseIdsByFlow.size()
-                    + ", limit " + maxLeases);
-            } else {
-                final long leaseId = nextLeaseId++;
-                leaseIdsByFlow.put(m.flowId(), leaseId);
-                reply.setGranted(true).setLeaseId(leaseId);
-            }
-            m.replyTo().tell(reply.build());
             return Behaviors.same();
         }
     }

@@ -165,7 +165,7 @@ public final class FlowSwitch implements AutoCloseable {
      * and limit per device kind) and set-up errors arrive in the handle's completion.
      */
     public FlowHandle run(FlowSpec spec) {
-        return run(spec, null, (ActorRef<FlowEvent>) null);
+        return run(spec, null, null);
     }
 
     /**
@@ -173,7 +173,7 @@ public final class FlowSwitch implements AutoCloseable {
      * system: when it stops, the flow is cancelled and its lease released.
      */
     public FlowHandle run(FlowSpec spec, ActorRef<?> owner) {
-        return run(spec, owner, (ActorRef<FlowEvent>) null);
+        return run(spec, owner, null);
     }
 
     /**
@@ -189,9 +189,10 @@ public final class FlowSwitch implements AutoCloseable {
     /**
      * As {@link #run(FlowSpec)}, calling {@code listener} with each of the flow's {@link FlowEvent}s, in
      * order, one at a time, on a thread of the node's actor system: it should return quickly. An exception
-     * it throws is logged and does not touch the flow.
+     * it throws is logged and does not touch the flow. (Its own name: {@code run(spec, null)} would
+     * otherwise not say whether the null is an owner or a listener.)
      */
-    public FlowHandle run(FlowSpec spec, Consumer<FlowEvent> listener) {
+    public FlowHandle runWithListener(FlowSpec spec, Consumer<FlowEvent> listener) {
         final long flowId = nextFlowId.getAndIncrement();
         final ActorRef<FlowEvent> events = system.systemActorOf(listenerBehavior(flowId, listener),
             "flow-events-" + flowId, Props.empty());

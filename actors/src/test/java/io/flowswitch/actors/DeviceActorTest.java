@@ -1,13 +1,11 @@
 package io.flowswitch.actors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.proto.Health;
-import io.flowswitch.proto.LeaseReply;
 import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -30,54 +28,49 @@ class DeviceActorTest {
         return catalog.find(name).orElseThrow();
     }
 
+    private static DeviceActor.Description describe(ActorRef<DeviceActor.Command> device) {
+        final TestProbe<DeviceActor.Description> probe = testKit.createTestProbe();
+        device.tell(new DeviceActor.Describe(probe.getRef()));
+        return probe.receiveMessage();
+    }
+
     @Test
-    void statelessInstanceLeasesUpToItsLimitAndSaysWhyNot() {
+    void countsTheLeasesTheLedgerGrantedOnceEachUntilReleased() {
         final ActorRef<DeviceActor.Command> device = testKit.spawn(DeviceActor.create(kind("rate-limit"), 0, 2, 8));
-        final TestProbe<LeaseReply> probe = testKit.createTestProbe();
-        device.tell(new DeviceActor.Lease(1, 0, probe.getRef()));
-        assertTrue(probe.receiveMessage().getGranted());
-        device.tell(new DeviceActor.Lease(2, 0, probe.getRef()));
-        assertTrue(probe.receiveMessage().getGranted());
-        device.tell(new DeviceActor.Lease(3, 0, probe.getRef()));
-        final LeaseReply refused = probe.receiveMessage();
-        assertFalse(refused.getGranted());
-        assertEquals("rate-limit#0: requested 1 lease, in use 2, limit 2", refused.getReason());
+        device.tell(new DeviceActor.Leased(1));
+        device.tell(new DeviceActor.Leased(2));
+        device.tell(new DeviceActor.Leased(1));
+        final DeviceActor.Description both = describe(device);
+        assertEquals(2, both.leases(), "news of the same lease twice counts once");
+        assertEquals(2, both.maxLeases());
 
         device.tell(new DeviceActor.Release(1));
-        device.tell(new DeviceActor.Lease(3, 0, probe.getRef()));
-        assertTrue(probe.receiveMessage().getGranted(), "a released lease is free again");
+        device.tell(new DeviceActor.Release(1));
+        assertEquals(1, describe(device).leases(), "a released lease is no longer counted, however often released");
     }
 
     @Test
-    void statefulInstanceIsPinnedToOneFlow() {
+    void statefulInstanceTakesOneFlowAtATime() {
         final ActorRef<DeviceActor.Command> device = testKit.spawn(DeviceActor.create(kind("gzip"), 0, 64, 8));
-        final TestProbe<LeaseReply> probe = testKit.createTestProbe();
-        device.tell(new DeviceActor.Lease(1, 0, probe.getRef()));
-        assertTrue(probe.receiveMessage().getGranted());
-        device.tell(new DeviceActor.Lease(1, 0, probe.getRef()));
-        assertTrue(probe.receiveMessage().getGranted(), "asking twice for the same flow is idempotent");
-        device.tell(new DeviceActor.Lease(2, 0, probe.getRef()));
-        assertFalse(probe.receiveMessage().getGranted());
+        assertEquals(1, describe(device).maxLeases(), "a compressor's state belongs to one flow");
+        assertEquals(64, describe(testKit.spawn(DeviceActor.create(kind("rate-limit"), 1, 64, 8))).maxLeases());
     }
 
     @Test
-    void faultStopsLeasesUntilReset() {
+    void aReportedFaultDegradesTheInstanceUntilReset() {
         final ActorRef<DeviceActor.Command> device = testKit.spawn(DeviceActor.create(kind("sha256"), 1, 64, 8));
-        final TestProbe<LeaseReply> leases = testKit.createTestProbe();
         final TestProbe<DeviceActor.HealthReport> health = testKit.createTestProbe();
         device.tell(new DeviceActor.ReportFault(7, "tag mismatch"));
         device.tell(new DeviceActor.CheckHealth(health.getRef()));
         final DeviceActor.HealthReport report = health.receiveMessage();
         assertEquals(Health.DEGRADED, report.health());
-        assertTrue(report.detail().contains("tag mismatch"));
-        device.tell(new DeviceActor.Lease(8, 0, leases.getRef()));
-        assertTrue(leases.receiveMessage().getReason().contains("degraded"));
+        assertEquals("flow 7: tag mismatch", report.detail());
+        assertEquals(Health.DEGRADED, describe(device).health());
 
         final TestProbe<Done> reset = testKit.createTestProbe();
         device.tell(new DeviceActor.Reset(reset.getRef()));
         reset.receiveMessage();
-        device.tell(new DeviceActor.Lease(8, 0, leases.getRef()));
-        assertTrue(leases.receiveMessage().getGranted());
+        assertEquals(Health.HEALTHY, describe(device).health());
     }
 
     @Test

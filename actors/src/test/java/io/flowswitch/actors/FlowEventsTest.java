@@ -170,7 +170,7 @@ class FlowEventsTest {
         final Path in = Files.write(dir.resolve("in.bin"), new byte[3000]);
         final List<FlowEvent> heard = new CopyOnWriteArrayList<>();
         try (FlowSwitch node = FlowSwitch.start(CONFIG, DeviceCatalog.builtIn())) {
-            final FlowHandle handle = node.run(Flows.from(Devices.file(in)).to(Devices.fileSink(dir.resolve("o")))
+            final FlowHandle handle = node.runWithListener(Flows.from(Devices.file(in)).to(Devices.fileSink(dir.resolve("o")))
                 .build(), heard::add);
             assertTrue(handle.completion().toCompletableFuture().get(10, TimeUnit.SECONDS).succeeded());
             for (int i = 0; i < 200 && (heard.isEmpty() || !heard.get(heard.size() - 1).terminal()); i++) {
@@ -182,7 +182,7 @@ class FlowEventsTest {
             assertTrue(heard.stream().allMatch(e -> e.flowId() == handle.flowId()));
 
             final List<FlowEvent> refused = new CopyOnWriteArrayList<>();
-            node.run(Flows.from(Devices.file(dir.resolve("absent"))).to(Devices.fileSink(dir.resolve("o2"))).build(),
+            node.runWithListener(Flows.from(Devices.file(dir.resolve("absent"))).to(Devices.fileSink(dir.resolve("o2"))).build(),
                 event -> {
                     refused.add(event);
                     throw new IllegalStateException("a listener that throws does not touch the node");

@@ -1,5 +1,6 @@
 package io.flowswitch.cli;
 
+import io.flowswitch.cli.experiment.Scratch;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.Transport;
@@ -8,7 +9,6 @@ import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -18,12 +18,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -112,12 +110,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         checkSpace(base);
         final Path work = Files.createTempDirectory(base, "flowswitch-demo-");
-        final Thread cleanup = new Thread(() -> deleteQuietly(work), "flowswitch-demo-cleanup");
+        final Thread cleanup = new Thread(() -> Scratch.deleteQuietly(work), "flowswitch-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return demo(work);
         } finally {
-            deleteQuietly(work);
+            Scratch.deleteQuietly(work);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException shuttingDown) {
@@ -237,22 +235,5 @@ final class DemoCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.FLOW_FAILED, "cannot read " + file + ": " + e, e);
         }
         return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static void deleteQuietly(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort: the directory was printed at the start, so the user can remove what is left.
-        }
     }
 }

@@ -83,6 +83,20 @@ public final class DeviceParams {
         return value;
     }
 
+    /**
+     * The value of a parameter the device cannot work without, e.g. the name of an application's pipe.
+     *
+     * @param what what the value is, for the error: {@code "is required: " + what}
+     * @throws DeviceException {@code BAD_PARAMETER} when it is missing or blank
+     */
+    public String required(String name, String what) {
+        final String value = values.get(name);
+        if (value == null || value.isBlank()) {
+            throw bad(name, "is required: " + what);
+        }
+        return value;
+    }
+
     public String string(String name, String defaultValue) {
         final String value = values.get(name);
         return value == null ? defaultValue : value;

@@ -16,6 +16,24 @@ public interface SinkDevice extends Device {
      */
     void write(Chunk chunk);
 
+    /**
+     * Writes only payload bytes {@code [fromByte, fromByte + lengthBytes)} of {@code chunk}: the rest of a
+     * chunk after a partial write, or the part a full disk took. The chunk's payload bounds are as before
+     * when this returns or throws. The caller keeps ownership.
+     *
+     * @throws DeviceException when writing fails
+     */
+    default void writePart(Chunk chunk, int fromByte, int lengthBytes) {
+        final int offset = chunk.payloadOffset();
+        final int length = chunk.payloadLength();
+        try {
+            chunk.payload(offset + fromByte, lengthBytes);
+            write(chunk);
+        } finally {
+            chunk.payload(offset, length);
+        }
+    }
+
     /** All data was written: flush, make durable, publish. */
     void finish();
 

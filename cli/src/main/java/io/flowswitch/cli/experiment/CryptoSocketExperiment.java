@@ -232,9 +232,7 @@ public final class CryptoSocketExperiment extends Experiment {
         if (runs < 1 || maxBytes < 1024 * 1024 || acceleratorLatencyUs < 0) {
             throw usage("--runs must be >= 1, --bytes >= 1MiB, --accelerator-latency-us >= 0");
         }
-        if (stagingChunks < 1 || stagingChunks > 1024) {
-            throw usage("--staging-chunks must be between 1 and 1024");
-        }
+        requireBetween("--staging-chunks", stagingChunks, 1, 1024);
         if (messages < 0 || messageBytes < 1 || messageBytes > 64 * 1024 || batchDelayUs < 1) {
             throw usage("--messages must be >= 0, --message-bytes 1..65536, --batch-delay-us >= 1");
         }

@@ -64,6 +64,13 @@ public abstract class Experiment implements Callable<Integer> {
         return base;
     }
 
+    /** @throws CommandLine.ParameterException when {@code value} of {@code option} is outside {@code [min, max]} */
+    protected final void requireBetween(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw usage(option + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
     /** A usage error for this experiment: one line on stderr, exit code 2. */
     protected final CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);

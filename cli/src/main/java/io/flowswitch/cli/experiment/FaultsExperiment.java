@@ -20,14 +20,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code flowswitch experiment faults}: a matrix of device kinds x injected faults x ladder policies, each
@@ -58,13 +54,10 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExample:%n",
     footer = {"  flowswitch experiment faults --devices aes-gcm-encrypt,rate-limit --faults crash --policies redirect"
         + " --runs 20 --out faults-report"})
-public final class FaultsExperiment implements Callable<Integer> {
+public final class FaultsExperiment extends Experiment {
     private static final long SAMPLE_INTERVAL_NS = 1_000_000L;
     private static final int OVERHEAD_RUNS = 5;
     private static final List<String> STATEFUL = List.of("sha256", "crc32c", "gzip");
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--devices", split = ",", paramLabel = "KIND",
         description = "Transform kinds: aes-gcm-encrypt, aes-gcm-card, sha256, crc32c, rate-limit, gzip."
@@ -95,10 +88,6 @@ public final class FaultsExperiment implements Callable<Integer> {
         description = "The ladder's progress timeout, which detects a stall. Default: ${DEFAULT-VALUE}.")
     int stallTimeoutMs;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "experiment-faults",
-        description = "Where faults.csv and faults.html go. Default: ${DEFAULT-VALUE}.")
-    Path out;
-
     /** One cell's runs, summarised. */
     record Cell(String device, String fault, String policy, int runs, int succeeded, int identical,
         double recoverP50Ms, double recoverP99Ms, double beforeBps, double duringBps, double afterBps,
@@ -106,12 +95,12 @@ public final class FaultsExperiment implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    protected void run(ExperimentOutput output) throws Exception {
         check();
-        final PrintWriter log = spec.commandLine().getOut();
-        Files.createDirectories(out);
+        final PrintWriter log = output.out();
+        final Path out = output.directory();
         final List<Cell> cells = new ArrayList<>();
-        try (Scratch scratch = new Scratch(Path.of(System.getProperty("java.io.tmpdir")), "flowswitch-faults");
+        try (Scratch scratch = new Scratch(workBase(), "flowswitch-faults");
              FlowSwitch node = FlowSwitch.start()) {
             final Path work = scratch.directory();
             final byte[] key = new byte[32];
@@ -170,7 +159,6 @@ public final class FaultsExperiment implements Callable<Integer> {
             StandardCharsets.UTF_8);
         log.println("wrote " + out.resolve("faults.csv") + " and " + out.resolve("faults.html"));
         log.flush();
-        return 0;
     }
 
     private Cell cell(FlowSwitch node, String device, String fault, String policy, Path in, byte[] key, int chunkBytes,
@@ -315,7 +303,7 @@ public final class FaultsExperiment implements Callable<Integer> {
             case "crc32c" -> Devices.crc32c();
             case "gzip" -> Devices.gzip(1);
             case "rate-limit" -> Devices.rateLimit(1L << 30, 0);
-            default -> throw new ParameterException(spec.commandLine(), "--devices: unknown kind '" + device + "'");
+            default -> throw usage("--devices: unknown kind '" + device + "'");
         };
         stage = stage.withLadder(ladder);
         if (fault != null) {
@@ -343,7 +331,7 @@ public final class FaultsExperiment implements Callable<Integer> {
             case "redirect-kind" -> Ladder.of(new Ladder.RedirectKind("aes-gcm-encrypt"));
             case "recommended" -> Ladder.recommended();
             case "none" -> Ladder.NONE;
-            default -> throw new ParameterException(spec.commandLine(), "--policies: unknown policy '" + policy
+            default -> throw usage("--policies: unknown policy '" + policy
                 + "'; known: retry, redirect, redirect-kind, fallback, recommended, none");
         };
         return ladder.withStallTimeout(Duration.ofMillis(stallTimeoutMs));
@@ -356,19 +344,12 @@ public final class FaultsExperiment implements Callable<Integer> {
         requireBetween("--stall-timeout-ms", stallTimeoutMs, 1, 60_000);
         for (String fault : faults) {
             if (!List.of("transient", "permanent", "crash", "stall", "slow", "corrupt").contains(fault)) {
-                throw new ParameterException(spec.commandLine(), "--faults: unknown fault '" + fault
+                throw usage("--faults: unknown fault '" + fault
                     + "'; known: transient, permanent, crash, stall, slow, corrupt");
             }
         }
         policies.forEach(this::ladder);
         devices.forEach(d -> spec(d, Path.of("x"), Path.of("y"), new byte[32], 65536, null, Ladder.NONE));
-    }
-
-    private void requireBetween(String option, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new ParameterException(spec.commandLine(), option + " must be between " + min + " and " + max
-                + ", got " + value);
-        }
     }
 
     static double percentile(List<Double> sorted, double p) {

@@ -100,6 +100,18 @@ public final class Scratch implements AutoCloseable {
 
     @Override
     public void close() {
+        // Best effort: the directory lies under --work, which the user chose.
+        deleteQuietly(directory);
+    }
+
+    /**
+     * Deletes {@code directory} and all below it, as far as it can; a path it cannot delete stays, and
+     * nothing is thrown. Nothing happens when the directory does not exist.
+     */
+    public static void deleteQuietly(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(directory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> {
                 try {
@@ -109,7 +121,7 @@ public final class Scratch implements AutoCloseable {
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            // Best effort: the directory lies under --work, which the user chose.
+            // The caller said where the directory is, so its user can remove what is left.
         }
     }
 }

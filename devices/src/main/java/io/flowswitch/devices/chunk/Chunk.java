@@ -31,6 +31,8 @@ public final class Chunk {
     private int payloadOffset = HEADROOM;
     private int payloadLength;
     private boolean pooled;
+    /** Where this chunk was last returned to its pool; recorded only with {@link ChunkPool#TRACK_RELEASES}. */
+    private Throwable releasedAt;
 
     Chunk(ChunkPool pool, int payloadCapacity) {
         this.pool = pool;
@@ -111,6 +113,14 @@ public final class Chunk {
 
     ChunkPool pool() {
         return pool;
+    }
+
+    Throwable releasedAt() {
+        return releasedAt;
+    }
+
+    void releasedAt(Throwable where) {
+        releasedAt = where;
     }
 
     boolean markPooled(boolean value) {

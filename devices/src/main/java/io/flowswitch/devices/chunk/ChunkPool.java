@@ -8,8 +8,16 @@ import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
  * <p>Running out is back pressure, never an allocation: {@link #acquire()} returns {@code null} and the
  * caller waits (see {@link #awaitRelease(Runnable)}). Thread-safe: chunks are acquired and released by
  * the stages of one flow, which run on different threads.
+ *
+ * <p>A chunk released twice is an ownership bug, reported with {@link IllegalStateException}. With the
+ * system property {@value #TRACK_RELEASES_PROPERTY} set to {@code true} the pool also records the stack
+ * of every release, so the report names the first releaser as well as the second. Off by default: the
+ * check is a constant the JIT folds away, and nothing is recorded or allocated.
  */
 public final class ChunkPool {
+    /** System property that turns on recording where each chunk was released (a debugging aid; it allocates). */
+    public static final String TRACK_RELEASES_PROPERTY = "flowswitch.chunk.trackReleases";
+    static final boolean TRACK_RELEASES = Boolean.getBoolean(TRACK_RELEASES_PROPERTY);
     private static final int MAX_WAITERS = 256;
 
     private final int payloadCapacity;
@@ -59,6 +67,9 @@ public final class ChunkPool {
             return null;
         }
         chunk.markPooled(false);
+        if (TRACK_RELEASES) {
+            chunk.releasedAt(null);
+        }
         return chunk.reset();
     }
 
@@ -85,12 +96,36 @@ public final class ChunkPool {
             throw new IllegalArgumentException("chunk does not belong to this pool");
         }
         if (chunk.markPooled(true)) {
-            throw new IllegalStateException("chunk released twice: " + chunk);
+            throw releasedTwice(chunk);
+        }
+        if (TRACK_RELEASES) {
+            chunk.releasedAt(new ReleaseSite(Thread.currentThread()));
         }
         free.offer(chunk);
         Runnable waiter;
         while ((waiter = waiters.poll()) != null) {
             waiter.run();
+        }
+    }
+
+    private static IllegalStateException releasedTwice(Chunk chunk) {
+        final Throwable first = chunk.releasedAt();
+        if (first == null) {
+            return new IllegalStateException("chunk released twice: " + chunk + " (run with -D"
+                + TRACK_RELEASES_PROPERTY + "=true to see where it was released first)");
+        }
+        final IllegalStateException second = new IllegalStateException("chunk released twice: " + chunk
+            + "; this stack is the second release, the cause the first");
+        second.initCause(first);
+        return second;
+    }
+
+    /** The stack of a chunk's first release, kept to explain a second one. */
+    private static final class ReleaseSite extends Throwable {
+        private static final long serialVersionUID = 1L;
+
+        ReleaseSite(Thread thread) {
+            super("first released on thread " + thread.getName());
         }
     }
 }

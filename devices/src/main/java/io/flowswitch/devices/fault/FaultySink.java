@@ -48,15 +48,9 @@ final class FaultySink implements SinkDevice {
      * not. A retry that offered the whole chunk again would put that half in twice.
      */
     private PartialWriteException full(Chunk chunk, long sequence) {
-        final int offset = chunk.payloadOffset();
         final int length = chunk.payloadLength();
         final int half = length / 2;
-        try {
-            chunk.payload(offset, half);
-            device.write(chunk);
-        } finally {
-            chunk.payload(offset, length);
-        }
+        device.writePart(chunk, 0, half);
         return new PartialWriteException("SINK_FULL", stage + ": no space left for chunk " + sequence + " after "
             + half + " of its " + length + " bytes (injected fault)", half, null);
     }

@@ -1,6 +1,8 @@
 package io.flowswitch.devices.file;
 
 import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.chunk.Chunk;
+import io.flowswitch.devices.internal.ArrayViews;
 import io.flowswitch.devices.internal.IoReasons;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,6 +45,30 @@ final class FileReads {
             }
         }
         return true;
+    }
+
+    /**
+     * Reads {@code lengthBytes} of the file from {@code startBytes} on into {@code chunk}'s payload, at its
+     * headroom, for a source that reads by position.
+     *
+     * @param part        what the read belongs to, for the error when the file shrank ({@code chunk 3}, {@code
+     *                    the region})
+     * @param partEndBytes where that part ends in the file
+     * @throws DeviceException {@link FileChecks#IO} when the file shrank or the read failed
+     */
+    static void readInto(Chunk chunk, FileChannel channel, ArrayViews views, long startBytes, int lengthBytes,
+        String stage, Path path, String part, long partEndBytes) {
+        final ByteBuffer view = views.view(chunk.array(), Chunk.HEADROOM, Chunk.HEADROOM + lengthBytes);
+        try {
+            if (!readFully(channel, view, startBytes)) {
+                throw new DeviceException(FileChecks.IO, stage + ": " + path + " shrank while being read: " + part
+                    + " ends at byte " + partEndBytes + " but the file ends before");
+            }
+        } catch (IOException e) {
+            throw new DeviceException(FileChecks.IO, stage + ": cannot read " + path + " at byte " + startBytes + ": "
+                + IoReasons.of(e), e);
+        }
+        chunk.payload(Chunk.HEADROOM, lengthBytes);
     }
 
     static void closeQuietly(FileChannel channel) {

@@ -6,7 +6,6 @@ import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.internal.ArrayViews;
 import io.flowswitch.devices.internal.IoReasons;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Map;
@@ -71,18 +70,9 @@ public final class FileRegionSource implements SourceDevice {
             return -1;
         }
         final int want = (int) Math.min(Math.min(chunk.payloadCapacity(), chunkBytes), left);
-        final ByteBuffer view = views.view(chunk.array(), Chunk.HEADROOM, Chunk.HEADROOM + want);
-        try {
-            if (!FileReads.readFully(channel, view, offset + doneBytes)) {
-                throw new DeviceException(FileChecks.IO, stage + ": " + path + " shrank while being read: the"
-                    + " region ends at byte " + (offset + length) + " but the file ends before");
-            }
-        } catch (IOException e) {
-            throw new DeviceException(FileChecks.IO, stage + ": cannot read " + path + " at byte "
-                + (offset + doneBytes) + ": " + IoReasons.of(e), e);
-        }
+        FileReads.readInto(chunk, channel, views, offset + doneBytes, want, stage, path, "the region",
+            offset + length);
         doneBytes += want;
-        chunk.payload(Chunk.HEADROOM, want);
         return want;
     }
 

@@ -125,18 +125,8 @@ public final class FileSource implements SourceDevice {
             return -1;
         }
         final int length = (int) Math.min(Math.min(chunk.payloadCapacity(), chunkBytes), sizeBytes - start);
-        final ByteBuffer view = views.view(chunk.array(), Chunk.HEADROOM, Chunk.HEADROOM + length);
-        try {
-            if (!FileReads.readFully(channel, view, start)) {
-                throw new DeviceException(FileChecks.IO, stage + ": " + path + " shrank while being read: chunk "
-                    + index + " ends at byte " + (start + length) + " but the file ends before");
-            }
-        } catch (IOException e) {
-            throw new DeviceException(FileChecks.IO,
-                stage + ": cannot read " + path + " at byte " + start + ": " + IoReasons.of(e), e);
-        }
+        FileReads.readInto(chunk, channel, views, start, length, stage, path, "chunk " + index, start + length);
         positionBytes += length;
-        chunk.payload(Chunk.HEADROOM, length);
         return length;
     }
 

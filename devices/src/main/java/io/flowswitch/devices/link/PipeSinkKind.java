@@ -40,9 +40,7 @@ public final class PipeSinkKind implements DeviceKind {
     @Override
     public void validate(DeviceParams params, FlowContext context) {
         params.requireOnly(PARAMETERS);
-        if (!params.has(PIPE) || params.string(PIPE).isBlank()) {
-            throw params.bad(PIPE, "is required: the name of the application's inbox");
-        }
+        params.required(PIPE, "the name of the application's inbox");
     }
 
     @Override

@@ -39,9 +39,7 @@ public final class PipeSourceKind implements DeviceKind {
     @Override
     public void validate(DeviceParams params, FlowContext context) {
         params.requireOnly(PARAMETERS);
-        if (!params.has(PIPE) || params.string(PIPE).isBlank()) {
-            throw params.bad(PIPE, "is required: the name of the application's pipe");
-        }
+        params.required(PIPE, "the name of the application's pipe");
     }
 
     @Override

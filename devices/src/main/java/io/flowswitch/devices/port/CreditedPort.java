@@ -8,6 +8,12 @@ import java.util.function.BooleanSupplier;
  * Credit accounting, end-of-stream and wake-ups shared by every {@link DataPort}; subclasses move the
  * bytes. Credit is {@code capacity - (offered - taken)}: the writer alone advances {@code offered}, the
  * reader alone advances {@code taken}, so each is a single-writer volatile field.
+ *
+ * <p>Chunks left in the transport when the reader cancels belong to the port, which releases each once:
+ * {@link #cancel()} runs on the reader's thread but {@link #close()} on whichever thread ends the flow, and
+ * a writer may slip a chunk in between its check of {@code cancelled} and the transfer. The transport's
+ * queue has one consumer, so every release of what is left goes through {@link #releaseHeld()}, one
+ * thread at a time, and a writer that finds the port cancelled after its transfer releases what it left.
  */
 abstract class CreditedPort implements DataPort {
     private final String description;
@@ -44,7 +50,7 @@ abstract class CreditedPort implements DataPort {
         return false;
     }
 
-    /** Releases chunks still held by the transport. */
+    /** Releases chunks still held by the transport. Called only through {@link #releaseHeld()}. */
     abstract void discard();
 
     @Override
@@ -69,6 +75,11 @@ abstract class CreditedPort implements DataPort {
         final int result = transfer(chunk);
         if (result == OK) {
             offered = offered + 1;
+            if (cancelled) {
+                // The reader cancelled during the transfer and may have released what was there before this
+                // chunk came: nobody will take it now, so the port releases it (it owns it since OK).
+                releaseHeld();
+            }
             dataBell.ring();
         }
         return result;
@@ -127,7 +138,7 @@ abstract class CreditedPort implements DataPort {
     @Override
     public final void cancel() {
         cancelled = true;
-        discard();
+        releaseHeld();
         creditBell.ring();
     }
 
@@ -141,7 +152,8 @@ abstract class CreditedPort implements DataPort {
         return offered;
     }
 
-    final boolean isCancelled() {
+    @Override
+    public final boolean isClosed() {
         return cancelled;
     }
 
@@ -150,7 +162,7 @@ abstract class CreditedPort implements DataPort {
     }
 
     private boolean hasDataOrEnd() {
-        return offered > taken || finished || failure != null;
+        return offered > taken || finished || failure != null || cancelled;
     }
 
     @Override
@@ -165,6 +177,15 @@ abstract class CreditedPort implements DataPort {
         cancelled = true;
         creditBell.disarm();
         dataBell.disarm();
+        releaseHeld();
+    }
+
+    /**
+     * Releases what the transport still holds, once the reader no longer takes from it. Serialised: the
+     * reader's cancel, the flow's close and a writer that met a cancel may all get here, on three threads,
+     * and two drains of a single-consumer queue at once could both take, and release, the same chunk.
+     */
+    final synchronized void releaseHeld() {
         discard();
     }
 

@@ -72,6 +72,12 @@ public interface DataPort extends AutoCloseable {
     /** The writer's failure, or {@code null}. */
     Throwable failure();
 
+    /**
+     * Whether the port was cancelled or closed: what it held is released and nothing more can be read, even
+     * if fewer chunks were taken than offered. A reader that finds it so must stop rather than wait.
+     */
+    boolean isClosed();
+
     /** The reader wants no more data; chunks in the port are released, further offers return {@link #CLOSED}. */
     void cancel();
 

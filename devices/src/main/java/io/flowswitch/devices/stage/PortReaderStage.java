@@ -14,8 +14,8 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 /**
  * The reading end of a {@link DataPort}: the first stage of an island. Takes a chunk from the port only
  * when downstream pulls, and returns credit to the writer by doing so. Completes when the writer
- * finished and the port is drained; fails with the writer's failure. Ownership of each chunk passes
- * downstream. Cancelling downstream cancels the port, which tells the writer.
+ * finished and the port is drained; fails with the writer's failure, or when the port was closed under it.
+ * Ownership of each chunk passes downstream. Cancelling downstream cancels the port, which tells the writer.
  */
 public final class PortReaderStage extends GraphStage<SourceShape<Chunk>> {
     private final Outlet<Chunk> out;
@@ -67,6 +67,16 @@ public final class PortReaderStage extends GraphStage<SourceShape<Chunk>> {
 
             private void read() {
                 while (true) {
+                    if (port.isClosed() && !port.isDrained()) {
+                        // Closed under this stage (the flow ended before its island got going): what was
+                        // offered and not taken went back to the pool with the port, so "more offered than
+                        // taken" no longer means a chunk is coming; waiting would spin here and never see the
+                        // cancellation, and a poll would only take a pool chunk nobody releases.
+                        final Throwable failure = port.failure();
+                        failStage(failure != null ? failure : new IllegalStateException(port.description()
+                            + " was closed before its reader took every chunk: the flow had already ended"));
+                        return;
+                    }
                     final Chunk chunk = port.poll(pool);
                     if (chunk != null) {
                         push(out, chunk);

@@ -63,10 +63,7 @@ public final class TlsSinkKind implements DeviceKind {
     /** Checks the parameters; returns whether the flow ends with {@code close_notify}. */
     private static boolean settings(DeviceParams params) {
         params.requireOnly(PARAMETERS);
-        if (!params.has(CONNECTION) || params.string(CONNECTION).isBlank()) {
-            throw params.bad(CONNECTION, "is required: the name under which the application registered the"
-                + " connection");
-        }
+        params.required(CONNECTION, "the name under which the application registered the connection");
         final String end = params.string(END, KEEP_OPEN);
         if (!end.equals(KEEP_OPEN) && !end.equals(CLOSE_NOTIFY)) {
             throw params.bad(END, "must be " + KEEP_OPEN + " or " + CLOSE_NOTIFY + ", got '" + end + "'");

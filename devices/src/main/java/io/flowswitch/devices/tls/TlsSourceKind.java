@@ -44,10 +44,7 @@ public final class TlsSourceKind implements DeviceKind {
     @Override
     public void validate(DeviceParams params, FlowContext context) {
         params.requireOnly(PARAMETERS);
-        if (!params.has(CONNECTION) || params.string(CONNECTION).isBlank()) {
-            throw params.bad(CONNECTION, "is required: the name under which the application registered the"
-                + " connection");
-        }
+        params.required(CONNECTION, "the name under which the application registered the connection");
     }
 
     @Override

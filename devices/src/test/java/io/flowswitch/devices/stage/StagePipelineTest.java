@@ -2,6 +2,8 @@ package io.flowswitch.devices.stage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowswitch.devices.chunk.Chunk;
@@ -14,6 +16,7 @@ import io.flowswitch.devices.testkit.BytesSource;
 import io.flowswitch.devices.testkit.CollectingSink;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,5 +101,32 @@ class StagePipelineTest {
         assertEquals(poolChunks, pool.available(), "every chunk back in the pool once the port is closed");
         StreamTestKit.assertAllStagesStopped(materializer);
         assertTrue(source.closed() && sink.closed(), "stages close their devices when they stop");
+    }
+
+    /**
+     * A flow that ends closes its ports; an island that only then starts finds chunks offered and never
+     * taken, but none left to take. Its reader fails at once (a sink behind it removes partial output)
+     * instead of waiting for chunks that were released, and every stage stops.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"aeron", "fused"})
+    void aReaderThatStartsAfterItsPortWasClosedFailsAndStops(String transport) throws Exception {
+        final ChunkPool pool = new ChunkPool(1024, 4);
+        final DataPort port = "aeron".equals(transport)
+            ? AeronIpcPort.open(node, 7300 + (int) (System.nanoTime() & 0xff), 4, 1024 + Chunk.TAILROOM)
+            : new QueuePort("fused edge 2->3", 4);
+        assertEquals(DataPort.OK, port.offer(pool.acquire()));
+        assertEquals(DataPort.OK, port.offer(pool.acquire()));
+        port.close();
+        assertEquals(4, pool.available(), "closing released what the port held");
+
+        final CompletableFuture<Done> done = Source.fromGraph(new PortReaderStage(port, pool, "3:sink"))
+            .runWith(Sink.ignore(), materializer).toCompletableFuture();
+        final ExecutionException error = assertThrows(ExecutionException.class, () -> done.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, error.getCause());
+        assertTrue(error.getCause().getMessage().startsWith(port.description() + " was closed before its reader took"),
+            error.getCause().getMessage());
+        StreamTestKit.assertAllStagesStopped(materializer);
+        assertEquals(4, pool.available(), "the reader took no chunk from the pool to read into");
     }
 }

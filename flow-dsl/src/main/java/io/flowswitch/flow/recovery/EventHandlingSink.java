@@ -65,20 +65,12 @@ public final class EventHandlingSink implements SinkDevice {
             if (ladder == null) {
                 throw e;
             }
-            final int offset = chunk.payloadOffset();
-            final int length = chunk.payloadLength();
-            try {
-                climb(chunk, event, ladder, e);
-            } finally {
-                chunk.payload(offset, length);
-            }
+            climb(chunk, event, ladder, e);
         }
     }
 
     /** Takes the event's steps until a write of the rest of {@code chunk} succeeds, or ends the flow. */
     private void climb(Chunk chunk, ExternalEvent event, Ladder ladder, DeviceException first) {
-        final int offset = chunk.payloadOffset();
-        final int length = chunk.payloadLength();
         final long sequence = chunk.header().sequence();
         failure = first;
         writtenBytes = PartialWriteException.writtenBytes(first);
@@ -96,7 +88,7 @@ public final class EventHandlingSink implements SinkDevice {
                     if (retry.backoffNs() > 0) {
                         LockSupport.parkNanos(retry.backoffNs());
                     }
-                    if (writeRest(chunk, offset, length, event)) {
+                    if (writeRest(chunk, event)) {
                         return;
                     }
                 }
@@ -112,7 +104,7 @@ public final class EventHandlingSink implements SinkDevice {
                 if (decision == Decision.TERMINATE) {
                     break;
                 }
-                if (decision == Decision.RETRY && writeRest(chunk, offset, length, event)) {
+                if (decision == Decision.RETRY && writeRest(chunk, event)) {
                     return;
                 }
             }
@@ -128,10 +120,9 @@ public final class EventHandlingSink implements SinkDevice {
      *
      * @return whether the write went through
      */
-    private boolean writeRest(Chunk chunk, int offset, int length, ExternalEvent event) {
+    private boolean writeRest(Chunk chunk, ExternalEvent event) {
         try {
-            chunk.payload(offset + writtenBytes, length - writtenBytes);
-            device.write(chunk);
+            device.writePart(chunk, writtenBytes, chunk.payloadLength() - writtenBytes);
             return true;
         } catch (DeviceException e) {
             if (ExternalEvent.ofCode(e.code()).orElse(null) != event) {
