@@ -83,6 +83,11 @@ public final class LadderStage extends ChunkFlowStage {
         private Runnable poolWakeUp;
         private AsyncCallback<Answer> decided;
         private AsyncCallback<Spare> spared;
+        private java.util.function.Consumer<StageRecovery.LostInstance> lostListener;
+        /** Which replica of the stage this is: the one whose first instance it starts on. */
+        private final int replica = replicaOf(counters.stage());
+        /** The spare instance the stage runs on after a {@code redirect instance}; null before. */
+        private String spareInstance;
         /** The token of the spare instance being leased; an answer with another is stale. */
         private int spareToken;
         private boolean pumping;
@@ -160,6 +165,21 @@ public final class LadderStage extends ChunkFlowStage {
             poolWakeUp = () -> retry.invoke(Boolean.TRUE);
             decided = createAsyncCallback(this::onDecision);
             spared = createAsyncCallback(this::onSpare);
+            final AsyncCallback<StageRecovery.LostInstance> lost = createAsyncCallback(this::onLost);
+            lostListener = lost::invoke;
+            recovery.onLost(lostListener);
+        }
+
+        /** A device actor of the stage died: if it is the instance this runs on, that is a failure. */
+        private void onLost(StageRecovery.LostInstance lost) {
+            final boolean mine = path.type() == DevicePath.Type.INSTANCE
+                && (path.slot() == 0 ? lost.replica() == replica : lost.instance().equals(spareInstance));
+            if (!mine || recovering || device == Closed.INSTANCE) {
+                return;
+            }
+            fail(new DeviceException("ACTOR_CRASHED", recovery.stage() + ": the device actor of " + lost.instance()
+                + " died (" + lost.cause() + ")"));
+            pump();
         }
 
         /** Gives a chunk from upstream to the device, keeping a copy first. */
@@ -489,6 +509,7 @@ public final class LadderStage extends ChunkFlowStage {
                 return;
             }
             record(2, "redirect to " + spare.target().label() + " (" + spare.instance() + ")", lastCause, failedAt);
+            spareInstance = spare.instance();
             restart(spare.target());
         }
 
@@ -563,6 +584,9 @@ public final class LadderStage extends ChunkFlowStage {
 
         @Override
         public void postStop() {
+            if (lostListener != null) {
+                recovery.removeOnLost(lostListener);
+            }
             closeSegment();
             device.close();
             if (device != initial) {
@@ -583,6 +607,19 @@ public final class LadderStage extends ChunkFlowStage {
     }
 
     private record Answer(int token, Decision decision) {
+    }
+
+    /** The replica in a stage instance's name ({@code 2:sha256#1} is replica 1); lanes and single stages: 0. */
+    static int replicaOf(String stageInstance) {
+        final int hash = stageInstance.lastIndexOf('#');
+        if (hash < 0) {
+            return 0;
+        }
+        int end = hash + 1;
+        while (end < stageInstance.length() && Character.isDigit(stageInstance.charAt(end))) {
+            end++;
+        }
+        return end == hash + 1 ? 0 : Integer.parseInt(stageInstance.substring(hash + 1, end));
     }
 
     private static String code(Throwable cause) {
