@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
             + " verified when its output is byte-identical (SHA-256) to a run of the same device without fault.",
         "Policies: retry (retry 3 backoff 1ms), redirect (redirect instance), redirect-kind (redirect kind"
             + " aes-gcm-encrypt: for aes-gcm-card), fallback (fallback software), recommended (retry 2, redirect instance, fallback software). Faults: transient, permanent, crash,"
-            + " stall, slow, corrupt (the last only for devices that pass data on unchanged).",
+            + " actor-crash (the device actor of the stage's instance dies; the flow's supervisor sees it), stall, slow,"
+            + " corrupt (the last only for devices that pass data on unchanged).",
         "Writes DIR/faults.csv and DIR/faults.html. The machine's load shows in every figure: compare cells of"
             + " one run, and the baseline column (the same device without a fault, in the same run). Throughputs are"
             + " at the sink, from its first byte to its last (set-up and the final flush left out).",
@@ -355,9 +356,9 @@ public final class FaultsExperiment implements Callable<Integer> {
         requireBetween("--chunk-kib", chunkKib, 1, 1024);
         requireBetween("--stall-timeout-ms", stallTimeoutMs, 1, 60_000);
         for (String fault : faults) {
-            if (!List.of("transient", "permanent", "crash", "stall", "slow", "corrupt").contains(fault)) {
+            if (!List.of("transient", "permanent", "crash", "actor-crash", "stall", "slow", "corrupt").contains(fault)) {
                 throw new ParameterException(spec.commandLine(), "--faults: unknown fault '" + fault
-                    + "'; known: transient, permanent, crash, stall, slow, corrupt");
+                    + "'; known: transient, permanent, crash, actor-crash, stall, slow, corrupt");
             }
         }
         policies.forEach(this::ladder);
