@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
             + " verified when its output is byte-identical (SHA-256) to a run of the same device without fault.",
         "Policies: retry (retry 3 backoff 1ms), redirect (redirect instance), redirect-kind (redirect kind"
             + " aes-gcm-encrypt: for aes-gcm-card), fallback (fallback software), recommended (retry 2, redirect instance, fallback software). Faults: transient, permanent, crash,"
-            + " actor-crash (the device actor of the stage's instance dies; the flow's supervisor sees it), stall, slow,"
+            + " actor-crash (the device actor of the stage's instance dies; only the flow's supervisor, which watches it,"
+            + " starts the ladder: the stall timeout is 10 s for it), stall, slow,"
             + " corrupt (the last only for devices that pass data on unchanged).",
         "Writes DIR/faults.csv and DIR/faults.html. The machine's load shows in every figure: compare cells of"
             + " one run, and the baseline column (the same device without a fault, in the same run). Throughputs are"
@@ -188,7 +189,7 @@ public final class FaultsExperiment implements Callable<Integer> {
         for (int r = 0; r < runs; r++) {
             final Path output = work.resolve("run.out");
             final Sampled run = run(node, spec(device, in, output, key, chunkBytes, fault(fault, middle),
-                ladder(policy)));
+                ladder(policy, fault)));
             final FlowResult result = run.result;
             final List<Receipt.StepTaken> taken = result.receipt().steps();
             steps = taken.stream().map(Receipt.StepTaken::action).distinct().collect(Collectors.joining("; "));
@@ -334,6 +335,14 @@ public final class FaultsExperiment implements Callable<Integer> {
 
     private static Fault fault(String fault, long middle) {
         return Fault.parse(fault.equals("slow") ? "slow@" + middle + ":1ms" : fault + "@" + middle, "--faults");
+    }
+
+    /**
+     * The ladder of {@code policy} for a run with {@code fault}: an actor crash is left to the flow's
+     * supervisor to detect (a stall timeout of 10 s, out of reach), so that its time to recover is the watch's.
+     */
+    private Ladder ladder(String policy, String fault) {
+        return fault.equals("actor-crash") ? ladder(policy).withStallTimeout(Duration.ofSeconds(10)) : ladder(policy);
     }
 
     private Ladder ladder(String policy) {
