@@ -66,7 +66,7 @@ public final class FlowSupervisor {
 
     record DeviceDied(LeasedDevice device) implements Command {}
 
-    /** A stage's {@code actor-crash} fault fired: crash the device actor of its first instance. */
+    /** A stage's {@code actor-crash} fault fired, and no device actor was leased for its first instance. */
     record CrashDevice(int stage) implements Command {}
 
     /**
@@ -161,15 +161,12 @@ public final class FlowSupervisor {
         return Behaviors.same();
     }
 
+    private DeviceActor.Crash crash(int stage) {
+        return new DeviceActor.Crash("injected fault actor-crash in stage " + (stage + 1) + " of flow " + flowId);
+    }
+
+    /** A stage's {@code actor-crash} fired and the flow leased no device actor for it: the stage fails all the same. */
     private Behavior<Command> onCrashDevice(CrashDevice m) {
-        for (LeasedDevice device : leased) {
-            if (device.stage() == m.stage() && device.replica() == 0) {
-                device.actor().tell(new DeviceActor.Crash("injected fault actor-crash in stage " + (m.stage() + 1)
-                    + " of flow " + flowId));
-                return Behaviors.same();
-            }
-        }
-        // A flow compiled without the node's ledger has no device actor to crash: its stage fails all the same.
         if (compiled != null) {
             compiled.deviceLost(m.stage(), 0, "stage " + (m.stage() + 1) + "'s instance", "no device actor was leased");
         }
@@ -195,7 +192,17 @@ public final class FlowSupervisor {
         }
         compiled = m.flow();
         final ActorRef<Command> self = context.getSelf();
-        compiled.onActorCrashFault(stage -> self.tell(new CrashDevice(stage)));
+        final List<LeasedDevice> firstInstances = List.copyOf(leased);
+        compiled.onActorCrashFault(stage -> {
+            // Straight to the device actor: through this actor the fault would wait for one more wake-up.
+            for (LeasedDevice device : firstInstances) {
+                if (device.stage() == stage && device.replica() == 0) {
+                    device.actor().tell(crash(stage));
+                    return;
+                }
+            }
+            self.tell(new CrashDevice(stage));
+        });
         compiledFuture.complete(compiled);
         if (cancelled != null) {
             compiled.abort(new FlowException("CANCELLED", "flow " + flowId + " was cancelled: " + cancelled));
