@@ -298,8 +298,8 @@ class LadderConformanceTest {
                 null, "notify: decision retry"),
             Arguments.of("sink-full@" + FAULT_AT + "x5",
                 EventRules.NONE.on(ExternalEvent.SINK_FULL, new Ladder.Retry(2, 0)), "SINK_FULL", "terminate"),
-            Arguments.of("peer-reset@" + FAULT_AT, EventRules.NONE.on(ExternalEvent.PEER_RESET, new Ladder.Retry(2, 0),
-                new Ladder.Notify(terminate, 1_000_000_000L, Decision.CONTINUE)), "PEER_RESET", "retry skipped"),
+            Arguments.of("peer-reset@" + FAULT_AT, EventRules.NONE.on(ExternalEvent.PEER_RESET,
+                new Ladder.Notify(terminate, 1_000_000_000L, Decision.CONTINUE)), "PEER_RESET", "notify: decision terminate"),
             Arguments.of("peer-reset@" + FAULT_AT, EventRules.NONE.on(ExternalEvent.SINK_FULL, new Ladder.Retry(2, 0)),
                 "PEER_RESET", null));
     }

@@ -215,6 +215,11 @@ public final class FlowSpecMessages {
                     + "': an event rule may retry, ignore transient, notify or terminate");
                 continue;
             }
+            if (event.whyNoRetry() != null && ladder.steps().stream().anyMatch(s -> s instanceof Ladder.Retry)) {
+                problems.add(where + ".ladder: 'retry' does not apply to event '" + event.text() + "': "
+                    + event.whyNoRetry());
+                continue;
+            }
             rules.put(event, ladder);
         }
         return new EventRules(rules);
