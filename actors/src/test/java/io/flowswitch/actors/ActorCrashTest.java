@@ -72,7 +72,9 @@ class ActorCrashTest {
         final Path in = Files.write(dir.resolve("in"), PLAIN);
         final Path out = dir.resolve("out.gz");
         // A stall timeout far longer than the test may take: only the supervisor's watch can start the ladder.
-        final Ladder ladder = Ladder.of(new Ladder.RedirectInstance()).withStallTimeout(Duration.ofSeconds(60));
+        // Retrying on an instance whose actor died has nothing to run on: the ladder goes straight to redirect.
+        final Ladder ladder = Ladder.of(new Ladder.Retry(2, 1_000_000L), new Ladder.RedirectInstance())
+            .withStallTimeout(Duration.ofSeconds(60));
         final FlowHandle flow = node.run(Flows.from(Devices.file(in))
             .via(Devices.gzip(1).withFault(Fault.parse("actor-crash@3", "test")).withLadder(ladder))
             .to(Devices.fileSink(out).withFault(Fault.parse("slow@0:20ms", "test"))).chunkBytes(CHUNK).build());
@@ -92,7 +94,7 @@ class ActorCrashTest {
             "byte-identical to gzip's reference");
         assertEquals(1, afterRedirect, "the flow holds the spare alone: the dead instance left its lease");
         final List<Receipt.StepTaken> steps = result.receipt().steps();
-        assertEquals(1, steps.size(), steps::toString);
+        assertEquals(1, steps.size(), () -> "no retry on the dead instance: " + steps);
         final Receipt.StepTaken redirect = steps.get(0);
         assertEquals("ACTOR_CRASHED", redirect.code());
         assertTrue(redirect.action().matches("redirect to instance 1 \\(gzip#[01]\\)"), redirect::toString);

@@ -88,6 +88,8 @@ public final class LadderStage extends ChunkFlowStage {
         private final int replica = replicaOf(counters.stage());
         /** The spare instance the stage runs on after a {@code redirect instance}; null before. */
         private String spareInstance;
+        /** The device actor of the instance on {@code path} died: a retry there has nothing to run on. */
+        private boolean pathLost;
         /** The token of the spare instance being leased; an answer with another is stale. */
         private int spareToken;
         private boolean pumping;
@@ -177,6 +179,7 @@ public final class LadderStage extends ChunkFlowStage {
             if (!mine || recovering || device == Closed.INSTANCE) {
                 return;
             }
+            pathLost = true;
             fail(new DeviceException("ACTOR_CRASHED", recovery.stage() + ": the device actor of " + lost.instance()
                 + " died (" + lost.cause() + ")"));
             pump();
@@ -401,7 +404,7 @@ public final class LadderStage extends ChunkFlowStage {
             while (stepIndex < steps.size()) {
                 final Ladder.Step step = steps.get(stepIndex);
                 final boolean canReplay = replaying && !replayLost;
-                if (step instanceof Ladder.Retry retry && canReplay) {
+                if (step instanceof Ladder.Retry retry && canReplay && !pathLost) {
                     if (attempts < retry.times()) {
                         attempts++;
                         record(step, "retry " + attempts + "/" + retry.times() + " on " + path.label(), cause, at);
@@ -546,6 +549,7 @@ public final class LadderStage extends ChunkFlowStage {
                 fail(e);
                 return;
             }
+            pathLost = pathLost && target.equals(path);
             path = target;
             feedCursor = 0;
             endSent = false;
