@@ -95,10 +95,15 @@ public final class Admission {
         if (old == null) {
             return admit(request, placement);
         }
+        final Set<InstanceId> lost = lostByFlow.get(request.flowId());
         release(request.flowId());
         final Decision decision = admit(request, placement);
         if (decision instanceof Decision.Refused) {
             commit(old);
+        }
+        if (lost != null) {
+            // A re-plan does not forget the instances the flow lost: a later redirect still keeps away from them.
+            lostByFlow.put(request.flowId(), lost);
         }
         return decision;
     }
