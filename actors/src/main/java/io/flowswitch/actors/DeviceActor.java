@@ -25,7 +25,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 public final class DeviceActor {
     /** The control protocol. */
     public sealed interface Command permits Describe, CheckHealth, Reset, Leased, Release, ReportFault,
-        UpdateMeasuredRate {}
+        UpdateMeasuredRate, Crash {}
 
     /** Replies with the kind's capabilities, this instance's count of leases and port capacity filled in. */
     public record Describe(ActorRef<Description> replyTo) implements Command {}
@@ -50,6 +50,21 @@ public final class DeviceActor {
     /** A flow saw this instance fail; it stops taking leases until reset. */
     public record ReportFault(long flowId, String cause) implements Command {}
 
+    /**
+     * The instance's control crashes ({@link InstanceCrashed}; an injected {@code actor-crash} fault): the
+     * actor stops, whoever watches it sees it die, and its owner starts a new one in its place.
+     */
+    public record Crash(String cause) implements Command {}
+
+    /** The failure that stops a device actor rather than restarting it in place: its instance is gone. */
+    public static final class InstanceCrashed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public InstanceCrashed(String message) {
+            super(message);
+        }
+    }
+
     public record Description(String instance, DeviceCapabilities capabilities, int leases, int maxLeases,
         Health health) {}
 
@@ -72,12 +87,16 @@ public final class DeviceActor {
      */
     public static Behavior<Command> create(DeviceKind kind, int index, int maxLeases, int portCapacityChunks,
         double measuredBytesPerSecond) {
-        return Behaviors.<Command>supervise(Behaviors.setup(context -> {
+        // A crashed instance stops (its watchers must see it die, which a restart in place would hide; its owner
+        // logs it, in one line); any
+        // other failure restarts it in place, keeping its name and watchers.
+        return Behaviors.<Command>supervise(Behaviors.<Command>supervise(Behaviors.setup(context -> {
             context.getSystem().receptionist().tell(Receptionist.register(serviceKey(kind.name()), context.getSelf()));
             return new State(kind, kind.name() + "#" + index,
                 kind.capabilities().getStateful() ? 1 : maxLeases, portCapacityChunks, measuredBytesPerSecond)
                 .behavior();
-        })).onFailure(SupervisorStrategy.restart());
+        })).onFailure(InstanceCrashed.class, SupervisorStrategy.stop().withLoggingEnabled(false)))
+            .onFailure(RuntimeException.class, SupervisorStrategy.restart());
     }
 
     private static final class State {
@@ -122,6 +141,9 @@ public final class DeviceActor {
                 .onMessage(UpdateMeasuredRate.class, m -> {
                     measuredBytesPerSecond = m.bytesPerSecond();
                     return Behaviors.same();
+                })
+                .onMessage(Crash.class, m -> {
+                    throw new InstanceCrashed(instance + " crashed: " + m.cause());
                 })
                 .onMessage(ReportFault.class, m -> {
                     health = Health.DEGRADED;

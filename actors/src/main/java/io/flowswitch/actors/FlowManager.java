@@ -26,6 +26,7 @@ import io.flowswitch.scheduler.Planner;
 import io.flowswitch.scheduler.RateChange;
 import io.flowswitch.scheduler.Rates;
 import io.flowswitch.scheduler.SchedulerException;
+import io.flowswitch.scheduler.StageLease;
 import io.flowswitch.scheduler.StagePlacement;
 import io.flowswitch.scheduler.StageRequest;
 import io.flowswitch.proto.OpenFlowReply;
@@ -64,7 +65,7 @@ public final class FlowManager {
 
     public sealed interface Command
         permits OpenFlow, OpenFlowMessage, CancelFlow, ListDevices, GetUsage, FlowEnded, OwnerStopped, StagesMeasured,
-        LeaseSpare {}
+        LeaseSpare, DeviceStopped {}
 
     /**
      * Opens a flow. {@code compiled} completes once the flow runs (or exceptionally if it is refused or
@@ -121,6 +122,9 @@ public final class FlowManager {
 
     /** The owner of some flows stopped. */
     record OwnerStopped(ActorRef<?> owner) implements Command {}
+
+    /** The device actor of instance {@code index} of {@code kind} stopped (it crashed). */
+    record DeviceStopped(String kind, int index, ActorRef<DeviceActor.Command> device) implements Command {}
 
     /**
      * What the stages of a flow that ended successfully measured, sent by its supervisor: one sample per
@@ -243,7 +247,11 @@ public final class FlowManager {
     private final ActorContext<Command> context;
     private final FlowCompiler compiler;
     private final Executor blockingExecutor;
+    /** Per kind, the device actor of each instance by index; a crashed one is replaced in its slot. */
     private final Map<String, List<ActorRef<DeviceActor.Command>>> devices;
+    private final int portCapacityChunks;
+    /** Device actors started in place of crashed ones, for unique names. */
+    private int deviceRestarts;
     private final Admission admission;
     /** Splits each shared accelerator among the flows leased on it, as flows come and go. */
     private final DeviceShares shares;
@@ -261,8 +269,9 @@ public final class FlowManager {
 
     private FlowManager(ActorContext<Command> context, FlowCompiler compiler, Executor blockingExecutor,
         Map<String, List<ActorRef<DeviceActor.Command>>> devices, Admission admission, ActorRef<Usage> observer,
-        RateSensing sensing) {
+        RateSensing sensing, int portCapacityChunks) {
         this.context = context;
+        this.portCapacityChunks = portCapacityChunks;
         this.sensing = sensing;
         this.progressIntervalNs = progressIntervalNs(context.getSystem().settings().config());
         sensing.startingRates().forEach((kind, rate) -> {
@@ -320,14 +329,17 @@ public final class FlowManager {
                 final DeviceCapacity capacity = pool.find(kind.name()).orElse(null);
                 final int count = capacity == null ? 0 : capacity.instances();
                 for (int i = 0; i < count; i++) {
-                    instances.add(context.spawn(DeviceActor.create(kind, i, capacity.maxLeasesPerInstance(),
-                        portCapacityChunks, sensing.startingRates().getOrDefault(kind.name(), 0.0)),
-                        "device-" + kind.name() + "-" + i));
+                    final ActorRef<DeviceActor.Command> device = context.spawn(DeviceActor.create(kind, i,
+                        capacity.maxLeasesPerInstance(), portCapacityChunks,
+                        sensing.startingRates().getOrDefault(kind.name(), 0.0)), "device-" + kind.name() + "-" + i);
+                    // Declared supervision of the instances: one that crashes is started again in its slot.
+                    context.watchWith(device, new DeviceStopped(kind.name(), i, device));
+                    instances.add(device);
                 }
-                instancesByKind.put(kind.name(), List.copyOf(instances));
+                instancesByKind.put(kind.name(), instances);
             }
-            return new FlowManager(context, compiler, blockingExecutor, Map.copyOf(instancesByKind),
-                new Admission(pool, grants), observer, sensing).behavior();
+            return new FlowManager(context, compiler, blockingExecutor, instancesByKind,
+                new Admission(pool, grants), observer, sensing, portCapacityChunks).behavior();
         });
     }
 
@@ -340,8 +352,11 @@ public final class FlowManager {
             .onMessage(OwnerStopped.class, this::onOwnerStopped)
             .onMessage(StagesMeasured.class, this::onStagesMeasured)
             .onMessage(LeaseSpare.class, this::onLeaseSpare)
+            .onMessage(DeviceStopped.class, this::onDeviceStopped)
             .onMessage(ListDevices.class, m -> {
-                m.replyTo().tell(devices);
+                final Map<String, List<ActorRef<DeviceActor.Command>>> copy = new LinkedHashMap<>();
+                devices.forEach((kind, instances) -> copy.put(kind, List.copyOf(instances)));
+                m.replyTo().tell(Map.copyOf(copy));
                 return Behaviors.same();
             })
             .onMessage(GetUsage.class, m -> {
@@ -428,6 +443,7 @@ public final class FlowManager {
             FlowSupervisor.create(m.flowId(), spec, compiler, m.compiled(), m.result(), context.getSelf(), events),
             supervisorName(m.flowId()), SUPERVISOR_DISPATCHER);
         tellInstances(lease, new DeviceActor.Leased(m.flowId()));
+        supervisor.tell(new FlowSupervisor.WatchDevices(leasedDevices(spec, lease)));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
         flows.put(m.flowId(), new Flow(supervisor, m.owner(), request, placement, m.events(),
@@ -559,11 +575,72 @@ public final class FlowManager {
         }
         final List<ActorRef<DeviceActor.Command>> instances = devices.get(spare.instance().kind());
         if (instances != null && spare.instance().index() < instances.size()) {
-            instances.get(spare.instance().index()).tell(new DeviceActor.Leased(m.flowId()));
+            final ActorRef<DeviceActor.Command> device = instances.get(spare.instance().index());
+            device.tell(new DeviceActor.Leased(m.flowId()));
+            flows.get(m.flowId()).supervisor().tell(new FlowSupervisor.WatchDevices(List.of(
+                new FlowSupervisor.LeasedDevice(m.stage(), -1, spare.instance().toString(), device))));
         }
         m.reply().complete(spare.instance().toString());
         observe();
         return Behaviors.same();
+    }
+
+    /**
+     * A device actor died: the ledger takes its instance out of every lease (the flows that held it were
+     * watching it and climb their ladders, never to come back to it), and a new actor takes its slot, free
+     * for the next flow.
+     */
+    private Behavior<Command> onDeviceStopped(DeviceStopped m) {
+        final List<ActorRef<DeviceActor.Command>> instances = devices.get(m.kind());
+        if (instances == null || m.index() >= instances.size() || !instances.get(m.index()).equals(m.device())) {
+            return Behaviors.same();
+        }
+        final InstanceId instance = new InstanceId(m.kind(), m.index());
+        final List<Long> held = admission.releaseInstance(instance);
+        context.getLog().warn("device actor of {} stopped; released from flows {}; starting it again", instance, held);
+        final DeviceKind kind = compiler.catalog().find(m.kind()).orElseThrow();
+        final DeviceCapacity capacity = admission.pool().require(m.kind());
+        final ActorRef<DeviceActor.Command> device = context.spawn(DeviceActor.create(kind, m.index(),
+            capacity.maxLeasesPerInstance(), portCapacityChunks, described.getOrDefault(m.kind(), 0.0)),
+            "device-" + m.kind() + "-" + m.index() + "-restart-" + ++deviceRestarts);
+        context.watchWith(device, new DeviceStopped(m.kind(), m.index(), device));
+        instances.set(m.index(), device);
+        observe();
+        return Behaviors.same();
+    }
+
+    /**
+     * The device actors of {@code lease}, with the flow stage each instance serves and its replica: what
+     * the flow's supervisor watches. The ledger's extra entries (a tee's branch sink, a pass stage's inner
+     * device) serve no ladder and are left out.
+     */
+    private List<FlowSupervisor.LeasedDevice> leasedDevices(FlowSpec spec, Lease lease) {
+        final Map<Integer, Integer> specStageByRequestStage = new HashMap<>();
+        int requestStage = 0;
+        for (int i = 0; i < spec.stages().size(); i++) {
+            final StageSpec stage = spec.stages().get(i);
+            specStageByRequestStage.put(requestStage++, i);
+            if (stage.kind().equals(TeeKind.NAME) && stage.params().get(TeeKind.TO) != null
+                || stage.kind().equals(PassKind.NAME) && stage.params().get(PassKind.DEVICE) != null) {
+                requestStage++;
+            }
+        }
+        final List<FlowSupervisor.LeasedDevice> leased = new ArrayList<>();
+        for (StageLease stage : lease.stages()) {
+            final Integer specStage = specStageByRequestStage.get(stage.stage());
+            final List<ActorRef<DeviceActor.Command>> instances = devices.get(stage.kind());
+            if (specStage == null || instances == null) {
+                continue;
+            }
+            for (int r = 0; r < stage.assignments().size(); r++) {
+                final InstanceId instance = stage.assignments().get(r).instance();
+                if (instance.index() < instances.size()) {
+                    leased.add(new FlowSupervisor.LeasedDevice(specStage, r, instance.toString(),
+                        instances.get(instance.index())));
+                }
+            }
+        }
+        return leased;
     }
 
     private Behavior<Command> onEnded(FlowEnded m) {

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * streams: set-up is then one message to this actor, with no hop to another thread and back.
  */
 public final class FlowSupervisor {
-    public sealed interface Command permits Start, Compiled, Finished, Cancel, Replanned, ProgressTick {}
+    public sealed interface Command permits Start, Compiled, Finished, Cancel, Replanned, ProgressTick, WatchDevices,
+        DeviceDied, CrashDevice {}
 
     /** Begins set-up; sent by the flow manager right after spawning. */
     public record Start() implements Command {}
@@ -52,6 +53,23 @@ public final class FlowSupervisor {
     record Replanned(FlowEvent.Replanned event, List<Integer> replicas) implements Command {}
 
     private enum ProgressTick implements Command { INSTANCE }
+
+    /**
+     * A device instance the flow leased, and which of its stages it serves.
+     *
+     * @param stage    the stage's index in the flow (0-based)
+     * @param replica  the replica it is the first instance of, or -1 for a spare a redirect leased
+     * @param instance e.g. {@code gzip#1}
+     */
+    record LeasedDevice(int stage, int replica, String instance, ActorRef<DeviceActor.Command> actor) {}
+
+    /** The flow leased these instances (sent by the manager before {@link Start}, and for each spare). */
+    record WatchDevices(List<LeasedDevice> devices) implements Command {}
+
+    record DeviceDied(LeasedDevice device) implements Command {}
+
+    /** A stage's {@code actor-crash} fault fired, and no device actor was leased for its first instance. */
+    record CrashDevice(int stage) implements Command {}
 
     /**
      * Who hears of the flow, and how often of its progress.
@@ -80,6 +98,7 @@ public final class FlowSupervisor {
     private long setUpStartNs;
     private long lastBytesRead = -1;
     private long lastBytesDone = -1;
+    private final List<LeasedDevice> leased = new ArrayList<>();
 
     private FlowSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, long flowId, FlowSpec spec,
         FlowCompiler compiler, CompletableFuture<CompiledFlow> compiledFuture,
@@ -121,7 +140,41 @@ public final class FlowSupervisor {
             .onMessage(Cancel.class, this::onCancel)
             .onMessage(Replanned.class, this::onReplanned)
             .onMessageEquals(ProgressTick.INSTANCE, this::onProgressTick)
+            .onMessage(WatchDevices.class, this::onWatchDevices)
+            .onMessage(DeviceDied.class, this::onDeviceDied)
+            .onMessage(CrashDevice.class, this::onCrashDevice)
             .build();
+    }
+
+    /** Watches the device actors the flow leased: when one dies, the stages on it climb their ladders. */
+    private Behavior<Command> onWatchDevices(WatchDevices m) {
+        for (LeasedDevice device : m.devices()) {
+            leased.add(device);
+            context.watchWith(device.actor(), new DeviceDied(device));
+        }
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onDeviceDied(DeviceDied m) {
+        final LeasedDevice device = m.device();
+        context.getLog().info("flow {}: the device actor of {} (stage {}) died", flowId, device.instance(),
+            device.stage() + 1);
+        if (compiled != null) {
+            compiled.deviceLost(device.stage(), device.replica(), device.instance(), "its device actor stopped");
+        }
+        return Behaviors.same();
+    }
+
+    private DeviceActor.Crash crash(int stage) {
+        return new DeviceActor.Crash("injected fault actor-crash in stage " + (stage + 1) + " of flow " + flowId);
+    }
+
+    /** A stage's {@code actor-crash} fired and the flow leased no device actor for it: the stage fails all the same. */
+    private Behavior<Command> onCrashDevice(CrashDevice m) {
+        if (compiled != null) {
+            compiled.deviceLost(m.stage(), 0, "stage " + (m.stage() + 1) + "'s instance", "no device actor was leased");
+        }
+        return Behaviors.same();
     }
 
     private Behavior<Command> onStart() {
@@ -142,6 +195,18 @@ public final class FlowSupervisor {
             return fail(unwrap(m.error()));
         }
         compiled = m.flow();
+        final ActorRef<Command> self = context.getSelf();
+        final List<LeasedDevice> firstInstances = List.copyOf(leased);
+        compiled.onActorCrashFault(stage -> {
+            // Straight to the device actor: through this actor the fault would wait for one more wake-up.
+            for (LeasedDevice device : firstInstances) {
+                if (device.stage() == stage && device.replica() == 0) {
+                    device.actor().tell(crash(stage));
+                    return;
+                }
+            }
+            self.tell(new CrashDevice(stage));
+        });
         compiledFuture.complete(compiled);
         if (cancelled != null) {
             compiled.abort(new FlowException("CANCELLED", "flow " + flowId + " was cancelled: " + cancelled));

@@ -74,6 +74,19 @@ class DeviceActorTest {
     }
 
     @Test
+    void aCrashStopsTheActorWhereOtherFailuresRestartItInPlace() {
+        final ActorRef<DeviceActor.Command> device = testKit.spawn(DeviceActor.create(kind("gzip"), 0, 1, 8));
+        final TestProbe<DeviceActor.Description> describe = testKit.createTestProbe();
+        device.tell(new DeviceActor.Leased(4));
+        device.tell(new DeviceActor.Describe(null)); // fails the actor with a NullPointerException
+        device.tell(new DeviceActor.Describe(describe.getRef()));
+        assertEquals(0, describe.receiveMessage().leases(), "restarted in place, with a clean slate");
+
+        device.tell(new DeviceActor.Crash("injected"));
+        describe.expectTerminated(device);
+    }
+
+    @Test
     void describesItselfAndIsFoundThroughTheReceptionist() {
         final ActorRef<DeviceActor.Command> device = testKit.spawn(DeviceActor.create(kind("crc32c"), 3, 64, 16));
         final TestProbe<DeviceActor.Description> probe = testKit.createTestProbe();

@@ -77,7 +77,8 @@ class LadderSoakTest {
     @Test
     void concurrentFlowsWithMixedFaultsAllComeOutIdentical() throws Exception {
         final Random random = new Random(SEED);
-        final String[] faults = {"transient@%dx2", "permanent@%d", "crash@%d", "stall@%d", "slow@%d:1ms", "corrupt@%d"};
+        final String[] faults = {"transient@%dx2", "permanent@%d", "crash@%d", "stall@%d", "slow@%d:1ms", "corrupt@%d",
+            "actor-crash@%d"};
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int done = 0;
         while (done < FLOWS) {

@@ -1,7 +1,9 @@
 package io.flowswitch.devices;
 
 import io.flowswitch.devices.accel.RateLimitKind;
+import io.flowswitch.devices.crypto.AesGcmDecryptKind;
 import io.flowswitch.devices.crypto.AesGcmEncryptKind;
+import io.flowswitch.devices.crypto.AesGcmSoftwareDecrypt;
 import io.flowswitch.devices.crypto.AesGcmSoftwareEncrypt;
 import io.flowswitch.devices.digest.Crc32cKind;
 import io.flowswitch.devices.digest.Sha256Kind;
@@ -11,10 +13,12 @@ import io.flowswitch.devices.chunk.Chunk;
 /**
  * The software path of each transform kind: what the exception ladder's step 4 ({@code fallback software})
  * runs instead of the failed device. Kinds whose function is {@code aes-256-gcm} encryption get {@link
- * AesGcmSoftwareEncrypt} (byte-identical records, by other code); the digest taps {@link SoftwareTap};
- * {@code rate-limit}, a model of an accelerator, the identity it models. The remaining kinds with a
- * software path (gzip, gunzip, aes-gcm-decrypt) are plain Java already: their software path is a fresh
- * instance of the kind itself, and a receipt says {@code software} for it. Stateless.
+ * AesGcmSoftwareEncrypt} (byte-identical records, by other code); {@code aes-gcm-decrypt} gets {@link
+ * AesGcmSoftwareDecrypt} (the same chunks, by other code); the digest taps {@link SoftwareTap};
+ * {@code rate-limit}, a model of an accelerator, the identity it models. gzip and gunzip are plain Java
+ * already: their software path is a fresh instance of the kind itself (separate stream code would cut the
+ * same bytes into other chunks, which the ladder's de-duplication by sequence number cannot take), and a
+ * receipt says {@code software} for it. Stateless.
  */
 public final class SoftwarePaths {
     private SoftwarePaths() {
@@ -29,7 +33,7 @@ public final class SoftwarePaths {
      * Whether the software path is separate code from the device (rather than a fresh instance of it).
      */
     public static boolean separate(DeviceKind kind) {
-        return aesGcmEncrypt(kind) || kind.name().equals(Sha256Kind.NAME) || kind.name().equals(Crc32cKind.NAME)
+        return aesGcmEncrypt(kind) || kind.name().equals(AesGcmDecryptKind.NAME) || kind.name().equals(Sha256Kind.NAME) || kind.name().equals(Crc32cKind.NAME)
             || kind.name().equals(RateLimitKind.NAME);
     }
 
@@ -45,6 +49,9 @@ public final class SoftwarePaths {
         }
         if (aesGcmEncrypt(kind)) {
             return AesGcmSoftwareEncrypt.create(params, context);
+        }
+        if (kind.name().equals(AesGcmDecryptKind.NAME)) {
+            return AesGcmSoftwareDecrypt.create(params, context);
         }
         if (kind.name().equals(Sha256Kind.NAME) || kind.name().equals(Crc32cKind.NAME)) {
             return new SoftwareTap(kind.name());

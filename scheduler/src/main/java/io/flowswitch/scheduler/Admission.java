@@ -33,6 +33,8 @@ public final class Admission {
     private final Map<String, long[]> usedBytesPerSecond = new TreeMap<>();
     private final Map<String, int[]> leaseCounts = new TreeMap<>();
     private final Map<Long, Lease> leases = new TreeMap<>();
+    /** Per flow, instances it lost (their device actor died): a redirect of that flow never goes back to them. */
+    private final Map<Long, Set<InstanceId>> lostByFlow = new TreeMap<>();
 
     public Admission(DevicePool pool, Grants grants) {
         this.pool = pool;
@@ -93,16 +95,22 @@ public final class Admission {
         if (old == null) {
             return admit(request, placement);
         }
+        final Set<InstanceId> lost = lostByFlow.get(request.flowId());
         release(request.flowId());
         final Decision decision = admit(request, placement);
         if (decision instanceof Decision.Refused) {
             commit(old);
+        }
+        if (lost != null) {
+            // A re-plan does not forget the instances the flow lost: a later redirect still keeps away from them.
+            lostByFlow.put(request.flowId(), lost);
         }
         return decision;
     }
 
     /** Releases the flow's lease and returns it; empty when the flow holds none (idempotent). */
     public Optional<Lease> release(long flowId) {
+        lostByFlow.remove(flowId);
         final Lease lease = leases.remove(flowId);
         if (lease == null) {
             return Optional.empty();
@@ -134,11 +142,13 @@ public final class Admission {
             return new SpareLease(null, null, "flow " + flowId + " leases nothing for stage " + (stage + 1));
         }
         final DeviceCapacity capacity = pool.require(held.kind());
-        final long rate = held.assignments().isEmpty() ? 0 : held.assignments().get(0).bytesPerSecond();
+        // A stage that lost its only instance (its device actor died) still carries the flow's rate.
+        final long rate = held.assignments().isEmpty() ? lease.bytesPerSecond() : held.assignments().get(0).bytesPerSecond();
         final long[] used = usedBytesPerSecond.get(held.kind());
         final int[] counts = leaseCounts.get(held.kind());
         for (InstanceId candidate : candidates(capacity, used, counts)) {
-            if (held.instances().contains(candidate) || free(capacity, used, candidate.index()) < rate) {
+            if (held.instances().contains(candidate) || free(capacity, used, candidate.index()) < rate
+                || lostByFlow.getOrDefault(flowId, Set.of()).contains(candidate)) {
                 continue;
             }
             final List<Assignment> assignments = new ArrayList<>(held.assignments());
@@ -155,6 +165,40 @@ public final class Admission {
         return new SpareLease(null, null, "no instance of " + held.kind() + " beyond the " + held.instances().size()
             + " the stage holds takes another lease with " + Rates.format(rate) + " free (" + capacity.instances()
             + " in the pool, " + capacity.leasesPerInstance() + " lease(s) each)");
+    }
+
+    /**
+     * Takes {@code instance} out of every lease that holds it (its device actor died): its rate and lease
+     * counts go back, and the flows that held it never get it again from {@link #leaseSpare}. An instance
+     * that comes back (a restarted device actor) is free for every other flow.
+     *
+     * @return the flows that held it, by id
+     */
+    public List<Long> releaseInstance(InstanceId instance) {
+        final List<Long> held = new ArrayList<>();
+        for (Lease lease : List.copyOf(leases.values())) {
+            if (!lease.instances().contains(instance)) {
+                continue;
+            }
+            final List<StageLease> stages = new ArrayList<>();
+            for (StageLease stage : lease.stages()) {
+                final List<Assignment> kept = new ArrayList<>();
+                for (Assignment assignment : stage.assignments()) {
+                    if (assignment.instance().equals(instance)) {
+                        usedBytesPerSecond.get(instance.kind())[instance.index()] -= assignment.bytesPerSecond();
+                        leaseCounts.get(instance.kind())[instance.index()]--;
+                    } else {
+                        kept.add(assignment);
+                    }
+                }
+                stages.add(new StageLease(stage.stage(), stage.kind(), stage.pinned(), kept));
+            }
+            leases.put(lease.flowId(), new Lease(lease.flowId(), lease.principal(), lease.bytesPerSecond(),
+                lease.weight(), stages));
+            lostByFlow.computeIfAbsent(lease.flowId(), flow -> new LinkedHashSet<>()).add(instance);
+            held.add(lease.flowId());
+        }
+        return held;
     }
 
     /**

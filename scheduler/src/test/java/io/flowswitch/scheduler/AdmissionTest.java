@@ -123,6 +123,26 @@ class AdmissionTest {
     }
 
     @Test
+    void anInstanceWhoseActorDiedLeavesEveryLeaseAndItsFlowsRedirectElsewhere() {
+        final Admission admission = admission();
+        final Lease a = granted(admission.admit(FlowRequest.of(1, "web", 10 * MIB, StageRequest.of("gzip"))));
+        final InstanceId dead = a.instances().get(0);
+        assertEquals(List.of(1L), admission.releaseInstance(dead));
+        assertEquals(0, admission.leaseCount(dead));
+        assertEquals(0, admission.inUseBytesPerSecond("gzip"));
+        assertTrue(admission.lease(1).orElseThrow().instances().isEmpty(), "the flow no longer holds it");
+        final Admission.SpareLease spare = admission.leaseSpare(1, 0);
+        assertTrue(spare.granted(), spare.refusal());
+        assertNotEquals(dead, spare.instance(), "a redirect never goes back to the instance it lost");
+        assertEquals(10 * MIB, admission.inUseBytesPerSecond("gzip"), "the spare carries the flow's rate");
+        // The restarted instance is back in the pool for every other flow.
+        assertEquals(List.of(dead), granted(admission.admit(FlowRequest.of(2, "web", 10 * MIB,
+            StageRequest.of("gzip")))).instances());
+        assertEquals(List.of(spare.instance()), admission.release(1).orElseThrow().instances());
+        assertEquals(List.of(), admission.releaseInstance(spare.instance()), "nobody holds it any more");
+    }
+
+    @Test
     void aRedirectWithNoSpareInstanceLeftIsRefusedAndTheLeaseStaysAsItWas() {
         final Admission admission = admission();
         final Lease a = granted(admission.admit(FlowRequest.of(1, "web", 10 * MIB, StageRequest.of("gzip"))));

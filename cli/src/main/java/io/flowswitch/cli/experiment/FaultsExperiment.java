@@ -45,7 +45,9 @@ import picocli.CommandLine.Option;
             + " verified when its output is byte-identical (SHA-256) to a run of the same device without fault.",
         "Policies: retry (retry 3 backoff 1ms), redirect (redirect instance), redirect-kind (redirect kind"
             + " aes-gcm-encrypt: for aes-gcm-card), fallback (fallback software), recommended (retry 2, redirect instance, fallback software). Faults: transient, permanent, crash,"
-            + " stall, slow, corrupt (the last only for devices that pass data on unchanged).",
+            + " actor-crash (the device actor of the stage's instance dies; only the flow's supervisor, which watches it,"
+            + " starts the ladder: the stall timeout is 10 s for it), stall, slow,"
+            + " corrupt (the last only for devices that pass data on unchanged).",
         "Writes DIR/faults.csv and DIR/faults.html. The machine's load shows in every figure: compare cells of"
             + " one run, and the baseline column (the same device without a fault, in the same run). Throughputs are"
             + " at the sink, from its first byte to its last (set-up and the final flush left out).",
@@ -175,7 +177,7 @@ public final class FaultsExperiment extends Experiment {
         for (int r = 0; r < runs; r++) {
             final Path output = work.resolve("run.out");
             final Sampled run = run(node, spec(device, in, output, key, chunkBytes, fault(fault, middle),
-                ladder(policy)));
+                ladder(policy, fault)));
             final FlowResult result = run.result;
             final List<Receipt.StepTaken> taken = result.receipt().steps();
             steps = taken.stream().map(Receipt.StepTaken::action).distinct().collect(Collectors.joining("; "));
@@ -323,6 +325,14 @@ public final class FaultsExperiment extends Experiment {
         return Fault.parse(fault.equals("slow") ? "slow@" + middle + ":1ms" : fault + "@" + middle, "--faults");
     }
 
+    /**
+     * The ladder of {@code policy} for a run with {@code fault}: an actor crash is left to the flow's
+     * supervisor to detect (a stall timeout of 10 s, out of reach), so that its time to recover is the watch's.
+     */
+    private Ladder ladder(String policy, String fault) {
+        return fault.equals("actor-crash") ? ladder(policy).withStallTimeout(Duration.ofSeconds(10)) : ladder(policy);
+    }
+
     private Ladder ladder(String policy) {
         final Ladder ladder = switch (policy) {
             case "retry" -> Ladder.of(new Ladder.Retry(3, 1_000_000L));
@@ -343,9 +353,9 @@ public final class FaultsExperiment extends Experiment {
         requireBetween("--chunk-kib", chunkKib, 1, 1024);
         requireBetween("--stall-timeout-ms", stallTimeoutMs, 1, 60_000);
         for (String fault : faults) {
-            if (!List.of("transient", "permanent", "crash", "stall", "slow", "corrupt").contains(fault)) {
+            if (!List.of("transient", "permanent", "crash", "actor-crash", "stall", "slow", "corrupt").contains(fault)) {
                 throw usage("--faults: unknown fault '" + fault
-                    + "'; known: transient, permanent, crash, stall, slow, corrupt");
+                    + "'; known: transient, permanent, crash, actor-crash, stall, slow, corrupt");
             }
         }
         policies.forEach(this::ladder);

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * A fault to inject into one stage of a flow, as the stage parameter {@code fault} writes it:
  * {@code TYPE[@CHUNK][xTIMES][:DURATION]}, e.g. {@code transient@3}, {@code transient@3x2},
- * {@code permanent@5}, {@code crash@2}, {@code corrupt@1}, {@code stall@4}, {@code slow:2ms},
+ * {@code permanent@5}, {@code crash@2}, {@code actor-crash@2}, {@code corrupt@1}, {@code stall@4}, {@code slow:2ms},
  * {@code peer-reset@3}, {@code sink-full@2}. Immutable.
  *
  * @param type       what goes wrong
@@ -34,6 +34,12 @@ public record Fault(Type type, long atChunk, int times, long durationNs) {
         PERMANENT("permanent", false),
         /** The stage's first instance dies at chunk n and stays dead: as permanent, with code CRASHED. */
         CRASH("crash", false),
+        /**
+         * The device actor of the stage's first instance crashes at chunk n: the device goes silent and the
+         * flow's supervisor, which watches the actors it leased, sees the actor die. Without a node (no
+         * actors) the device fails at once with code ACTOR_CRASHED.
+         */
+        ACTOR_CRASH("actor-crash", false),
         /** One byte of chunk n's output is flipped, once: the next integrity check must catch it. */
         CORRUPT("corrupt", true),
         /** Chunk n is taken and never given back, once: the stage's progress timeout must catch it. */
@@ -142,8 +148,8 @@ public record Fault(Type type, long atChunk, int times, long durationNs) {
 
     private static DeviceException bad(String stage, String text, String problem) {
         return new DeviceException("BAD_PARAMETER", stage + ": parameter '" + PARAMETER + "' value '" + text + "' "
-            + problem + "; write TYPE[@CHUNK][xTIMES][:DURATION] with TYPE one of transient, permanent, crash, corrupt,"
-            + " stall, slow, peer-reset, sink-full (e.g. transient@3, slow:2ms)");
+            + problem + "; write TYPE[@CHUNK][xTIMES][:DURATION] with TYPE one of transient, permanent, crash, actor-crash,"
+            + " corrupt, stall, slow, peer-reset, sink-full (e.g. transient@3, slow:2ms)");
     }
 
     @Override

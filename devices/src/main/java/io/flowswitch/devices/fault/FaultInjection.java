@@ -20,7 +20,7 @@ public final class FaultInjection {
     private static final Set<Fault.Type> SOURCE_FAULTS =
         EnumSet.of(Fault.Type.TRANSIENT, Fault.Type.PERMANENT, Fault.Type.CRASH, Fault.Type.SLOW);
     private static final Set<Fault.Type> TRANSFORM_FAULTS = EnumSet.of(Fault.Type.TRANSIENT, Fault.Type.PERMANENT,
-        Fault.Type.CRASH, Fault.Type.CORRUPT, Fault.Type.STALL, Fault.Type.SLOW);
+        Fault.Type.CRASH, Fault.Type.ACTOR_CRASH, Fault.Type.CORRUPT, Fault.Type.STALL, Fault.Type.SLOW);
     private static final Set<Fault.Type> SINK_FAULTS = EnumSet.of(Fault.Type.TRANSIENT, Fault.Type.PERMANENT,
         Fault.Type.CRASH, Fault.Type.SLOW, Fault.Type.PEER_RESET, Fault.Type.SINK_FULL);
 

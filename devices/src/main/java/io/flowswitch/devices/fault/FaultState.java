@@ -12,6 +12,8 @@ public final class FaultState {
     private final Fault fault;
     private final AtomicInteger fired = new AtomicInteger();
     private final AtomicBoolean crashed = new AtomicBoolean();
+    /** Who crashes the device actor of the stage's first instance; null when no node runs the flow. */
+    private volatile Runnable actorCrasher;
 
     public FaultState(Fault fault) {
         this.fault = fault;
@@ -37,6 +39,32 @@ public final class FaultState {
     void crash() {
         crashed.set(true);
         fired.incrementAndGet();
+    }
+
+    /**
+     * Sets who crashes the device actor of the stage's first instance when an {@code actor-crash} fault
+     * fires (the flow's supervisor, which leased it). Called before the flow runs.
+     */
+    public void onActorCrash(Runnable crasher) {
+        this.actorCrasher = crasher;
+    }
+
+    /**
+     * Fires an {@code actor-crash}, once: crashes the device actor if someone can.
+     *
+     * @return whether a device actor was told to crash (false: no node, or it fired before)
+     */
+    boolean crashActor() {
+        if (!crashed.compareAndSet(false, true)) {
+            return false;
+        }
+        fired.incrementAndGet();
+        final Runnable crasher = actorCrasher;
+        if (crasher == null) {
+            return false;
+        }
+        crasher.run();
+        return true;
     }
 
     boolean crashed() {

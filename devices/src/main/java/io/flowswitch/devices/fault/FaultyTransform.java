@@ -1,5 +1,6 @@
 package io.flowswitch.devices.fault;
 
+import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * A transform with a {@link Fault} injected: transient, permanent and crash faults fail {@link #accept} at
- * their chunk, {@code corrupt} flips one byte of that chunk's output, {@code stall} keeps the chunk and
+ * their chunk, {@code actor-crash} crashes the device actor of the stage's first instance and keeps the
+ * chunk (without a node it fails as {@code crash} does, with code {@code ACTOR_CRASHED}), {@code corrupt} flips one byte of that chunk's output, {@code stall} keeps the chunk and
  * never hands anything out again, {@code slow} delays each chunk. Ownership is the wrapped device's, plus
  * a stalled chunk, which {@link #close} releases. One thread at a time.
  */
@@ -33,6 +35,18 @@ final class FaultyTransform implements TransformDevice {
     @Override
     public void accept(Chunk input) {
         final long sequence = input.header().sequence();
+        if (state.fault().type() == Fault.Type.ACTOR_CRASH && primary && sequence >= state.fault().atChunk()) {
+            if (state.crashActor()) {
+                // The instance's control died with this chunk in it: nothing comes out until the flow's
+                // supervisor sees the actor die and the stage climbs its ladder.
+                stalled = input;
+                return;
+            }
+            input.release();
+            throw new DeviceException("ACTOR_CRASHED", stage + ": the device actor of the stage's first instance"
+                + " crashed at chunk " + state.fault().atChunk() + "; the instance cannot serve chunk " + sequence
+                + " (injected fault)");
+        }
         try {
             FaultInjection.failOrDelay(state, primary, stage, sequence);
         } catch (RuntimeException e) {
@@ -48,7 +62,7 @@ final class FaultyTransform implements TransformDevice {
 
     @Override
     public void endOfInput() {
-        if (primary && state.crashed()) {
+        if (primary && state.crashed() && state.fault().type() != Fault.Type.ACTOR_CRASH) {
             FaultInjection.failOrDelay(state, true, stage, -1);
         }
         device.endOfInput();

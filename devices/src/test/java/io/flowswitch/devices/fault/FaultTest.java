@@ -23,13 +23,13 @@ class FaultTest {
         assertEquals(new Fault(Fault.Type.SLOW, 0, 1, 2_000_000), Fault.parse("slow:2ms", "s"));
         assertEquals(new Fault(Fault.Type.SLOW, 4, 1, 500_000), Fault.parse("slow@4:500us", "s"));
         assertEquals(Fault.of(Fault.Type.PEER_RESET, 7), Fault.parse("peer-reset@7", "s"));
-        for (String text : new String[] {"transient@3x2", "slow@4:500us", "crash@0", "sink-full@2x3", "stall@9"}) {
+        for (String text : new String[] {"transient@3x2", "slow@4:500us", "crash@0", "actor-crash@2", "sink-full@2x3", "stall@9"}) {
             assertEquals(text, Fault.parse(text, "s").text());
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "sometimes", "slow", "crash@3x2", "transient:2ms", "transient@-1", "stall@3x0"})
+    @ValueSource(strings = {"", "sometimes", "slow", "crash@3x2", "actor-crash@3x2", "transient:2ms", "transient@-1", "stall@3x0"})
     void aBadFaultSaysWhatIsAllowed(String text) {
         final DeviceException e = assertThrows(DeviceException.class, () -> Fault.parse(text, "stage 2 (sha256)"));
         assertEquals("BAD_PARAMETER", e.code());
@@ -66,6 +66,38 @@ class FaultTest {
         assertEquals("CRASHED", assertThrows(DeviceException.class, () -> pass(faulty(state, true), pool, 0)).code(),
             "a restart of the crashed instance is still crashed");
         assertNull(pass(faulty(state, false), pool, 5), "another instance works");
+    }
+
+    @Test
+    void anActorCrashWithoutANodeFailsTheFirstInstanceAsACrash() {
+        final ChunkPool pool = new ChunkPool(1024, 4);
+        final FaultState state = new FaultState(Fault.parse("actor-crash@1", "s"));
+        assertNull(pass(faulty(state, true), pool, 0));
+        final DeviceException e = assertThrows(DeviceException.class, () -> pass(faulty(state, true), pool, 1));
+        assertEquals("ACTOR_CRASHED", e.code());
+        assertTrue(e.getMessage().startsWith("stage 2 (test): the device actor"), e.getMessage());
+        assertNull(pass(faulty(state, false), pool, 1), "another instance works");
+        assertEquals(4, pool.available());
+    }
+
+    @Test
+    void anActorCrashCrashesTheActorOnceAndTheDeviceGoesSilent() {
+        final ChunkPool pool = new ChunkPool(1024, 4);
+        final FaultState state = new FaultState(Fault.parse("actor-crash@1", "s"));
+        final int[] crashes = new int[1];
+        state.onActorCrash(() -> crashes[0]++);
+        final TransformDevice device = faulty(state, true);
+        final Chunk chunk = pool.acquire();
+        chunk.header().sequence(1);
+        device.accept(chunk);
+        assertEquals(1, crashes[0]);
+        assertNull(device.poll(pool), "nothing comes out of an instance whose actor died");
+        assertEquals(false, device.needsInput());
+        device.close();
+        assertEquals(4, pool.available(), "closing the silent device gives its chunk back");
+        assertEquals("ACTOR_CRASHED", assertThrows(DeviceException.class,
+            () -> pass(faulty(state, true), pool, 2)).code(), "a restart on the dead instance fails");
+        assertEquals(1, crashes[0]);
     }
 
     @Test

@@ -407,6 +407,28 @@ public final class CompiledFlow {
         recoveries.recorder().onStep(listener);
     }
 
+    /**
+     * Has {@code crasher} told the index (0-based) of a stage whose {@code actor-crash} fault fires: the node
+     * crashes the device actor of that stage's first instance. Call before {@link #run}.
+     */
+    public void onActorCrashFault(java.util.function.IntConsumer crasher) {
+        recoveries.onActorCrash(crasher);
+    }
+
+    /**
+     * The device actor of an instance stage {@code index} leased died: the stage's instances that run on it
+     * climb their ladders; those on other instances carry on. A stage with neither ladder nor fault has
+     * no way round (its device runs on as it is). Any thread.
+     *
+     * @param replica the replica whose first instance it was, or -1 for a spare a redirect leased
+     */
+    public void deviceLost(int index, int replica, String instance, String cause) {
+        final StageRecovery recovery = recoveries.stage(index);
+        if (recovery != null) {
+            recovery.deviceLost(new StageRecovery.LostInstance(replica, instance, cause));
+        }
+    }
+
     /** The port on the edge from stage {@code index} to the next; none between a joined source and stage 2. */
     private DataPort portAfter(int index) {
         return ports.get(sourceJoined ? index - 1 : index);

@@ -105,6 +105,15 @@ final class Recoveries {
         return byStage.get(index);
     }
 
+    /** Has {@code crasher} told the index of a stage whose {@code actor-crash} fault fires. */
+    void onActorCrash(java.util.function.IntConsumer crasher) {
+        faults.forEach((index, state) -> {
+            if (state.fault().type() == Fault.Type.ACTOR_CRASH) {
+                state.onActorCrash(() -> crasher.accept(index));
+            }
+        });
+    }
+
     /** Whether no stage has a ladder or an injected fault: every device runs as it is. */
     boolean none() {
         return byStage.isEmpty() && faults.isEmpty();

@@ -26,6 +26,10 @@ public record EventRules(Map<ExternalEvent, Ladder> rules) {
                     throw new IllegalArgumentException("'" + step.text() + "' does not apply to event '" + event.text()
                         + "': an event handler may retry, ignore transient, notify or terminate");
                 }
+                if (step instanceof Ladder.Retry && event.whyNoRetry() != null) {
+                    throw new IllegalArgumentException("'" + step.text() + "' does not apply to event '" + event.text()
+                        + "': " + event.whyNoRetry() + "; notify or terminate");
+                }
             }
             copy.put(event, ladder);
         });

@@ -38,11 +38,25 @@ public enum ExternalEvent {
     /**
      * Whether writing the same bytes again after a while can get past the event: a full sink may drain;
      * a reset connection cannot be resumed mid-stream (the peer would see a new stream), so {@code retry}
-     * is skipped for it.
+     * is refused for it when the flow is verified ({@link #whyNoRetry}).
      */
     public boolean retryable() {
         return this == SINK_FULL;
     }
+
+    /** Why {@code retry} is refused for this event when the flow is verified, or null when it is allowed. */
+    public String whyNoRetry() {
+        return this == PEER_RESET ? NO_RESUME : null;
+    }
+
+    /**
+     * Why a reset connection is not resumed: a socket sink's peer acknowledges no record boundary, so on
+     * a new connection the sink could not know which bytes the peer already took; resending from any
+     * guess would lose or duplicate bytes.
+     */
+    public static final String NO_RESUME = "a reset connection cannot be resumed without losing or duplicating"
+        + " bytes: the peer acknowledges no record boundary, so a new connection would not know where to go on";
+
 
     /** The event a device error with {@code code} is, if any. */
     public static Optional<ExternalEvent> ofCode(String code) {

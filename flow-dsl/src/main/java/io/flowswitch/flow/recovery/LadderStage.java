@@ -83,6 +83,13 @@ public final class LadderStage extends ChunkFlowStage {
         private Runnable poolWakeUp;
         private AsyncCallback<Answer> decided;
         private AsyncCallback<Spare> spared;
+        private java.util.function.Consumer<StageRecovery.LostInstance> lostListener;
+        /** Which replica of the stage this is: the one whose first instance it starts on. */
+        private final int replica = replicaOf(counters.stage());
+        /** The spare instance the stage runs on after a {@code redirect instance}; null before. */
+        private String spareInstance;
+        /** The device actor of the instance on {@code path} died: a retry there has nothing to run on. */
+        private boolean pathLost;
         /** The token of the spare instance being leased; an answer with another is stale. */
         private int spareToken;
         private boolean pumping;
@@ -160,6 +167,22 @@ public final class LadderStage extends ChunkFlowStage {
             poolWakeUp = () -> retry.invoke(Boolean.TRUE);
             decided = createAsyncCallback(this::onDecision);
             spared = createAsyncCallback(this::onSpare);
+            final AsyncCallback<StageRecovery.LostInstance> lost = createAsyncCallback(this::onLost);
+            lostListener = lost::invoke;
+            recovery.onLost(lostListener);
+        }
+
+        /** A device actor of the stage died: if it is the instance this runs on, that is a failure. */
+        private void onLost(StageRecovery.LostInstance lost) {
+            final boolean mine = path.type() == DevicePath.Type.INSTANCE
+                && (path.slot() == 0 ? lost.replica() == replica : lost.instance().equals(spareInstance));
+            if (!mine || recovering || device == Closed.INSTANCE) {
+                return;
+            }
+            pathLost = true;
+            fail(new DeviceException("ACTOR_CRASHED", recovery.stage() + ": the device actor of " + lost.instance()
+                + " died (" + lost.cause() + ")"));
+            pump();
         }
 
         /** Gives a chunk from upstream to the device, keeping a copy first. */
@@ -381,7 +404,7 @@ public final class LadderStage extends ChunkFlowStage {
             while (stepIndex < steps.size()) {
                 final Ladder.Step step = steps.get(stepIndex);
                 final boolean canReplay = replaying && !replayLost;
-                if (step instanceof Ladder.Retry retry && canReplay) {
+                if (step instanceof Ladder.Retry retry && canReplay && !pathLost) {
                     if (attempts < retry.times()) {
                         attempts++;
                         record(step, "retry " + attempts + "/" + retry.times() + " on " + path.label(), cause, at);
@@ -489,6 +512,7 @@ public final class LadderStage extends ChunkFlowStage {
                 return;
             }
             record(2, "redirect to " + spare.target().label() + " (" + spare.instance() + ")", lastCause, failedAt);
+            spareInstance = spare.instance();
             restart(spare.target());
         }
 
@@ -525,6 +549,7 @@ public final class LadderStage extends ChunkFlowStage {
                 fail(e);
                 return;
             }
+            pathLost = pathLost && target.equals(path);
             path = target;
             feedCursor = 0;
             endSent = false;
@@ -563,6 +588,9 @@ public final class LadderStage extends ChunkFlowStage {
 
         @Override
         public void postStop() {
+            if (lostListener != null) {
+                recovery.removeOnLost(lostListener);
+            }
             closeSegment();
             device.close();
             if (device != initial) {
@@ -583,6 +611,19 @@ public final class LadderStage extends ChunkFlowStage {
     }
 
     private record Answer(int token, Decision decision) {
+    }
+
+    /** The replica in a stage instance's name ({@code 2:sha256#1} is replica 1); lanes and single stages: 0. */
+    static int replicaOf(String stageInstance) {
+        final int hash = stageInstance.lastIndexOf('#');
+        if (hash < 0) {
+            return 0;
+        }
+        int end = hash + 1;
+        while (end < stageInstance.length() && Character.isDigit(stageInstance.charAt(end))) {
+            end++;
+        }
+        return end == hash + 1 ? 0 : Integer.parseInt(stageInstance.substring(hash + 1, end));
     }
 
     private static String code(Throwable cause) {

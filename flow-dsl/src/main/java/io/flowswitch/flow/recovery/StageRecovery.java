@@ -11,10 +11,13 @@ import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.fault.FaultInjection;
 import io.flowswitch.devices.fault.FaultState;
 import io.flowswitch.flow.ladder.Ladder;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * What a transform stage needs to climb its ladder: its kind, parameters and flow context (so that a new
@@ -36,6 +39,18 @@ public final class StageRecovery {
     private final int index;
     private final SpareInstances spares;
     private final Map<String, Map<String, String>> finishedResults = new ConcurrentHashMap<>();
+    /** The stage's running instances (replicas, lanes), told when a device actor they may run on died. */
+    private final List<Consumer<LostInstance>> lostListeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * A device actor the stage leased died.
+     *
+     * @param replica  the replica whose first instance it was, or -1 for a spare a redirect leased
+     * @param instance the instance, e.g. {@code gzip#1}
+     * @param cause    why, as the flow's supervisor saw it
+     */
+    public record LostInstance(int replica, String instance, String cause) {
+    }
 
     /**
      * @param stage  the stage as messages name it, e.g. {@code stage 2 (aes-gcm-encrypt)}
@@ -100,6 +115,24 @@ public final class StageRecovery {
      */
     public Map<String, String> results(String instance, Map<String, String> initial) {
         return finishedResults.getOrDefault(instance, initial);
+    }
+
+    /**
+     * Tells the stage's running instances that the device actor of {@code lost} died; each one running on it
+     * fails over as its ladder says. Any thread.
+     */
+    public void deviceLost(LostInstance lost) {
+        for (Consumer<LostInstance> listener : lostListeners) {
+            listener.accept(lost);
+        }
+    }
+
+    void onLost(Consumer<LostInstance> listener) {
+        lostListeners.add(listener);
+    }
+
+    void removeOnLost(Consumer<LostInstance> listener) {
+        lostListeners.remove(listener);
     }
 
     void finished(String instance, Map<String, String> results) {

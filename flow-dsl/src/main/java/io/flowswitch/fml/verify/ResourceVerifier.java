@@ -221,7 +221,7 @@ public final class ResourceVerifier {
                     stage.name().text());
             } catch (DeviceException e) {
                 reporter.error(Code.FML073, p.value().span(), e.getMessage(), "faults: transient@N[xK], permanent@N,"
-                    + " crash@N, corrupt@N, stall@N, slow[@N]:DURATION; for sinks also peer-reset@N, sink-full@N[xK]");
+                    + " crash@N, actor-crash@N, corrupt@N, stall@N, slow[@N]:DURATION; for sinks also peer-reset@N, sink-full@N[xK]");
             }
             return;
         }

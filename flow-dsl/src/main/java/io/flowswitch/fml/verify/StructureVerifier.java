@@ -3,6 +3,7 @@ package io.flowswitch.fml.verify;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.flow.ladder.ExternalEvent;
 import io.flowswitch.fml.diag.Code;
 import io.flowswitch.fml.diag.Reporter;
 import io.flowswitch.fml.diag.Suggest;
@@ -274,6 +275,11 @@ public final class StructureVerifier {
             if (!on.stage() && !EVENT_STEPS.contains(rule.getClass())) {
                 reporter.error(Code.FML048, rule.span(), "'" + rule.text() + "' does not apply to event '"
                     + on.target().text() + "'", "an event handler may retry, ignore transient, notify or terminate");
+            } else if (!on.stage() && rule instanceof Ast.Retry) {
+                ExternalEvent.ofText(on.target().text()).map(ExternalEvent::whyNoRetry).ifPresent(why ->
+                    reporter.error(Code.FML048, rule.span(), "'" + rule.text() + "' does not apply to event '"
+                        + on.target().text() + "': " + why, "notify or terminate; an application that can resume runs"
+                        + " a new flow from the offset its peer confirms"));
             }
             if (terminate != null) {
                 reporter.error(Code.FML046, rule.span(), "'" + rule.text() + "' is unreachable: it comes after 'terminate'"

@@ -26,6 +26,16 @@ class EventRulesTest {
     }
 
     @Test
+    void aPeerResetIsNeverRetriedForNoRecordBoundaryIsAcknowledged() {
+        final IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+            () -> EventRules.NONE.on(ExternalEvent.PEER_RESET, new Ladder.Retry(2, 0), new Ladder.Notify()));
+        assertEquals("'retry 2' does not apply to event 'peer-reset': a reset connection cannot be resumed without"
+            + " losing or duplicating bytes: the peer acknowledges no record boundary, so a new connection would not"
+            + " know where to go on; notify or terminate", error.getMessage());
+        assertTrue(EventRules.NONE.on(ExternalEvent.SINK_FULL, new Ladder.Retry(2, 0)).acts());
+    }
+
+    @Test
     void deviceCodesMapToTheirEvent() {
         assertEquals(Optional.of(ExternalEvent.SINK_FULL), ExternalEvent.ofCode("NO_SPACE"));
         assertEquals(Optional.of(ExternalEvent.SINK_FULL), ExternalEvent.ofCode("SINK_FULL"));
