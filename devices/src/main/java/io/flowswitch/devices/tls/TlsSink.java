@@ -58,8 +58,14 @@ public final class TlsSink implements SinkDevice {
         if (state != State.OPEN) {
             return;
         }
-        if (closeNotify) {
-            connection.closeOutbound();
+        try {
+            if (closeNotify) {
+                connection.closeOutbound();
+            } else {
+                connection.flush();
+            }
+        } catch (io.flowswitch.devices.DeviceException e) {
+            throw new io.flowswitch.devices.DeviceException(e.code(), stage + ": " + e.getMessage(), e);
         }
         state = State.FINISHED;
     }
