@@ -121,11 +121,8 @@ public final class LinkedSocket implements AutoCloseable {
     /**
      * Sends what the application writes as TLS 1.3 records on {@code connection} (client or server side,
      * handshake done or not), ending with {@code close_notify}. The connection is the flow's until it ends.
-     * Its records go to the socket from a writer thread of their own ({@link TlsConnection#writeBehind()}),
-     * so the flow seals the next records while the last ones are written.
      */
     public static LinkedSocket tls(FlowSwitch node, TlsConnection connection, Options options) {
-        connection.writeBehind();
         final AppPipe pipe = new AppPipe(options.chunkBytes(), options.stagingChunks(), options.batchDelay().toNanos());
         final String name = TlsEndpoints.register(connection);
         final Flows.Builder builder = Flows.from(StageSpec.of(PipeSourceKind.NAME, PipeSourceKind.PIPE, pipe.name()));

@@ -41,10 +41,8 @@ public final class TlsConnection implements AutoCloseable {
     private final String peer;
     private final InputStream in;
     private final OutputStream out;
-    private ByteBuffer netOut;
+    private final ByteBuffer netOut;
     private ByteBuffer netIn;
-    // Volatile: abort() stops it from any thread; set under the write lock.
-    private volatile TlsWriteBehind writeBehind;
     private final ByteBuffer appIn;
     private final ByteBuffer[] writeView = new ByteBuffer[1];
     private byte[] writeViewArray;
@@ -105,45 +103,6 @@ public final class TlsConnection implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(socket);
             throw new DeviceException(TlsErrors.IO, "tls: cannot use the socket: " + IoReasons.of(e), e);
-        }
-    }
-
-    /**
-     * From now on, records are written to the socket by a thread of their own while the next ones are
-     * sealed ({@link TlsWriteBehind}): {@link #write} then returns once its records are sealed and queued,
-     * at most two buffers behind the socket; {@link #flush}, {@link #closeOutbound} and a failure still say
-     * when the bytes are on the socket or not. For a connection one flow sends much on; the thread ends with
-     * the connection. Idempotent.
-     */
-    public void writeBehind() {
-        synchronized (writeLock) {
-            requireOpen("write behind");
-            if (writeBehind != null) {
-                return;
-            }
-            try {
-                flushNetOut();
-                writeBehind = new TlsWriteBehind(out, netOut.capacity(), peer);
-                netOut = writeBehind.take();
-            } catch (IOException e) {
-                abort();
-                throw ioError("sending to", e);
-            }
-        }
-    }
-
-    /** Blocks until every record sealed so far is on the socket (a no-op unless {@link #writeBehind}). */
-    public void flush() {
-        synchronized (writeLock) {
-            if (writeBehind == null || closed.get()) {
-                return;
-            }
-            try {
-                writeBehind.drain();
-            } catch (IOException e) {
-                abort();
-                throw ioError("sending to", e);
-            }
         }
     }
 
@@ -385,10 +344,6 @@ public final class TlsConnection implements AutoCloseable {
                     }
                 }
                 flushNetOut();
-                if (writeBehind != null) {
-                    writeBehind.drain();
-                    writeBehind.stop();
-                }
                 socket.shutdownOutput();
             } catch (IOException e) {
                 abort();
@@ -400,7 +355,6 @@ public final class TlsConnection implements AutoCloseable {
     /** Resets the connection (no {@code close_notify}): the peer must not take what it got as complete. */
     public void abort() {
         if (closed.compareAndSet(false, true)) {
-            stopWriteBehind();
             try {
                 socket.setSoLinger(true, 0);
             } catch (IOException | RuntimeException e) {
@@ -424,16 +378,7 @@ public final class TlsConnection implements AutoCloseable {
             // The peer is gone; closing is all that is left.
         }
         if (closed.compareAndSet(false, true)) {
-            stopWriteBehind();
             closeQuietly(socket);
-        }
-    }
-
-    private void stopWriteBehind() {
-        // Read without the write lock (abort may come while a write holds it): set once, under that lock.
-        final TlsWriteBehind writer = writeBehind;
-        if (writer != null) {
-            writer.stop();
         }
     }
 
@@ -463,16 +408,6 @@ public final class TlsConnection implements AutoCloseable {
     }
 
     private void flushNetOut() throws IOException {
-        if (writeBehind != null) {
-            netOut.flip();
-            if (netOut.hasRemaining()) {
-                writeBehind.submit(netOut);
-                netOut = writeBehind.take();
-            } else {
-                netOut.clear();
-            }
-            return;
-        }
         netOut.flip();
         if (netOut.hasRemaining()) {
             out.write(netOut.array(), netOut.arrayOffset() + netOut.position(), netOut.remaining());

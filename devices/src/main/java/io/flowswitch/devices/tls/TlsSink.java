@@ -58,14 +58,8 @@ public final class TlsSink implements SinkDevice {
         if (state != State.OPEN) {
             return;
         }
-        try {
-            if (closeNotify) {
-                connection.closeOutbound();
-            } else {
-                connection.flush();
-            }
-        } catch (io.flowswitch.devices.DeviceException e) {
-            throw new io.flowswitch.devices.DeviceException(e.code(), stage + ": " + e.getMessage(), e);
+        if (closeNotify) {
+            connection.closeOutbound();
         }
         state = State.FINISHED;
     }
