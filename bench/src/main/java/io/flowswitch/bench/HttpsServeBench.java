@@ -2,6 +2,7 @@ package io.flowswitch.bench;
 
 import io.flowswitch.devices.tls.TlsContexts;
 import io.flowswitch.https.HttpsFileServer;
+import io.flowswitch.https.SmallFileCalibration;
 import io.flowswitch.javadsl.FlowSwitch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,12 @@ import org.apache.pekko.http.javadsl.server.Directives;
  * threads). Per file size and round, each server runs once (alternating which goes first). Every response is
  * checked for status and length, and the first of each size for its SHA-256.
  *
- * <p>Usage: {@code HttpsServeBench [--sizes 4KiB,1MiB,100MiB] [--runs 5] [--connections 8] [--dir DIR]}.
+ * <p>flowswitch runs twice: as {@code serve} configures it (small files on the software path below the
+ * calibrated threshold, or {@code --small-file SIZE}), and with every response a flow ({@code
+ * flowswitch-flows}), so the table shows both what users get and what a flow per request costs.
+ *
+ * <p>Usage: {@code HttpsServeBench [--sizes 4KiB,1MiB,100MiB] [--runs 5] [--connections 8] [--dir DIR]
+ * [--small-file calibrated|SIZE]}.
  * Requests per run: 2000 at 4 KiB, 256 at 1 MiB, 4 at 100 MiB (as many as fit in about 256 MiB, at least 4).
  */
 public final class HttpsServeBench {
@@ -67,15 +73,49 @@ public final class HttpsServeBench {
         final TlsContexts.Identity identity = TlsContexts.selfSigned(dir.resolve("tls"));
         final SSLContext trust = TlsContexts.trusting(identity.certificate());
         final ActorSystem<Void> pekko = ActorSystem.create(Behaviors.empty(), "pekko-http-bench");
-        try (FlowSwitch node = FlowSwitch.start();
-            HttpsFileServer flowswitch = HttpsFileServer.start(node, HttpsFileServer.Settings.of(site, 0,
-                identity.context()).withMaxConnections(Math.max(64, connections * 2)))) {
+        try (FlowSwitch node = FlowSwitch.start()) {
+            final HttpsFileServer.Settings settings = HttpsFileServer.Settings.of(site, 0, identity.context())
+                .withMaxConnections(Math.max(64, connections * 2));
+            // As `flowswitch serve --https` does: calibrated where a flow repays its set-up, unless given.
+            final String smallFile = options.getOrDefault("--small-file", "calibrated");
+            final long threshold;
+            if (smallFile.equals("calibrated")) {
+                final SmallFileCalibration.Result calibration =
+                    SmallFileCalibration.measure(node, identity, settings.chunkBytes(), dir);
+                System.out.println("small-file threshold: " + calibration);
+                threshold = calibration.thresholdBytes();
+            } else {
+                threshold = Sizes.parse(smallFile);
+                System.out.println("small-file threshold: " + Sizes.format(threshold) + " (given)");
+            }
+            serve(node, settings.withSmallFileBytes(threshold), settings.withSmallFileBytes(0), pekko, site, identity,
+                trust, sizes, digests, runs, connections);
+        } finally {
+            pekko.terminate();
+            pekko.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Runs the rounds against three servers: flowswitch as {@code serve} configures it ({@code product}),
+     * flowswitch with every response a flow ({@code flowsOnly}: what the architecture costs per request), and
+     * Pekko HTTP.
+     */
+    private static void serve(FlowSwitch node, HttpsFileServer.Settings product, HttpsFileServer.Settings flowsOnly,
+        ActorSystem<Void> pekko, Path site, TlsContexts.Identity identity, SSLContext trust, List<Long> sizes,
+        Map<Long, String> digests, int runs, int connections) throws Exception {
+        try (HttpsFileServer flowswitch = HttpsFileServer.start(node, product);
+            HttpsFileServer flows = HttpsFileServer.start(node, flowsOnly)) {
             final ServerBinding binding = Http.get(pekko).newServerAt("127.0.0.1", 0)
                 .enableHttps(ConnectionContext.httpsServer(identity.context()))
                 .bind(Directives.getFromDirectory(site.toString()))
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
             final Map<String, Integer> ports = new LinkedHashMap<>();
             ports.put("flowswitch", flowswitch.port());
+            ports.put("flowswitch-flows", flows.port());
             ports.put("pekko-http", binding.localAddress().getPort());
             System.out.printf(Locale.ROOT, "HTTPS static files, loopback, TLS 1.3, %d client threads (JDK HttpClient,"
                 + " HTTP/1.1), %d rounds, Java %s, %d cores%n", connections, runs, System.getProperty("java.version"),
@@ -112,7 +152,7 @@ public final class HttpsServeBench {
                         final double gbps = median(r, 0);
                         System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f-%.3f | %.0f | %.0f | %.0f | %s |%n",
                             Sizes.format(size), server, gbps, min(r, 0), max(r, 0), median(r, 1), median(r, 2),
-                            median(r, 3), server.equals("flowswitch") ? String.format(Locale.ROOT, "%.2f",
+                            median(r, 3), server.startsWith("flowswitch") ? String.format(Locale.ROOT, "%.2f",
                                 gbps / pekkoMedian) : "");
                     }
                     httpClients.values().forEach(client -> {
@@ -129,14 +169,11 @@ public final class HttpsServeBench {
                 clients.shutdownNow();
                 binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
-            System.out.printf(Locale.ROOT, "flowswitch server: %d responses by flows, %d on the software path, %d cut%n",
-                flowswitch.counters().flowResponses(), flowswitch.counters().softwareResponses(),
-                flowswitch.counters().cutResponses());
-        } finally {
-            pekko.terminate();
-            pekko.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            for (Map.Entry<String, HttpsFileServer> server : Map.of("flowswitch", flowswitch, "flowswitch-flows", flows)
+                .entrySet()) {
+                System.out.printf(Locale.ROOT, "%s server: %d responses by flows, %d on the software path, %d cut%n",
+                    server.getKey(), server.getValue().counters().flowResponses(),
+                    server.getValue().counters().softwareResponses(), server.getValue().counters().cutResponses());
             }
         }
     }

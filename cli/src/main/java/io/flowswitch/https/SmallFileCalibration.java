@@ -11,6 +11,7 @@ import io.flowswitch.devices.tls.TlsEndpoints;
 import io.flowswitch.devices.tls.TlsSink;
 import io.flowswitch.devices.tls.TlsSinkKind;
 import io.flowswitch.flow.FlowResult;
+import io.flowswitch.javadsl.FlowHandle;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
 import io.flowswitch.flow.StageSpec;
@@ -26,7 +27,10 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Measures where a response is cheaper as a flow than on the software path, on this machine, as the server
@@ -61,16 +65,23 @@ public final class SmallFileCalibration {
     private static final int WARM_UP_RUNS = 40;
     private static final int SMALL_RUNS = 15;
     private static final int LARGE_RUNS = 5;
+    /** Far above a loopback handshake; a client that has not answered by then never will. */
+    static final int HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** Far above a {@link #LARGE_BYTES} response over loopback, even on a loaded machine. */
+    static final long RESPONSE_TIMEOUT_MS = 20_000;
 
     private final FlowSwitch node;
     private final int chunkBytes;
     private final String connectionName;
     private final Chunk softwareChunk;
+    private final CompletableFuture<Void> drained;
 
-    private SmallFileCalibration(FlowSwitch node, int chunkBytes, String connectionName) {
+    private SmallFileCalibration(FlowSwitch node, int chunkBytes, String connectionName,
+        CompletableFuture<Void> drained) {
         this.node = node;
         this.chunkBytes = chunkBytes;
         this.connectionName = connectionName;
+        this.drained = drained;
         this.softwareChunk = Chunk.unpooled(chunkBytes);
     }
 
@@ -91,10 +102,16 @@ public final class SmallFileCalibration {
             TlsConnection server = TlsConnection.server(listener.accept(), identity.context());
             TlsConnection client = TlsConnection.client(clientSocket, TlsContexts.trusting(identity.certificate()),
                 "localhost")) {
-            final CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> drain(client));
+            // The reader gets a thread of its own. CompletableFuture's default executor is the common pool,
+            // on newer JDKs (25) even when it has a single worker (JDK 17 started a thread per task then), and
+            // the caller may be that worker: the reader would start late, or run inside the caller's join()
+            // and block it until the read timed out.
+            final CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> drain(client),
+                SmallFileCalibration::readerThread);
             final String name = TlsEndpoints.register(server);
             try {
-                return new SmallFileCalibration(node, chunkBytes, name).run(small, large);
+                handshake(server, drained);
+                return new SmallFileCalibration(node, chunkBytes, name, drained).run(small, large);
             } finally {
                 TlsEndpoints.unregister(name);
                 server.abort();
@@ -104,6 +121,22 @@ public final class SmallFileCalibration {
             Files.deleteIfExists(small);
             Files.deleteIfExists(large);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * Completes the loopback handshake within {@link #HANDSHAKE_TIMEOUT_MS}, so a client that cannot connect
+     * (no thread to run on, a certificate it does not trust) fails calibration at once, with its reason.
+     */
+    private static void handshake(TlsConnection server, CompletableFuture<Void> drained) {
+        try {
+            server.socket().setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+            server.handshake();
+            server.socket().setSoTimeout(0);
+        } catch (IOException | RuntimeException e) {
+            awaitQuietly(drained);
+            throw new IllegalStateException("small-file calibration: the loopback TLS handshake failed: "
+                + e.getMessage() + readerFailure(drained), e);
         }
     }
 
@@ -145,21 +178,37 @@ public final class SmallFileCalibration {
     }
 
     private long flowNs(Path file, long length) {
+        requireReader();
         final long start = System.nanoTime();
-        final FlowResult result = node.run(Flows.from(StageSpec.of(FileRegionSourceKind.NAME,
+        final FlowHandle flow = node.run(Flows.from(StageSpec.of(FileRegionSourceKind.NAME,
                 FileRegionSourceKind.PATH, file.toString(), FileRegionSourceKind.OFFSET, "0",
                 FileRegionSourceKind.LENGTH, Long.toString(length)))
             .to(StageSpec.of(TlsSinkKind.NAME, TlsSinkKind.CONNECTION, connectionName))
-            .name("small-file calibration").chunkBytes(chunkBytes).build())
-            .completion().toCompletableFuture().join();
+            .name("small-file calibration").chunkBytes(chunkBytes).build());
+        final FlowResult result;
+        try {
+            result = flow.completion().toCompletableFuture().get(RESPONSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            flow.cancel("small-file calibration timed out");
+            throw new IllegalStateException("small-file calibration: a " + length + "-byte response did not"
+                + " finish within " + RESPONSE_TIMEOUT_MS + " ms" + readerFailure(drained), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("small-file calibration: a flow failed: " + e.getCause().getMessage(),
+                e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            flow.cancel("small-file calibration interrupted");
+            throw new IllegalStateException("small-file calibration: interrupted", e);
+        }
         if (!result.succeeded()) {
-            throw new IllegalStateException("small-file calibration: a flow failed: " + result.error().getMessage(),
-                result.error());
+            throw new IllegalStateException("small-file calibration: a flow failed: " + result.error().getMessage()
+                + readerFailure(drained), result.error());
         }
         return System.nanoTime() - start;
     }
 
     private long softwareNs(Path file, long length) {
+        requireReader();
         final long start = System.nanoTime();
         final FlowContext context = new FlowContext(0, chunkBytes, Map.of());
         try (FileRegionSource source = new FileRegionSourceKind().create(DeviceParams.of("calibration (file-region-source)",
@@ -175,16 +224,60 @@ public final class SmallFileCalibration {
         return System.nanoTime() - start;
     }
 
+    /** Gives a reader that is failing a moment to say why (its reason is the one worth reporting). */
+    private static void awaitQuietly(CompletableFuture<Void> drained) {
+        try {
+            drained.get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Reported by readerFailure, or the reader is still running: the server's reason stands alone.
+        }
+    }
+
+    /** Ends calibration when the loopback reader stopped: nothing would read what the server sends. */
+    private void requireReader() {
+        if (drained.isDone()) {
+            throw new IllegalStateException("small-file calibration: the loopback client stopped reading"
+                + readerFailure(drained));
+        }
+    }
+
+    /** {@code "; the loopback client: <why>"} when the reader failed, otherwise nothing. */
+    private static String readerFailure(CompletableFuture<Void> drained) {
+        if (!drained.isCompletedExceptionally()) {
+            return "";
+        }
+        try {
+            drained.join();
+            return "";
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            final Throwable cause = e.getCause() == null ? e : e.getCause();
+            return "; the loopback client: " + cause.getMessage();
+        }
+    }
+
+    /**
+     * Reads and discards until the server ends the connection (calibration aborts it when done, so the
+     * reader's end is an error it does not report: {@link #requireReader()} only looks while calibration runs).
+     */
     private static void drain(TlsConnection client) {
         final byte[] buffer = new byte[64 * 1024];
         try {
-            client.socket().setSoTimeout((int) TimeUnit.SECONDS.toMillis(60));
-            while (client.read(buffer, 0, buffer.length) >= 0) {
-                // Only the server side is measured.
-            }
-        } catch (IOException | RuntimeException e) {
-            // The server side resets the connection when calibration ends.
+            client.socket().setSoTimeout((int) RESPONSE_TIMEOUT_MS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        client.handshake();
+        while (client.read(buffer, 0, buffer.length) >= 0) {
+            // Only the server side is measured.
+        }
+    }
+
+    private static void readerThread(Runnable task) {
+        final Thread thread = new Thread(task, "flowswitch-calibration-reader");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static double median(long[] values) {

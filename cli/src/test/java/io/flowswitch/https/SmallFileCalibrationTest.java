@@ -45,4 +45,52 @@ class SmallFileCalibrationTest {
             assertEquals(java.util.List.of(dir.resolve("tls")), left.toList(), "scratch files removed");
         }
     }
+
+    @Test
+    void measuresWhileEveryCommonPoolWorkerIsBusy() throws Exception {
+        // The server command may calibrate from a common-pool thread; on a small machine that is the only
+        // one, so the loopback reader must not wait for the pool.
+        final TlsContexts.Identity identity = TlsContexts.selfSigned(dir.resolve("tls"));
+        final java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        final long busyUntilNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        final java.util.List<java.util.concurrent.ForkJoinTask<?>> busy = new java.util.ArrayList<>();
+        for (int i = 0; i < java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(); i++) {
+            // Busy for 30 s at most, so a calibration that waits for the pool fails rather than hangs.
+            busy.add(java.util.concurrent.ForkJoinPool.commonPool().submit(() -> {
+                while (!release.get() && System.nanoTime() - busyUntilNs < 0) {
+                    Thread.sleep(10);
+                }
+                return null;
+            }));
+        }
+        try (FlowSwitch node = FlowSwitch.start()) {
+            final SmallFileCalibration.Result result = SmallFileCalibration.measure(node, identity, 64 * 1024, dir);
+            assertTrue(result.flowNsPerByte() > 0, result.toString());
+        } finally {
+            release.set(true);
+            for (java.util.concurrent.ForkJoinTask<?> task : busy) {
+                task.get(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void aClientThatCannotConnectFailsCalibrationAtOnceAndSaysWhy() throws Exception {
+        final TlsContexts.Identity server = TlsContexts.selfSigned(dir.resolve("tls"));
+        final TlsContexts.Identity other = TlsContexts.selfSigned(dir.resolve("other-tls"));
+        // The client trusts another certificate than the one the server shows.
+        final TlsContexts.Identity mismatched = new TlsContexts.Identity(server.context(), other.certificate());
+        try (FlowSwitch node = FlowSwitch.start()) {
+            final long startNs = System.nanoTime();
+            final IllegalStateException error = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> SmallFileCalibration.measure(node, mismatched, 64 * 1024, dir));
+            final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            assertTrue(error.getMessage().startsWith("small-file calibration: the loopback TLS handshake failed"),
+                error.getMessage());
+            assertTrue(error.getMessage().contains("the loopback client: "), error.getMessage());
+            assertTrue(elapsedMs < SmallFileCalibration.HANDSHAKE_TIMEOUT_MS, "failed after " + elapsedMs + " ms");
+            assertEquals(0, node.usage().toCompletableFuture().get(5, TimeUnit.SECONDS).liveLeases());
+        }
+        assertEquals(0, TlsEndpoints.borrowed());
+    }
 }
