@@ -493,7 +493,13 @@ public final class FlowManager {
     static final String PROGRESS_INTERVAL_KEY = "flowswitch.node.progress-interval";
     static final String SMALL_FLOW_LOOP_KEY = "flowswitch.node.small-flow-loop";
 
-    private static boolean smallFlowLoopInSupervisor(com.typesafe.config.Config config) {
+    /**
+     * {@code flowswitch.node.small-flow-loop}: whether a direct small flow's loop runs in its supervisor's
+     * handler ({@code supervisor}, the default) or on a task of the blocking dispatcher ({@code task}).
+     *
+     * @throws com.typesafe.config.ConfigException.BadValue naming the key, for any other value
+     */
+    public static boolean smallFlowLoopInSupervisor(com.typesafe.config.Config config) {
         if (!config.hasPath(SMALL_FLOW_LOOP_KEY)) {
             return true;
         }
@@ -501,9 +507,9 @@ public final class FlowManager {
         return switch (value) {
             case "supervisor" -> true;
             case "task" -> false;
-            default -> throw new IllegalArgumentException(SMALL_FLOW_LOOP_KEY + " must be 'supervisor' (the loop"
-                + " runs in the flow supervisor's handler) or 'task' (on a task of the blocking dispatcher), got '"
-                + value + "'");
+            default -> throw new com.typesafe.config.ConfigException.BadValue(config.origin(), SMALL_FLOW_LOOP_KEY,
+                "must be supervisor (the loop runs in the flow supervisor's handler) or task (on a task of the"
+                    + " blocking dispatcher), got '" + value + "'");
         };
     }
 

@@ -192,6 +192,17 @@ class SmallFlowTest {
         assertEquals(0, rateLimitLeases(), "released when the flow ended");
     }
 
+    @Test
+    void aBadSmallFlowLoopSettingStopsTheStartAndNamesTheKey() {
+        final com.typesafe.config.ConfigException error = org.junit.jupiter.api.Assertions.assertThrows(
+            com.typesafe.config.ConfigException.class, () -> FlowSwitch.start(com.typesafe.config.ConfigFactory
+                .parseString("flowswitch.node.small-flow-loop = inline").withFallback(com.typesafe.config.ConfigFactory
+                    .load()), io.flowswitch.devices.DeviceCatalog.builtIn()).close());
+        assertTrue(error.getMessage().contains("flowswitch.node.small-flow-loop")
+            && error.getMessage().contains("must be supervisor") && error.getMessage().contains("'inline'"),
+            error.getMessage());
+    }
+
     private static int rateLimitLeases() {
         return rateLimitLeases(node);
     }
