@@ -237,10 +237,10 @@ public final class FlowManager {
      *     (so a re-plan can park and unpark them while it runs); empty when it runs as lanes or unplaced
      */
     private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner, FlowRequest request,
-        Placement placement, ActorRef<FlowEvent> events, List<Integer> compiledReplicas) {
+        Placement placement, ActorRef<FlowEvent> events, List<Integer> compiledReplicas, FlowCancel cancel) {
 
         Flow withPlacement(Placement value) {
-            return new Flow(supervisor, owner, request, value, events, compiledReplicas);
+            return new Flow(supervisor, owner, request, value, events, compiledReplicas, cancel);
         }
     }
 
@@ -262,6 +262,8 @@ public final class FlowManager {
     private final RateSensing sensing;
     /** How often a running flow with a listener reports progress ({@code flowswitch.node.progress-interval}). */
     private final long progressIntervalNs;
+    /** Whether a small flow's loop runs in its supervisor's handler ({@code flowswitch.node.small-flow-loop}). */
+    private final boolean smallFlowLoopInSupervisor;
     /** Per sensed kind, its measured rate; a kind appears with its first measurement. */
     private final Map<String, MeasuredRate> measured = new HashMap<>();
     /** Per kind, the rate its device actors were last told: they hear of a change past the margin. */
@@ -274,6 +276,7 @@ public final class FlowManager {
         this.portCapacityChunks = portCapacityChunks;
         this.sensing = sensing;
         this.progressIntervalNs = progressIntervalNs(context.getSystem().settings().config());
+        this.smallFlowLoopInSupervisor = smallFlowLoopInSupervisor(context.getSystem().settings().config());
         sensing.startingRates().forEach((kind, rate) -> {
             if (rate > 0) {
                 measured.put(kind, MeasuredRate.startingAt(sensing.halfLifeNs(), rate));
@@ -439,15 +442,17 @@ public final class FlowManager {
             : new FlowSupervisor.Events(m.events(), new FlowEvent.Admitted(m.flowId(), lease.principal(),
                 lease.instances().stream().map(InstanceId::toString).toList(), lease.bytesPerSecond()),
                 progressIntervalNs);
+        final FlowCancel cancel = new FlowCancel(m.flowId());
         final ActorRef<FlowSupervisor.Command> supervisor = context.spawn(
-            FlowSupervisor.create(m.flowId(), spec, compiler, m.compiled(), m.result(), context.getSelf(), events),
+            FlowSupervisor.create(m.flowId(), spec, compiler, m.compiled(), m.result(), context.getSelf(), events,
+                cancel, smallFlowLoopInSupervisor),
             supervisorName(m.flowId()), SUPERVISOR_DISPATCHER);
         tellInstances(lease, new DeviceActor.Leased(m.flowId()));
         supervisor.tell(new FlowSupervisor.WatchDevices(leasedDevices(spec, lease)));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
         flows.put(m.flowId(), new Flow(supervisor, m.owner(), request, placement, m.events(),
-            placement != null && compiler.lanes(spec) == 1 ? replicas(placement) : List.of()));
+            placement != null && compiler.lanes(spec) == 1 ? replicas(placement) : List.of(), cancel));
         if (m.owner() != null) {
             final Set<Long> owned = flowsByOwner.computeIfAbsent(m.owner(), owner -> new LinkedHashSet<>());
             if (owned.isEmpty()) {
@@ -502,6 +507,27 @@ public final class FlowManager {
     }
 
     static final String PROGRESS_INTERVAL_KEY = "flowswitch.node.progress-interval";
+    static final String SMALL_FLOW_LOOP_KEY = "flowswitch.node.small-flow-loop";
+
+    /**
+     * {@code flowswitch.node.small-flow-loop}: whether a direct small flow's loop runs in its supervisor's
+     * handler ({@code supervisor}, the default) or on a task of the blocking dispatcher ({@code task}).
+     *
+     * @throws com.typesafe.config.ConfigException.BadValue naming the key, for any other value
+     */
+    public static boolean smallFlowLoopInSupervisor(com.typesafe.config.Config config) {
+        if (!config.hasPath(SMALL_FLOW_LOOP_KEY)) {
+            return true;
+        }
+        final String value = config.getValue(SMALL_FLOW_LOOP_KEY).unwrapped().toString();
+        return switch (value) {
+            case "supervisor" -> true;
+            case "task" -> false;
+            default -> throw new com.typesafe.config.ConfigException.BadValue(config.origin(), SMALL_FLOW_LOOP_KEY,
+                "must be supervisor (the loop runs in the flow supervisor's handler) or task (on a task of the"
+                    + " blocking dispatcher), got '" + value + "'");
+        };
+    }
 
     private static long progressIntervalNs(com.typesafe.config.Config config) {
         if (!config.hasPath(PROGRESS_INTERVAL_KEY)) {
@@ -561,6 +587,8 @@ public final class FlowManager {
     private Behavior<Command> onCancel(CancelFlow m) {
         final Flow flow = flows.get(m.flowId());
         if (flow != null) {
+            // Served here too: the supervisor's thread may be inside a small flow's loop.
+            flow.cancel().request(m.reason());
             flow.supervisor().tell(new FlowSupervisor.Cancel(m.reason()));
         }
         return Behaviors.same();
@@ -673,7 +701,9 @@ public final class FlowManager {
             for (long flowId : owned) {
                 final Flow flow = flows.get(flowId);
                 if (flow != null) {
-                    flow.supervisor().tell(new FlowSupervisor.Cancel("its owner " + m.owner().path() + " stopped"));
+                    final String reason = "its owner " + m.owner().path() + " stopped";
+                    flow.cancel().request(reason);
+                    flow.supervisor().tell(new FlowSupervisor.Cancel(reason));
                 }
             }
         }

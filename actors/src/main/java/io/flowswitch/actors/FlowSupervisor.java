@@ -93,8 +93,10 @@ public final class FlowSupervisor {
     private final CompletableFuture<FlowResult> resultFuture;
     private final ActorRef<FlowManager.Command> manager;
     private final Events events;
+    private final FlowCancel cancel;
+    /** Whether a small flow's loop runs in this actor's handler ({@code flowswitch.node.small-flow-loop}). */
+    private final boolean loopInHandler;
     private CompiledFlow compiled;
-    private String cancelled;
     private long setUpStartNs;
     private long lastBytesRead = -1;
     private long lastBytesDone = -1;
@@ -102,8 +104,11 @@ public final class FlowSupervisor {
 
     private FlowSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, long flowId, FlowSpec spec,
         FlowCompiler compiler, CompletableFuture<CompiledFlow> compiledFuture,
-        CompletableFuture<FlowResult> resultFuture, ActorRef<FlowManager.Command> manager, Events events) {
+        CompletableFuture<FlowResult> resultFuture, ActorRef<FlowManager.Command> manager, Events events,
+        FlowCancel cancel, boolean loopInHandler) {
         this.context = context;
+        this.cancel = cancel;
+        this.loopInHandler = loopInHandler;
         this.timers = timers;
         this.manager = manager;
         this.flowId = flowId;
@@ -122,14 +127,20 @@ public final class FlowSupervisor {
     public static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler,
         CompletableFuture<CompiledFlow> compiled, CompletableFuture<FlowResult> result,
         ActorRef<FlowManager.Command> manager) {
-        return create(flowId, spec, compiler, compiled, result, manager, Events.NONE);
+        return create(flowId, spec, compiler, compiled, result, manager, Events.NONE, new FlowCancel(flowId), false);
     }
 
+    /**
+     * @param cancel the flow's cancel, which the manager serves itself (this actor's {@link Cancel} goes to it too)
+     * @param loopInHandler whether a small flow's loop runs in this actor's handler, on its thread (one thread
+     *     wake-up fewer per flow; a cancel still gets through {@code cancel}), or on a task of the blocking
+     *     dispatcher
+     */
     static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler,
         CompletableFuture<CompiledFlow> compiled, CompletableFuture<FlowResult> result,
-        ActorRef<FlowManager.Command> manager, Events events) {
+        ActorRef<FlowManager.Command> manager, Events events, FlowCancel cancel, boolean loopInHandler) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new FlowSupervisor(context, timers, flowId,
-            spec, compiler, compiled, result, manager, events).behavior()));
+            spec, compiler, compiled, result, manager, events, cancel, loopInHandler).behavior()));
     }
 
     private Behavior<Command> behavior() {
@@ -208,16 +219,28 @@ public final class FlowSupervisor {
             self.tell(new CrashDevice(stage));
         });
         compiledFuture.complete(compiled);
-        if (cancelled != null) {
-            compiled.abort(new FlowException("CANCELLED", "flow " + flowId + " was cancelled: " + cancelled));
+        final boolean inHandler = loopInHandler && compiled.direct();
+        cancel.compiled(compiled, inHandler);
+        if (inHandler) {
+            // The loop below returns when the flow has ended: the application hears Started first.
+            started();
         }
-        final CompletableFuture<FlowResult> finished = compiled.run(Materializer.matFromSystem(context.getSystem()))
+        final CompletableFuture<FlowResult> finished = compiled.run(Materializer.matFromSystem(context.getSystem()),
+                inHandler ? Runnable::run : null)
             .toCompletableFuture()
             .handle((result, error) -> result != null ? result
                 : new FlowResult(flowId, spec.name(), 0, 0, 0, 0, List.of(), error));
         // The application hears of the end on the thread that finished the flow: through this actor it would
         // wait for one more wake-up. Events still go out from here, in order (onFinished).
         finished.thenAccept(this::ended);
+        if (!inHandler) {
+            started();
+        }
+        context.pipeToSelf(finished, (result, error) -> new Finished(result));
+        return Behaviors.same();
+    }
+
+    private void started() {
         final long setUpNs = System.nanoTime() - setUpStartNs;
         if (LOG.isDebugEnabled()) {
             // Guarded: the chain's text and an actor's own logger cost a small flow more than its work.
@@ -227,8 +250,6 @@ public final class FlowSupervisor {
         if (events.events() != null && events.progressIntervalNs() > 0) {
             timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, Duration.ofNanos(events.progressIntervalNs()));
         }
-        context.pipeToSelf(finished, (result, error) -> new Finished(result));
-        return Behaviors.same();
     }
 
     private Behavior<Command> onReplanned(Replanned m) {
@@ -291,10 +312,7 @@ public final class FlowSupervisor {
     }
 
     private Behavior<Command> onCancel(Cancel m) {
-        cancelled = m.reason();
-        if (compiled != null) {
-            compiled.abort(new FlowException("CANCELLED", "flow " + flowId + " was cancelled: " + m.reason()));
-        }
+        cancel.cancel(m.reason());
         return Behaviors.same();
     }
 
@@ -314,7 +332,7 @@ public final class FlowSupervisor {
         final String code = error instanceof FlowException flow ? flow.code() : "FAILED";
         final String message = String.valueOf(error.getMessage());
         if (code.equals("CANCELLED")) {
-            emit(new FlowEvent.Cancelled(flowId, cancelled != null ? cancelled : message, bytesDone));
+            emit(new FlowEvent.Cancelled(flowId, cancel.reason() != null ? cancel.reason() : message, bytesDone));
             return;
         }
         if (running) {

@@ -95,6 +95,8 @@ public final class FlowSwitch implements AutoCloseable {
                 settings.configuredRateKinds(), FlowManager.RateSensing.sensedKinds(catalog),
                 settings.measuredRateHalfLifeNs(), settings.measuredRateMinSampleBytes(), RateChange.DEFAULT);
             final FlowCompiler compiler = new FlowCompiler(catalog, driverNode, directSmallFlows(config));
+            // Checked here, so that a bad value stops the start with the key's name.
+            FlowManager.smallFlowLoopInSupervisor(config);
             final ActorSystem<FlowManager.Command> system = ActorSystem.create(
                 org.apache.pekko.actor.typed.javadsl.Behaviors.setup(context -> {
                     final Executor blocking = context.getSystem().dispatchers()

@@ -39,6 +39,8 @@ class SmallFlowTest {
     private static final String ISLAND_EDGE = "fused: a small flow, one island end to end on one thread";
     private static FlowSwitch node;
     private static FlowSwitch islandNode;
+    /** The loop on a task of the blocking dispatcher, not in the supervisor's handler. */
+    private static FlowSwitch taskNode;
 
     @TempDir
     Path dir;
@@ -48,18 +50,22 @@ class SmallFlowTest {
         node = FlowSwitch.start();
         islandNode = FlowSwitch.start(com.typesafe.config.ConfigFactory.parseString("flowswitch.node.small-flows = island")
             .withFallback(com.typesafe.config.ConfigFactory.load()), io.flowswitch.devices.DeviceCatalog.builtIn());
+        taskNode = FlowSwitch.start(com.typesafe.config.ConfigFactory.parseString("flowswitch.node.small-flow-loop = task")
+            .withFallback(com.typesafe.config.ConfigFactory.load()), io.flowswitch.devices.DeviceCatalog.builtIn());
     }
 
     @AfterAll
     static void stop() {
         node.close();
         islandNode.close();
+        taskNode.close();
     }
 
     @AfterEach
     void allStagesStopped() {
         StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(node.system()));
         StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(islandNode.system()));
+        StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(taskNode.system()));
     }
 
     @ParameterizedTest(name = "{0} bytes")
@@ -73,7 +79,7 @@ class SmallFlowTest {
         final FlowSpec spec = Flows.from(Devices.file(in)).via(Devices.rateLimit(1L << 40, 0)).via(Devices.crc32c())
             .via(Devices.sha256()).to(Devices.fileSink(out)).chunkBytes(CHUNK).build();
         final List<String> counters = new java.util.ArrayList<>();
-        for (FlowSwitch each : List.of(node, islandNode)) {
+        for (FlowSwitch each : List.of(node, islandNode, taskNode)) {
             final FlowHandle handle = each.run(spec);
             final FlowResult result = handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertTrue(result.succeeded(), String.valueOf(result.error()));
@@ -83,7 +89,7 @@ class SmallFlowTest {
                     .results().get("sha256"));
             final CompiledFlow compiled = handle.running().toCompletableFuture().join();
             if (size <= FlowCompiler.SMALL_FLOW_CHUNKS * CHUNK) {
-                assertEquals(List.of(each == node ? DIRECT_EDGE : ISLAND_EDGE), compiled.edges());
+                assertEquals(List.of(each == islandNode ? ISLAND_EDGE : DIRECT_EDGE), compiled.edges());
             } else {
                 assertEquals(4, compiled.edges().size(), compiled.edges().toString());
             }
@@ -92,15 +98,23 @@ class SmallFlowTest {
                     + " -> " + s.counters().chunksOut() + "/" + s.counters().bytesOut()).toList());
         }
         assertEquals(counters.get(1), counters.get(0), "the loop counts as the island does");
+        assertEquals(counters.get(2), counters.get(0), "the loop counts the same on a task");
     }
 
-    @Test
-    void aSmallFlowCancelledWhileItRunsStopsLeavesNoOutputAndGivesItsLeaseBack() throws Exception {
+    /**
+     * With the loop in the supervisor's handler ({@code node}), the supervisor's mailbox waits for the loop: the
+     * cancel gets through because the manager serves it itself.
+     */
+    @ParameterizedTest(name = "loop on {0}")
+    @ValueSource(strings = {"supervisor", "task"})
+    void aSmallFlowCancelledWhileItRunsStopsLeavesNoOutputAndGivesItsLeaseBack(String loop) throws Exception {
+        final FlowSwitch node = loop.equals("task") ? taskNode : SmallFlowTest.node;
         final Path in = Files.write(dir.resolve("in.bin"), new byte[FlowCompiler.SMALL_FLOW_CHUNKS * CHUNK]);
         final Path out = dir.resolve("out.bin");
         // Four chunks at 2 KiB/s: about eight seconds, unless cancelled.
+        final List<FlowEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         final FlowHandle handle = node.run(Flows.from(Devices.file(in)).via(Devices.rateLimit(2 * 1024, 0))
-            .to(Devices.fileSink(out)).chunkBytes(CHUNK).build());
+            .to(Devices.fileSink(out)).chunkBytes(CHUNK).build(), events::add);
         assertEquals(List.of(DIRECT_EDGE), handle.running().toCompletableFuture().get(10, TimeUnit.SECONDS).edges());
         final long startNs = System.nanoTime();
         handle.cancel("test");
@@ -111,10 +125,41 @@ class SmallFlowTest {
         // machine (which can only make the cancel later, never the flow's end earlier).
         assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(6), "stopped at its next chunk, not at its end");
         assertTrue(Files.notExists(out), "the sink removed its partial output");
-        for (int i = 0; i < 100 && rateLimitLeases() != 0; i++) {
+        for (int i = 0; i < 100 && rateLimitLeases(node) != 0; i++) {
             Thread.sleep(10);
         }
-        assertEquals(0, rateLimitLeases(), "the lease came back");
+        assertEquals(0, rateLimitLeases(node), "the lease came back");
+        for (int i = 0; i < 500 && !(events.isEmpty() || events.get(events.size() - 1) instanceof FlowEvent.Cancelled);
+            i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of("Admitted", "Started", "Cancelled"), events.stream()
+            .filter(e -> !(e instanceof FlowEvent.Progress)).map(e -> e.getClass().getSimpleName()).toList());
+        assertEquals("test", ((FlowEvent.Cancelled) events.get(events.size() - 1)).reason());
+    }
+
+    @Test
+    void aSmallFlowWhoseOwnerStopsWhileItsLoopRunsIsCancelledAndGivesItsLeaseBack() throws Exception {
+        final Path in = Files.write(dir.resolve("in.bin"), new byte[FlowCompiler.SMALL_FLOW_CHUNKS * CHUNK]);
+        final Path out = dir.resolve("out.bin");
+        final org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit testKit =
+            org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit.create(node.system());
+        final org.apache.pekko.actor.typed.ActorRef<String> owner =
+            testKit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.<String>ignore(), "small-flow-owner");
+        final FlowHandle handle = node.run(Flows.from(Devices.file(in)).via(Devices.rateLimit(2 * 1024, 0))
+            .to(Devices.fileSink(out)).chunkBytes(CHUNK).build(), owner);
+        assertEquals(List.of(DIRECT_EDGE), handle.running().toCompletableFuture().get(10, TimeUnit.SECONDS).edges());
+        final long startNs = System.nanoTime();
+        testKit.stop(owner);
+        final FlowResult result = handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertTrue(result.error() instanceof io.flowswitch.flow.FlowException e && e.code().equals("CANCELLED")
+            && e.getMessage().contains("its owner"), String.valueOf(result.error()));
+        assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(6), "stopped at its next chunk, not at its end");
+        assertTrue(Files.notExists(out), "the sink removed its partial output");
+        for (int i = 0; i < 100 && rateLimitLeases(node) != 0; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, rateLimitLeases(node), "the lease came back");
     }
 
     @Test
@@ -147,7 +192,22 @@ class SmallFlowTest {
         assertEquals(0, rateLimitLeases(), "released when the flow ended");
     }
 
+    @Test
+    void aBadSmallFlowLoopSettingStopsTheStartAndNamesTheKey() {
+        final com.typesafe.config.ConfigException error = org.junit.jupiter.api.Assertions.assertThrows(
+            com.typesafe.config.ConfigException.class, () -> FlowSwitch.start(com.typesafe.config.ConfigFactory
+                .parseString("flowswitch.node.small-flow-loop = inline").withFallback(com.typesafe.config.ConfigFactory
+                    .load()), io.flowswitch.devices.DeviceCatalog.builtIn()).close());
+        assertTrue(error.getMessage().contains("flowswitch.node.small-flow-loop")
+            && error.getMessage().contains("must be supervisor") && error.getMessage().contains("'inline'"),
+            error.getMessage());
+    }
+
     private static int rateLimitLeases() {
+        return rateLimitLeases(node);
+    }
+
+    private static int rateLimitLeases(FlowSwitch node) {
         return node.devices().toCompletableFuture().join().stream()
             .filter(d -> d.instance().startsWith("rate-limit#")).mapToInt(DeviceActor.Description::leases).sum();
     }

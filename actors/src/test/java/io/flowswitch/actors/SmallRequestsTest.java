@@ -97,6 +97,37 @@ class SmallRequestsTest {
         assertEquals(size, direct.bytesOut());
     }
 
+    /**
+     * A request into a sink the caller reads back (its output's SHA-256): the same digest on the flow path (with
+     * replicas), on the direct path, and of the file the same request writes as a flow. A fixed salt makes the
+     * ciphertext reproducible.
+     */
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {1024, 3 * CHUNK + 7})
+    void aRequestIntoTheCallersSinkHasTheSameDigestOnBothPaths(int size) throws Exception {
+        final Path in = input("in.bin", size);
+        final StageSpec encrypt = StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", "00112233445566778899aabb");
+        final FlowSpec toSink = Flows.from(Devices.file(in)).via(encrypt, 2).to(Devices.sha256Sink()).chunkBytes(CHUNK)
+            .key("k", KEY).build();
+        final String flow = ok(node.run(toSink).completion().toCompletableFuture().get(10, TimeUnit.SECONDS))
+            .result("sha256");
+        final SmallRequests small = node.smallRequests();
+        // Twice on the direct path: the second reuses what the first left (chunks, cipher, digest).
+        final String direct = ok(small.direct(toSink)).result("sha256");
+        final String again = ok(small.direct(toSink)).result("sha256");
+        final Path out = dir.resolve("out.enc");
+        ok(node.run(Flows.from(Devices.file(in)).via(encrypt, 2).to(Devices.fileSink(out)).chunkBytes(CHUNK)
+            .key("k", KEY).build()).completion().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        final String file = sha256(Files.readAllBytes(out));
+        assertEquals(file, flow, "the flow's digest is that of the file it writes");
+        assertEquals(file, direct, "the direct path's digest is the flow's");
+        assertEquals(file, again);
+        // And the ciphertext is real: it decrypts to the input as a flow.
+        ok(node.run(chain(out, Devices.aesGcmDecrypt("k"), dir.resolve("back.bin"))).completion()
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(dir.resolve("back.bin")));
+    }
+
     @Test
     void theDirectPathRunsExpandingAndShrinkingDevicesAndReportsResults() throws Exception {
         final byte[] text = "a small request, gzip shrinks it well; ".repeat(2000).getBytes();

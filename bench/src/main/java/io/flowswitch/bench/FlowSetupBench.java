@@ -12,57 +12,73 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Latency of a whole small flow of five stages, one after another on a warm node: lease, compile (open
- * the file, the devices), run, move one 4 KiB chunk, close, release. Both ways a node can run a small flow
- * side by side ({@code flowswitch.node.small-flows = direct}: its devices in a plain loop; {@code island}:
- * a Pekko Streams island), two nodes in alternating blocks of flows so that load changes hit both alike.
- * Prints p50, p99, p99.9, max and the ratio, and the garbage collections during each node's blocks (the other
- * node is idle then). Usage: {@code FlowSetupBench [flows] [dir] [chunk-bytes]}.
+ * the file, the devices), run, move one 4 KiB chunk, close, release. The ways a node can run a small flow
+ * side by side, one node each, in alternating blocks of flows so that load changes hit all alike:
+ * {@code small-flows = direct} with its loop in the supervisor's handler ({@code small-flow-loop =
+ * supervisor}, the default) and on a task of the blocking dispatcher ({@code task}: one thread wake-up more
+ * per flow), and {@code small-flows = island} (a Pekko Streams island). Prints p50, p99, p99.9, max and the
+ * ratios to the task node, and the garbage collections during each node's blocks (the others are idle then).
+ * Usage: {@code FlowSetupBench [flows] [dir] [chunk-bytes]}.
  */
 public final class FlowSetupBench {
     private static final int BLOCK_FLOWS = 250;
-    /** Collections during the direct node's blocks and the island node's. */
-    private static final long[] COLLECTIONS = new long[2];
+    private static final String[] LABELS = {"direct, loop in supervisor", "direct, loop on a task", "island"};
+    private static final String[] CONFIGS = {
+        "flowswitch.node { small-flows = direct, small-flow-loop = supervisor }",
+        "flowswitch.node { small-flows = direct, small-flow-loop = task }",
+        "flowswitch.node.small-flows = island"};
 
     private FlowSetupBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        final Histogram direct = SmallFlow.newHistogram();
-        final Histogram island = SmallFlow.newHistogram();
+        final int n = CONFIGS.length;
+        final Histogram[] histograms = new Histogram[n];
+        final long[] collections = new long[n];
+        final FlowSwitch[] nodes = new FlowSwitch[n];
         final int warmUpFlows;
         final int chunkBytes;
-        try (SmallFlow small = SmallFlow.fromArgs(args, "setup"); FlowSwitch directNode = start("direct");
-             FlowSwitch islandNode = start("island")) {
+        try (SmallFlow small = SmallFlow.fromArgs(args, "setup")) {
+            for (int i = 0; i < n; i++) {
+                histograms[i] = SmallFlow.newHistogram();
+                nodes[i] = FlowSwitch.start(ConfigFactory.parseString(CONFIGS[i]).withFallback(ConfigFactory.load()),
+                    DeviceCatalog.builtIn());
+            }
             warmUpFlows = small.warmUpFlows();
             chunkBytes = small.chunkBytes;
-            for (int i = 0; i < warmUpFlows; i++) {
-                run(directNode, small.spec);
-                run(islandNode, small.spec);
+            for (int f = 0; f < warmUpFlows; f++) {
+                for (FlowSwitch node : nodes) {
+                    run(node, small.spec);
+                }
             }
             for (int block = 0; block < small.flows / BLOCK_FLOWS; block++) {
-                COLLECTIONS[0] -= collections();
-                measure(directNode, small.spec, direct);
-                COLLECTIONS[0] += collections();
-                COLLECTIONS[1] -= collections();
-                measure(islandNode, small.spec, island);
-                COLLECTIONS[1] += collections();
+                // Which node goes first turns with the blocks.
+                for (int k = 0; k < n; k++) {
+                    final int i = (block + k) % n;
+                    collections[i] -= collections();
+                    measure(nodes[i], small.spec, histograms[i]);
+                    collections[i] += collections();
+                }
+            }
+        } finally {
+            for (FlowSwitch node : nodes) {
+                if (node != null) {
+                    node.close();
+                }
             }
         }
         System.out.printf(Locale.ROOT, SmallFlow.DESCRIPTION + "), %d flows each way after %d warm-up,"
-            + " in alternating blocks of %d, %d-byte chunks%n", direct.getTotalCount(), warmUpFlows, BLOCK_FLOWS,
-            chunkBytes);
-        print("direct (small-flows = direct)", direct);
-        print("island (small-flows = island)", island);
-        System.out.printf(Locale.ROOT, "  ratio direct/island  p50 %.2f  p99 %.2f%n",
-            (double) direct.getValueAtPercentile(50) / island.getValueAtPercentile(50),
-            (double) direct.getValueAtPercentile(99) / island.getValueAtPercentile(99));
-        System.out.printf(Locale.ROOT, "  garbage collections during the blocks  direct %d  island %d%n",
-            COLLECTIONS[0], COLLECTIONS[1]);
-    }
-
-    private static FlowSwitch start(String smallFlows) {
-        return FlowSwitch.start(ConfigFactory.parseString("flowswitch.node.small-flows = " + smallFlows)
-            .withFallback(ConfigFactory.load()), DeviceCatalog.builtIn());
+            + " in alternating blocks of %d, %d-byte chunks%n", histograms[0].getTotalCount(), warmUpFlows,
+            BLOCK_FLOWS, chunkBytes);
+        for (int i = 0; i < n; i++) {
+            print(LABELS[i], histograms[i], collections[i]);
+        }
+        final Histogram task = histograms[1];
+        for (int i : new int[] {0, 2}) {
+            System.out.printf(Locale.ROOT, "  ratio %s / loop on a task  p50 %.2f  p99 %.2f%n", LABELS[i],
+                (double) histograms[i].getValueAtPercentile(50) / task.getValueAtPercentile(50),
+                (double) histograms[i].getValueAtPercentile(99) / task.getValueAtPercentile(99));
+        }
     }
 
     private static void measure(FlowSwitch node, FlowSpec spec, Histogram histogram) throws Exception {
@@ -73,10 +89,10 @@ public final class FlowSetupBench {
         }
     }
 
-    private static void print(String label, Histogram histogram) {
-        System.out.printf(Locale.ROOT, "  %-30s p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.2f ms%n", label,
-            ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(99)),
-            ms(histogram.getValueAtPercentile(99.9)), ms(histogram.getMaxValue()));
+    private static void print(String label, Histogram histogram, long collections) {
+        System.out.printf(Locale.ROOT, "  %-28s p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.2f ms  (%d GCs)%n",
+            label, ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(99)),
+            ms(histogram.getValueAtPercentile(99.9)), ms(histogram.getMaxValue()), collections);
     }
 
     private static void run(FlowSwitch node, FlowSpec spec) throws Exception {

@@ -114,12 +114,14 @@ class CliExperimentTest {
             "--work", dir.toString());
         run.assertDone();
         final List<String> rows = Files.readAllLines(dir.resolve("small-requests.csv"));
-        assertEquals("size_bytes,flow_us,bypass_us,batched_us,flow_over_bypass", rows.get(0));
+        assertEquals("size_bytes,flow_us,bypass_us,batched_us,flow_over_bypass,flow_sink_us,bypass_sink_us,"
+            + "flow_over_bypass_sink", rows.get(0));
         assertEquals(List.of("1024", "2048", "4096"), rows.subList(1, rows.size()).stream()
             .map(row -> row.substring(0, row.indexOf(','))).toList());
         assertTrue(run.out().contains("calibrated: flow"), run.out());
-        assertTrue(run.out().contains("target 1 KiB: bypass >= 5x the flow path"), run.out());
-        assertEquals(3, Files.readString(dir.resolve("small-requests.svg")).split("<polyline").length - 1);
+        assertTrue(run.out().contains("target 1 KiB into the caller's sink: bypass >= 5x the flow path"), run.out());
+        assertTrue(run.out().contains("file to file, not the target's measure"), run.out());
+        assertEquals(5, Files.readString(dir.resolve("small-requests.svg")).split("<polyline").length - 1);
         assertEquals(List.of("small-requests.csv", "small-requests.svg"), listed(dir));
     }
 

@@ -227,18 +227,33 @@ public final class CompiledFlow {
         }
     }
 
+    /** Whether this is a small flow whose devices run in a {@link DirectLoop}, with no island materialised. */
+    public boolean direct() {
+        return direct;
+    }
+
     /**
      * Materializes every island. Call once.
      *
      * @return completes with the result whether the flow succeeded or failed; never completes exceptionally
      */
     public CompletionStage<FlowResult> run(Materializer materializer) {
+        return run(materializer, null);
+    }
+
+    /**
+     * As {@link #run(Materializer)}, with a {@link #direct()} flow's loop on {@code smallFlowLoop}: {@code
+     * Runnable::run} runs it on the calling thread, which then returns when the flow has ended (it must be a
+     * thread that may block, and an abort must come from another); null, on a task of the blocking dispatcher.
+     */
+    public CompletionStage<FlowResult> run(Materializer materializer, Executor smallFlowLoop) {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("flow " + flowId + " was already run");
         }
         startNs = System.nanoTime();
         if (direct) {
-            return runDirect(materializer.system().dispatchers().lookup(BLOCKING_DISPATCHER));
+            return runDirect(smallFlowLoop != null ? smallFlowLoop
+                : materializer.system().dispatchers().lookup(BLOCKING_DISPATCHER));
         }
         final List<CompletableFuture<Done>> islands = new ArrayList<>();
         final int last = spec.stages().size() - 1;
