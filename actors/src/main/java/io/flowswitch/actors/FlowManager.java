@@ -217,12 +217,12 @@ public final class FlowManager {
         }
     }
 
+    /** How long a redirect waits for the ledger to lease it an instance before it counts as refused. */
+    private static final long SPARE_TIMEOUT_MS = 1_000;
     /**
      * Supervisors run on the blocking dispatcher: set-up compiles the flow in the supervisor's own handler
      * (opening files, sockets and Aeron streams may block), without a hop to another thread and back.
      */
-    /** How long a redirect waits for the ledger to lease it an instance before it counts as refused. */
-    private static final long SPARE_TIMEOUT_MS = 1_000;
     private static final DispatcherSelector SUPERVISOR_DISPATCHER =
         DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER);
 
