@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -246,7 +245,6 @@ public final class FlowManager {
 
     private final ActorContext<Command> context;
     private final FlowCompiler compiler;
-    private final Executor blockingExecutor;
     /** Per kind, the device actor of each instance by index; a crashed one is replaced in its slot. */
     private final Map<String, List<ActorRef<DeviceActor.Command>>> devices;
     private final int portCapacityChunks;
@@ -269,7 +267,7 @@ public final class FlowManager {
     /** Per kind, the rate its device actors were last told: they hear of a change past the margin. */
     private final Map<String, Double> described = new HashMap<>();
 
-    private FlowManager(ActorContext<Command> context, FlowCompiler compiler, Executor blockingExecutor,
+    private FlowManager(ActorContext<Command> context, FlowCompiler compiler,
         Map<String, List<ActorRef<DeviceActor.Command>>> devices, Admission admission, ActorRef<Usage> observer,
         RateSensing sensing, int portCapacityChunks) {
         this.context = context;
@@ -290,7 +288,6 @@ public final class FlowManager {
             self.tell(new LeaseSpare(flowId, stage, reply));
             return reply.orTimeout(SPARE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         });
-        this.blockingExecutor = blockingExecutor;
         this.devices = devices;
         this.admission = admission;
         this.shares = new DeviceShares(compiler.catalog());
@@ -301,29 +298,29 @@ public final class FlowManager {
      * @param pool the devices to lease; one device actor is started per instance of each catalog kind in it
      * @param grants what each principal may lease
      */
-    public static Behavior<Command> create(FlowCompiler compiler, Executor blockingExecutor, DevicePool pool,
+    public static Behavior<Command> create(FlowCompiler compiler, DevicePool pool,
         Grants grants, int portCapacityChunks) {
-        return create(compiler, blockingExecutor, pool, grants, portCapacityChunks,
+        return create(compiler, pool, grants, portCapacityChunks,
             RateSensing.defaults(compiler.catalog()), null);
     }
 
     /**
-     * As {@link #create(FlowCompiler, Executor, DevicePool, Grants, int)}, sensing rates as {@code sensing}
+     * As {@link #create(FlowCompiler, DevicePool, Grants, int)}, sensing rates as {@code sensing}
      * says: {@code pool} already holds the self-benchmark's rates where configuration did not set them.
      */
-    public static Behavior<Command> create(FlowCompiler compiler, Executor blockingExecutor, DevicePool pool,
+    public static Behavior<Command> create(FlowCompiler compiler, DevicePool pool,
         Grants grants, int portCapacityChunks, RateSensing sensing) {
-        return create(compiler, blockingExecutor, pool, grants, portCapacityChunks, sensing, null);
+        return create(compiler, pool, grants, portCapacityChunks, sensing, null);
     }
 
-    /** As {@link #create(FlowCompiler, Executor, DevicePool, Grants, int)}, telling {@code observer} every change. */
-    static Behavior<Command> create(FlowCompiler compiler, Executor blockingExecutor, DevicePool pool, Grants grants,
+    /** As {@link #create(FlowCompiler, DevicePool, Grants, int)}, telling {@code observer} every change. */
+    static Behavior<Command> create(FlowCompiler compiler, DevicePool pool, Grants grants,
         int portCapacityChunks, ActorRef<Usage> observer) {
-        return create(compiler, blockingExecutor, pool, grants, portCapacityChunks,
+        return create(compiler, pool, grants, portCapacityChunks,
             RateSensing.defaults(compiler.catalog()), observer);
     }
 
-    static Behavior<Command> create(FlowCompiler compiler, Executor blockingExecutor, DevicePool pool, Grants grants,
+    static Behavior<Command> create(FlowCompiler compiler, DevicePool pool, Grants grants,
         int portCapacityChunks, RateSensing sensing, ActorRef<Usage> observer) {
         return Behaviors.setup(context -> {
             final Map<String, List<ActorRef<DeviceActor.Command>>> instancesByKind = new LinkedHashMap<>();
@@ -341,7 +338,7 @@ public final class FlowManager {
                 }
                 instancesByKind.put(kind.name(), instances);
             }
-            return new FlowManager(context, compiler, blockingExecutor, instancesByKind,
+            return new FlowManager(context, compiler, instancesByKind,
                 new Admission(pool, grants), observer, sensing, portCapacityChunks).behavior();
         });
     }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -32,7 +31,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.agrona.CloseHelper;
 import org.slf4j.Logger;
@@ -98,12 +96,7 @@ public final class FlowSwitch implements AutoCloseable {
             // Checked here, so that a bad value stops the start with the key's name.
             FlowManager.smallFlowLoopInSupervisor(config);
             final ActorSystem<FlowManager.Command> system = ActorSystem.create(
-                org.apache.pekko.actor.typed.javadsl.Behaviors.setup(context -> {
-                    final Executor blocking = context.getSystem().dispatchers()
-                        .lookup(DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER));
-                    return FlowManager.create(compiler, blocking, pool, settings.grants(),
-                        settings.portCapacityChunks(), sensing);
-                }),
+                FlowManager.create(compiler, pool, settings.grants(), settings.portCapacityChunks(), sensing),
                 "flowswitch", config);
             final FlowSwitch node = new FlowSwitch(driverNode, system, catalog, smallRequestSettings);
             if (smallRequestSettings.calibrateAtStart()) {

@@ -10,7 +10,6 @@ import io.flowswitch.devices.driver.MediaDriverNode;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
-import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.Flows;
@@ -33,7 +32,6 @@ import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,8 +71,7 @@ class AdmissionRaceTest {
             }));
             final ActorRef<FlowManager.Command> manager = testKit.spawn(FlowManager.create(
                 new FlowCompiler(catalog, driver),
-                testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER)),
-                pool, Grants.unrestricted(), 8, observer), "manager");
+                    pool, Grants.unrestricted(), 8, observer), "manager");
 
             final Path in = Files.write(dir.resolve("in.bin"), new byte[1000]);
             final List<CompletableFuture<FlowResult>> results = new ArrayList<>();

@@ -3,7 +3,6 @@ package io.flowswitch.actors;
 import com.typesafe.config.Config;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.driver.MediaDriverNode;
-import io.flowswitch.flow.compile.CompiledFlow;
 import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.scheduler.DevicePool;
 import io.flowswitch.scheduler.Grants;
@@ -12,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -54,7 +52,6 @@ final class ManagerFixture implements BeforeAllCallback, AfterAllCallback {
         testKit = ActorTestKit.create(systemName, config);
         driver = MediaDriverNode.launch();
         manager = testKit.spawn(FlowManager.create(new FlowCompiler(DeviceCatalog.builtIn(), driver),
-            testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER)),
             pool, grants, 8), "manager");
     }
 

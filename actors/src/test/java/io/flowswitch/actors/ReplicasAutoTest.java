@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +69,6 @@ class ReplicasAutoTest {
         final FlowManager.RateSensing sensing = new FlowManager.RateSensing(Map.of(), Set.of("rate-limit"),
             Set.of("rate-limit"), FlowManager.DEFAULT_HALF_LIFE_NS, 1L << 30, RateChange.DEFAULT);
         manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, driver),
-            testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig(CompiledFlow.BLOCKING_DISPATCHER)),
             DevicePool.fromConfig(CONFIG, DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD)),
             Grants.unrestricted(), 8, sensing, null), "manager");
     }

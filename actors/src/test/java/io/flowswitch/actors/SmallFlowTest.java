@@ -113,7 +113,7 @@ class SmallFlowTest {
         final Path out = dir.resolve("out.bin");
         // Four chunks at 2 KiB/s: about eight seconds, unless cancelled.
         final List<FlowEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final FlowHandle handle = node.run(Flows.from(Devices.file(in)).via(Devices.rateLimit(2 * 1024, 0))
+        final FlowHandle handle = node.runWithListener(Flows.from(Devices.file(in)).via(Devices.rateLimit(2 * 1024, 0))
             .to(Devices.fileSink(out)).chunkBytes(CHUNK).build(), events::add);
         assertEquals(List.of(DIRECT_EDGE), handle.running().toCompletableFuture().get(10, TimeUnit.SECONDS).edges());
         final long startNs = System.nanoTime();
