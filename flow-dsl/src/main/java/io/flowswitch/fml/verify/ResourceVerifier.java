@@ -217,11 +217,12 @@ public final class ResourceVerifier {
                 continue;
             }
             try {
-                FaultInjection.check(Fault.parse(ParamText.of(p), stage.name().text()), kind.role(),
+                FaultInjection.check(Fault.parse(ParamText.of(p), stage.name().text()), kind,
                     stage.name().text());
             } catch (DeviceException e) {
                 reporter.error(Code.FML073, p.value().span(), e.getMessage(), "faults: transient@N[xK], permanent@N,"
-                    + " crash@N, actor-crash@N, corrupt@N, stall@N, slow[@N]:DURATION; for sinks also peer-reset@N, sink-full@N[xK]");
+                    + " crash@N, actor-crash@N, corrupt@N, stall@N, slow[@N]:DURATION; for sinks also peer-reset@N, sink-full@N[xK];"
+                    + " for a framer also mtu-change@N:BYTES");
             }
             return;
         }

@@ -3,6 +3,7 @@ package io.flowswitch.fml.verify;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.frame.FrameKind;
 import io.flowswitch.flow.ladder.ExternalEvent;
 import io.flowswitch.fml.diag.Code;
 import io.flowswitch.fml.diag.Reporter;
@@ -48,12 +49,28 @@ public final class StructureVerifier {
         units(flow, reporter);
         for (ResolvedFlow.Handler handler : flow.handlers()) {
             ladder(handler.on(), reporter);
+            mtuChangeNeedsFramer(handler.on(), flow, reporter);
         }
         for (Ast.Statement s : flow.chain()) {
             if (s instanceof Ast.Header header) {
                 header(header, reporter);
             }
         }
+    }
+
+    /** Rules for {@code mtu-change} need a framer, the one device whose records a path MTU bounds ({@code FML057}). */
+    private static void mtuChangeNeedsFramer(Ast.On on, ResolvedFlow flow, Reporter reporter) {
+        if (on.stage() || !on.target().text().equals(ExternalEvent.MTU_CHANGE.text())) {
+            return;
+        }
+        for (Ast.Statement s : flow.chain()) {
+            if (s instanceof Ast.Header header && !header.check()
+                || s instanceof Ast.Stage stage && stage.device().kind().text().equals(FrameKind.NAME)) {
+                return;
+            }
+        }
+        reporter.error(Code.FML057, on.target().span(), "'on mtu-change' has nothing to act on: the flow frames no"
+            + " records, so no path MTU bounds them", "frame the stream with a 'header { ... }' program, or remove the rule");
     }
 
     private void chain(ResolvedFlow flow, Reporter reporter) {
