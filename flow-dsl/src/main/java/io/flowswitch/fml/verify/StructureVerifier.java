@@ -126,6 +126,10 @@ public final class StructureVerifier {
                     reporter.error(Code.FML056, split.span(), "'split' has no header part to take off: the"
                         + " statement right before it is no header program", "put a 'header { ... }' right before"
                         + " the split; the stages up to 'join' then see the data part while the header goes around them");
+                } else if (!header.params().isEmpty()) {
+                    reporter.error(Code.FML056, split.span(), "'split' cannot take the header part off a header"
+                        + " program with an mtu or a fault: its chunks may hold several records", "split after a"
+                        + " header program without parameters");
                 }
                 openSplit = split;
             } else if (s instanceof Ast.Join join) {

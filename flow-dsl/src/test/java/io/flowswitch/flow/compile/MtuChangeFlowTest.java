@@ -91,6 +91,33 @@ class MtuChangeFlowTest {
     }
 
     @Test
+    void anFmlProgramSaysTheSame() throws Exception {
+        final Path out = dir.resolve("fml.rec");
+        final FlowSpec spec = io.flowswitch.fml.Fml.check("mtu.fml", """
+            flow mtu {
+              chunk 16KiB
+              source file-source(path = "%s")
+              header(mtu = 9000B, fault = "mtu-change@5:1400") {
+                length: u32 = payload.length
+                seq: u64 = sequence
+                crc: u32 = crc32c(payload)
+              }
+              sink file-sink(path = "%s")
+              on mtu-change { retry 1 }
+            }
+            """.formatted(in, out), io.flowswitch.fml.FmlOptions.defaults()).plan().orElseThrow().spec(java.util.Map.of());
+        final FlowResult result = flows.run(spec, 13, 60);
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        final List<Integer> records = records(out);
+        assertTrue(records.stream().allMatch(length -> length <= 9000), records::toString);
+        // Chunks 0 to 4 (16 KiB each) give three records each: 9000 bytes, the rest of a full chunk out, and
+        // the last bytes in a second chunk out; from chunk 5 on, at most 1400.
+        assertEquals(9000, records.get(0));
+        assertTrue(records.stream().skip(3 * CHANGE_AT).allMatch(length -> length <= NEW_MTU), records::toString);
+        assertEquals(sha256(data), sha256(deframe(out, 14)));
+    }
+
+    @Test
     void aFramerWithAnMtuKeepsEveryRecordWithinItFromTheStart() throws Exception {
         final Path out = dir.resolve("mtu.rec");
         final FlowResult result = flows.run(frame(Devices.frame(PROGRAM, 9000), out, null), 6, 60);
