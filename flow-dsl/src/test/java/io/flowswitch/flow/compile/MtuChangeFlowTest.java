@@ -127,6 +127,17 @@ class MtuChangeFlowTest {
     }
 
     @Test
+    void aSmallFlowOnTheDirectPathKeepsItsRecordsWithinTheMtuToo() throws Exception {
+        data = java.util.Arrays.copyOf(data, 2 * CHUNK + 5);
+        in = Files.write(dir.resolve("small.bin"), data);
+        final Path out = dir.resolve("small.rec");
+        final FlowResult result = flows.run(frame(Devices.frame(PROGRAM, 600), out, null), 15, 60);
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        assertTrue(records(out).stream().allMatch(length -> length <= 600));
+        assertEquals(sha256(data), sha256(deframe(out, 16)));
+    }
+
+    @Test
     void ignoreTransientKeepsTheOldMtuAndSaysSo() throws Exception {
         final Path out = dir.resolve("kept.rec");
         final FlowResult result = flows.run(frame(fault(Devices.frame(PROGRAM)), out,
