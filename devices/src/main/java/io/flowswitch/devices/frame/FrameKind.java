@@ -25,7 +25,8 @@ public final class FrameKind implements DeviceKind {
     public static final int MAX_MTU_BYTES = 1 << 30;
 
     private static final DeviceCapabilities CAPABILITIES = KindCapabilities.builder(NAME, DeviceRole.TRANSFORM)
-        .setDescription("puts a header computed by a header program in front of every chunk (program)")
+        .setDescription("puts a header computed by a header program in front of every record, records no longer"
+            + " than mtu bytes (program, mtu)")
         .addFunctions("frame")
         .addFunctions("header-program")
         // Record numbers and offsets count the whole stream in order: one instance per flow.
