@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * A fault to inject into one stage of a flow, as the stage parameter {@code fault} writes it:
- * {@code TYPE[@CHUNK][xTIMES][:DURATION]}, e.g. {@code transient@3}, {@code transient@3x2},
+ * {@code TYPE[@CHUNK][xTIMES][:DURATION]} (for {@code mtu-change}, {@code TYPE@CHUNK:BYTES}), e.g. {@code transient@3}, {@code transient@3x2},
  * {@code permanent@5}, {@code crash@2}, {@code actor-crash@2}, {@code corrupt@1}, {@code stall@4}, {@code slow:2ms},
  * {@code peer-reset@3}, {@code sink-full@2}, {@code mtu-change@3:576}. Immutable.
  *
