@@ -333,6 +333,60 @@ class LadderConformanceTest {
         }
     }
 
+    /** A path MTU change at a framer, the flow's rules for it, the code it ends with (null: it recovers). */
+    static Stream<Arguments> mtuChangeCases() {
+        final NotifyHandler retry = n -> CompletableFuture.completedFuture(Decision.RETRY);
+        final NotifyHandler terminate = n -> CompletableFuture.completedFuture(Decision.TERMINATE);
+        return Stream.of(
+            Arguments.of(EventRules.NONE.on(ExternalEvent.MTU_CHANGE, new Ladder.Retry(1, 0)), null, "re-frame"),
+            Arguments.of(EventRules.NONE.on(ExternalEvent.MTU_CHANGE, new Ladder.Notify(retry, 1_000_000_000L,
+                Decision.CONTINUE)), null, "notify: decision retry"),
+            Arguments.of(EventRules.NONE.on(ExternalEvent.MTU_CHANGE, new Ladder.IgnoreTransient()), null,
+                "ignore transient"),
+            Arguments.of(EventRules.NONE.on(ExternalEvent.MTU_CHANGE, new Ladder.Notify(terminate, 1_000_000_000L,
+                Decision.CONTINUE)), "MTU_CHANGED", "notify: decision terminate"),
+            Arguments.of(EventRules.NONE, "MTU_CHANGED", "terminate"));
+    }
+
+    @ParameterizedTest(name = "frame with mtu-change, rules {0}")
+    @MethodSource("mtuChangeCases")
+    void aPathMtuChangeAtAFramerFollowsTheFlowsRules(EventRules rules, String code, String action) throws Exception {
+        final String program = "length:u32=length;seq:u64=sequence;crc:u32=crc32c";
+        final int mtu = 1000;
+        final Path in = Files.write(dir.resolve("in"), PLAIN);
+        final Path out = dir.resolve("out");
+        final Flows.Builder flow = Flows.from(Devices.file(in))
+            .via(Devices.frame(program).withFault(Fault.parse("mtu-change@" + FAULT_AT + ":" + mtu, "test")))
+            .to(Devices.fileSink(out));
+        rules.rules().forEach((event, ladder) -> flow.on(event, ladder.steps().toArray(Ladder.Step[]::new)));
+        final FlowResult result = run(flow);
+        if (code == null) {
+            assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+            final byte[] wire = Files.readAllBytes(out);
+            if (!action.equals("ignore transient")) {
+                // Every record from the chunk of the change on fits the new MTU: read back with a plain DataInputStream.
+                final java.io.DataInputStream records = new java.io.DataInputStream(new ByteArrayInputStream(wire));
+                for (int record = 0; records.available() > 0; record++) {
+                    final int length = records.readInt();
+                    records.skipNBytes(12L + length);
+                    assertTrue(record < FAULT_AT || 16 + length <= mtu, "record " + record + ": " + (16 + length));
+                }
+            }
+            final Path back = dir.resolve("back");
+            final FlowResult deframed = run(Flows.from(Devices.file(out)).via(Devices.deframe(program))
+                .to(Devices.fileSink(back)));
+            assertTrue(deframed.succeeded(), () -> String.valueOf(deframed.error()));
+            assertEquals(sha256(PLAIN), sha256(Files.readAllBytes(back)));
+        } else {
+            assertTerminated(result, out, "stage 2 (frame)", code);
+            assertTrue(result.error().getMessage().contains("the path MTU dropped to " + mtu + " bytes at chunk "
+                + FAULT_AT), result.error().getMessage());
+        }
+        assertTrue(result.receipt().steps().stream().anyMatch(s -> s.stage().equals("2:frame")
+            && s.action().startsWith(action) && s.sequence() == FAULT_AT && s.code().equals("MTU_CHANGED")),
+            () -> "receipt: " + result.receipt());
+    }
+
     @Test
     void aLadderThatCannotRunIsRefusedBeforeTheFlowStarts() throws Exception {
         final Path in = Files.write(dir.resolve("in"), PLAIN);

@@ -49,7 +49,7 @@ class ExamplesTest {
     static final Set<String> PROGRAMS = Set.of("encrypt-file.fml", "decrypt-file.fml", "gzip-encrypt-tcp.fml",
         "receive-decrypt-gunzip.fml", "replicated-accelerator.fml", "header-records-tcp.fml",
         "receive-header-records.fml", "tee-sha256.fml", "full-ladder.fml", "clear-header-encrypt.fml",
-        "clear-header-decrypt.fml");
+        "clear-header-decrypt.fml", "header-records-mtu.fml");
     private static final Pattern SHA256 = Pattern.compile("sha256=([0-9a-f]{64})");
 
     @RegisterExtension
@@ -275,6 +275,35 @@ class ExamplesTest {
         assertEquals(DemoCommand.sha256(PLAIN), sha256Of(run.out()));
         assertEquals(DemoCommand.sha256(PLAIN), DemoCommand.sha256(DATA.resolve("plain.bin.copy")));
         sha256sum(PLAIN).ifPresent(digest -> assertEquals(digest, sha256Of(run.out()), "the digest sha256sum prints"));
+    }
+
+    @Test
+    void headerRecordsStayWithinThePathMtuAndAreReframedWhenItDrops() throws IOException {
+        final Path receipt = DATA.resolve("plain.bin.mtu-records.receipt.json");
+        final Cli.Outcome run = cli("run", example("header-records-mtu.fml"), "--receipt", receipt.toString());
+        run.assertDone();
+        assertTrue(Files.readString(receipt).contains("re-frame from chunk 40"), () -> receipt.toString());
+        // Read back with a plain DataInputStream: every record within 1500 bytes, the last ones within 576.
+        final java.io.ByteArrayOutputStream payloads = new java.io.ByteArrayOutputStream();
+        final List<Integer> lengths = new ArrayList<>();
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+            Files.newInputStream(DATA.resolve("plain.bin.mtu-records"))))) {
+            for (long seq = 0; in.available() > 0; seq++) {
+                final int length = in.readInt();
+                assertEquals(seq, in.readLong());
+                final long crc = in.readInt() & 0xffffffffL;
+                final byte[] payload = in.readNBytes(length);
+                final java.util.zip.CRC32C reference = new java.util.zip.CRC32C();
+                reference.update(payload);
+                assertEquals(reference.getValue(), crc, "record " + seq);
+                payloads.write(payload);
+                lengths.add(16 + length);
+            }
+        }
+        assertTrue(lengths.stream().allMatch(length -> length <= 1500));
+        assertTrue(lengths.subList(lengths.size() - 100, lengths.size()).stream().allMatch(length -> length <= 576));
+        assertEquals(1500, lengths.get(0));
+        assertArrayEquals(Files.readAllBytes(PLAIN), payloads.toByteArray());
     }
 
     /** What the coreutils tool says, or empty (with a note) when it is not installed. */

@@ -77,6 +77,11 @@ public final class Devices {
         return StageSpec.of("frame", "program", program);
     }
 
+    /** As {@link #frame(String)}, with records (header included) never longer than {@code mtuBytes}. */
+    public static StageSpec frame(String program, int mtuBytes) {
+        return StageSpec.of("frame", "program", program, "mtu", Integer.toString(mtuBytes));
+    }
+
     /** The receiving side of {@link #frame}: checks and strips the headers (FML {@code header check { ... }}). */
     public static StageSpec deframe(String program) {
         return StageSpec.of("deframe", "program", program);

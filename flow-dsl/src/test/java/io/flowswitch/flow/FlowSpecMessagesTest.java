@@ -86,11 +86,10 @@ class FlowSpecMessagesTest {
               on stage digest { ignore transient  fallback software }
               on peer-reset { notify  terminate }
               on sink-full { retry 5 backoff 1s  notify }
-              on mtu-change { ignore transient }
             }
             """, FmlOptions.defaults()).plan().orElseThrow().spec(Map.of("k1", new javax.crypto.spec.SecretKeySpec(
                 new byte[32], "AES")));
-        assertEquals(3, spec.events().rules().size());
+        assertEquals(2, spec.events().rules().size());
         assertEquals(6, spec.stages().get(1).ladder().steps().size());
         final FlowSpec decoded = FlowSpecMessages.decodeOpenFlow(FlowSpecMessages.encodeOpenFlow(spec));
         assertEquals(new FlowSpec(spec.name(), spec.stages(), spec.chunkBytes(), spec.transport(),

@@ -8,23 +8,24 @@ import java.util.regex.Pattern;
 
 /**
  * A fault to inject into one stage of a flow, as the stage parameter {@code fault} writes it:
- * {@code TYPE[@CHUNK][xTIMES][:DURATION]}, e.g. {@code transient@3}, {@code transient@3x2},
+ * {@code TYPE[@CHUNK][xTIMES][:DURATION]} (for {@code mtu-change}, {@code TYPE@CHUNK:BYTES}), e.g. {@code transient@3}, {@code transient@3x2},
  * {@code permanent@5}, {@code crash@2}, {@code actor-crash@2}, {@code corrupt@1}, {@code stall@4}, {@code slow:2ms},
- * {@code peer-reset@3}, {@code sink-full@2}. Immutable.
+ * {@code peer-reset@3}, {@code sink-full@2}, {@code mtu-change@3:576}. Immutable.
  *
  * @param type       what goes wrong
  * @param atChunk    the chunk (by sequence number; for a source, the read) where it first goes wrong
  * @param times      for a fault that clears: how often it fires before it does (at least 1)
  * @param durationNs for {@code slow}: the delay per chunk; for the others 0
+ * @param mtuBytes   for {@code mtu-change}: the path MTU from that chunk on; for the others 0
  */
-public record Fault(Type type, long atChunk, int times, long durationNs) {
+public record Fault(Type type, long atChunk, int times, long durationNs, int mtuBytes) {
     /** The stage parameter that carries a fault; never passed on to the device. */
     public static final String PARAMETER = "fault";
     public static final int MAX_TIMES = 1000;
     public static final long MAX_DURATION_NS = 10_000_000_000L;
 
     private static final Pattern FORM = Pattern.compile(
-        "([a-z-]+)(?:@(\\d{1,12}))?(?:x(\\d{1,4}))?(?::(\\d{1,9})(us|ms|s))?");
+        "([a-z-]+)(?:@(\\d{1,12}))?(?:x(\\d{1,4}))?(?::(\\d{1,10})(us|ms|s|b)?)?");
 
     /** What goes wrong, and whether it clears by itself. */
     public enum Type {
@@ -49,7 +50,13 @@ public record Fault(Type type, long atChunk, int times, long durationNs) {
         /** A sink's peer resets the connection at chunk n: every later write fails. */
         PEER_RESET("peer-reset", false),
         /** A sink finds no room for chunk n, {@code times} times, then finds room again. */
-        SINK_FULL("sink-full", true);
+        SINK_FULL("sink-full", true),
+        /**
+         * The path MTU under a framer drops to {@code mtuBytes} at chunk n (an external event, device code
+         * {@code MTU_CHANGED}): the flow's rules for {@code mtu-change} say what the framer does. Every
+         * instance of the stage meets it at the same chunk: it is the path's, not a device's.
+         */
+        MTU_CHANGE("mtu-change", false);
 
         private final String text;
         private final boolean clears;
@@ -78,8 +85,15 @@ public record Fault(Type type, long atChunk, int times, long durationNs) {
         }
     }
 
+    public Fault(Type type, long atChunk, int times, long durationNs) {
+        this(type, atChunk, times, durationNs, 0);
+    }
+
     public Fault {
         Objects.requireNonNull(type, "type");
+        if (mtuBytes < 0) {
+            throw new IllegalArgumentException("an MTU must be positive, got " + mtuBytes);
+        }
         if (atChunk < 0) {
             throw new IllegalArgumentException("a fault's chunk must be >= 0, got " + atChunk);
         }
@@ -110,7 +124,16 @@ public record Fault(Type type, long atChunk, int times, long durationNs) {
         final long at = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
         final int times = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
         long durationNs = 0;
-        if (m.group(4) != null) {
+        int mtuBytes = 0;
+        if (type == Type.MTU_CHANGE) {
+            if (m.group(4) == null || !(m.group(5) == null || m.group(5).equals("b"))
+                || Long.parseLong(m.group(4)) < 1 || Long.parseLong(m.group(4)) > Integer.MAX_VALUE) {
+                throw bad(stage, text, "needs the new MTU in bytes, e.g. mtu-change@3:576");
+            }
+            mtuBytes = (int) Long.parseLong(m.group(4));
+        } else if (m.group(5) == null && m.group(4) != null || "b".equals(m.group(5))) {
+            throw bad(stage, text, "takes no size (only mtu-change does)");
+        } else if (m.group(4) != null) {
             final long value = Long.parseLong(m.group(4));
             durationNs = value * switch (m.group(5)) {
                 case "us" -> 1_000L;
@@ -128,7 +151,7 @@ public record Fault(Type type, long atChunk, int times, long durationNs) {
             throw bad(stage, text, "does not clear, so it takes no count (only transient, corrupt, stall, sink-full do)");
         }
         try {
-            return new Fault(type, at, times, durationNs);
+            return new Fault(type, at, times, durationNs, mtuBytes);
         } catch (IllegalArgumentException e) {
             throw bad(stage, text, e.getMessage());
         }
@@ -136,7 +159,7 @@ public record Fault(Type type, long atChunk, int times, long durationNs) {
 
     /** The text form, as {@link #parse} reads it. */
     public String text() {
-        return type.text + "@" + atChunk + (times > 1 ? "x" + times : "")
+        return type.text + "@" + atChunk + (times > 1 ? "x" + times : "") + (mtuBytes > 0 ? ":" + mtuBytes : "")
             + (durationNs > 0 ? ":" + (durationNs % 1_000_000 == 0 ? durationNs / 1_000_000 + "ms" : durationNs / 1_000 + "us")
                 : "");
     }
@@ -149,7 +172,7 @@ public record Fault(Type type, long atChunk, int times, long durationNs) {
     private static DeviceException bad(String stage, String text, String problem) {
         return new DeviceException("BAD_PARAMETER", stage + ": parameter '" + PARAMETER + "' value '" + text + "' "
             + problem + "; write TYPE[@CHUNK][xTIMES][:DURATION] with TYPE one of transient, permanent, crash, actor-crash,"
-            + " corrupt, stall, slow, peer-reset, sink-full (e.g. transient@3, slow:2ms)");
+            + " corrupt, stall, slow, peer-reset, sink-full, mtu-change (e.g. transient@3, slow:2ms, mtu-change@3:576)");
     }
 
     @Override

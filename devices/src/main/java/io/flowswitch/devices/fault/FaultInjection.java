@@ -2,6 +2,7 @@ package io.flowswitch.devices.fault;
 
 import io.flowswitch.devices.Device;
 import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.SourceDevice;
@@ -20,7 +21,7 @@ public final class FaultInjection {
     private static final Set<Fault.Type> SOURCE_FAULTS =
         EnumSet.of(Fault.Type.TRANSIENT, Fault.Type.PERMANENT, Fault.Type.CRASH, Fault.Type.SLOW);
     private static final Set<Fault.Type> TRANSFORM_FAULTS = EnumSet.of(Fault.Type.TRANSIENT, Fault.Type.PERMANENT,
-        Fault.Type.CRASH, Fault.Type.ACTOR_CRASH, Fault.Type.CORRUPT, Fault.Type.STALL, Fault.Type.SLOW);
+        Fault.Type.CRASH, Fault.Type.ACTOR_CRASH, Fault.Type.CORRUPT, Fault.Type.STALL, Fault.Type.SLOW, Fault.Type.MTU_CHANGE);
     private static final Set<Fault.Type> SINK_FAULTS = EnumSet.of(Fault.Type.TRANSIENT, Fault.Type.PERMANENT,
         Fault.Type.CRASH, Fault.Type.SLOW, Fault.Type.PEER_RESET, Fault.Type.SINK_FULL);
 
@@ -46,6 +47,22 @@ public final class FaultInjection {
             throw new DeviceException("BAD_PARAMETER", stage + ": parameter '" + Fault.PARAMETER + "' value '"
                 + fault.text() + "' cannot be injected into a " + role.name().toLowerCase(java.util.Locale.ROOT)
                 + "; it takes " + String.join(", ", allowed(role).stream().map(Fault.Type::text).toList()));
+        }
+    }
+
+    /**
+     * Checks that a device of {@code kind} can be given {@code fault}: as {@link #check(Fault, DeviceRole, String)},
+     * and {@code mtu-change} only on a framer (a kind with the function {@code frame}), the one device that
+     * has an MTU.
+     *
+     * @throws DeviceException {@code BAD_PARAMETER} naming the stage and what it could take
+     */
+    public static void check(Fault fault, DeviceKind kind, String stage) {
+        check(fault, kind.role(), stage);
+        if (fault.type() == Fault.Type.MTU_CHANGE && !kind.capabilities().getFunctionsList().contains("frame")) {
+            throw new DeviceException("BAD_PARAMETER", stage + ": parameter '" + Fault.PARAMETER + "' value '"
+                + fault.text() + "' needs a framer, the one device with an MTU; '" + kind.name()
+                + "' has none (put it on the stage of a header program, kind frame)");
         }
     }
 

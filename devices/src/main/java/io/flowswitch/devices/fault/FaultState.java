@@ -14,6 +14,10 @@ public final class FaultState {
     private final AtomicBoolean crashed = new AtomicBoolean();
     /** Who crashes the device actor of the stage's first instance; null when no node runs the flow. */
     private volatile Runnable actorCrasher;
+    /** Who decides about an {@code mtu-change}; null: the flow has no rules for it and ends. */
+    private volatile io.flowswitch.devices.frame.MtuChangeHandler mtuChangeHandler;
+    /** The MTU the rules chose when the path MTU changed; -1 until they did. Every instance frames at it. */
+    private volatile int decidedMtuBytes = -1;
 
     public FaultState(Fault fault) {
         this.fault = fault;
@@ -65,6 +69,34 @@ public final class FaultState {
         }
         crasher.run();
         return true;
+    }
+
+    /**
+     * Sets who decides what the framer does when an {@code mtu-change} fault fires (the flow's rules for
+     * {@code mtu-change}). Called before the flow runs; without one the event ends the flow.
+     */
+    public void onMtuChange(io.flowswitch.devices.frame.MtuChangeHandler handler) {
+        this.mtuChangeHandler = handler;
+    }
+
+    /**
+     * The MTU to frame at from the fault's chunk on: the handler's decision, asked once per flow; an instance
+     * that frames the stream again (after a restart) gets the same answer without asking again.
+     *
+     * @throws io.flowswitch.devices.DeviceException when there is no handler or it ends the flow
+     */
+    int mtuAfterChange(io.flowswitch.devices.frame.MtuChange change) {
+        synchronized (this) {
+            if (decidedMtuBytes < 0) {
+                final io.flowswitch.devices.frame.MtuChangeHandler handler = mtuChangeHandler;
+                if (handler == null) {
+                    throw change.event();
+                }
+                decidedMtuBytes = handler.decide(change);
+                fired.incrementAndGet();
+            }
+            return decidedMtuBytes;
+        }
     }
 
     boolean crashed() {

@@ -4,13 +4,17 @@ import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.frame.FrameDevice;
+import io.flowswitch.devices.frame.MtuChange;
 import java.util.Map;
 
 /**
  * A transform with a {@link Fault} injected: transient, permanent and crash faults fail {@link #accept} at
  * their chunk, {@code actor-crash} crashes the device actor of the stage's first instance and keeps the
  * chunk (without a node it fails as {@code crash} does, with code {@code ACTOR_CRASHED}), {@code corrupt} flips one byte of that chunk's output, {@code stall} keeps the chunk and
- * never hands anything out again, {@code slow} delays each chunk. Ownership is the wrapped device's, plus
+ * never hands anything out again, {@code slow} delays each chunk, {@code mtu-change} asks the flow's rules
+ * (through {@link FaultState#onMtuChange}) before its chunk and sets the framer's MTU to their answer, or
+ * fails with code {@code MTU_CHANGED}. Ownership is the wrapped device's, plus
  * a stalled chunk, which {@link #close} releases. One thread at a time.
  */
 final class FaultyTransform implements TransformDevice {
@@ -19,6 +23,8 @@ final class FaultyTransform implements TransformDevice {
     private final boolean primary;
     private final String stage;
     private Chunk stalled;
+    /** Whether this instance met the path's MTU change already. */
+    private boolean mtuChanged;
 
     FaultyTransform(TransformDevice device, FaultState state, boolean primary, String stage) {
         this.device = device;
@@ -53,11 +59,35 @@ final class FaultyTransform implements TransformDevice {
             input.release();
             throw e;
         }
+        if (state.fault().type() == Fault.Type.MTU_CHANGE && !mtuChanged && sequence >= state.fault().atChunk()) {
+            mtuChanged = true;
+            try {
+                changeMtu(sequence);
+            } catch (RuntimeException e) {
+                input.release();
+                throw e;
+            }
+        }
         if (state.fault().type() == Fault.Type.STALL && sequence == state.fault().atChunk() && state.fire()) {
             stalled = input;
             return;
         }
         device.accept(input);
+    }
+
+    /** The path MTU drops before chunk {@code sequence}: the framer goes on at what the rules decide. */
+    private void changeMtu(long sequence) {
+        final int newMtu = state.fault().mtuBytes();
+        if (!(device instanceof FrameDevice frame)) {
+            throw new DeviceException(MtuChange.CODE, stage + ": the path MTU dropped to " + newMtu + " bytes at chunk "
+                + sequence + ", and this device frames no records (injected fault)");
+        }
+        final long record = Long.parseLong(frame.results().get("records"));
+        final MtuChange change = new MtuChange(stage, sequence, record, frame.mtuBytes(), newMtu, frame.headerBytes(),
+            new DeviceException(MtuChange.CODE, stage + ": the path MTU dropped to " + newMtu + " bytes at chunk "
+                + sequence + " (record " + record + "; records were framed at " + (frame.mtuBytes() == 0 ? "no limit"
+                : "up to " + frame.mtuBytes() + " bytes") + ") (injected fault)"));
+        frame.mtuBytes(state.mtuAfterChange(change));
     }
 
     @Override

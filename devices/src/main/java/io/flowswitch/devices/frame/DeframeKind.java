@@ -42,7 +42,7 @@ public final class DeframeKind implements DeviceKind {
     }
 
     private static HeaderProgram program(DeviceParams params) {
-        final HeaderProgram program = FrameKind.program(params);
+        final HeaderProgram program = FrameKind.program(params, java.util.Set.of(FrameKind.PROGRAM));
         if (program.lengthField() < 0) {
             throw params.bad(FrameKind.PROGRAM, "has no field that is exactly the payload length, so a deframer"
                 + " cannot tell where a record ends; add e.g. length: u32 = payload.length");

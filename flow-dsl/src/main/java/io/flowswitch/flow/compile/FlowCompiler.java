@@ -159,6 +159,7 @@ public final class FlowCompiler {
             }
             problems.addAll(Recoveries.check(stageName(i, stage), kind, stage, params(i, stage), context, catalog));
         }
+        problems.addAll(Recoveries.checkEvents(spec));
         return problems;
     }
 
@@ -190,7 +191,7 @@ public final class FlowCompiler {
         final List<DataPort> ports = new ArrayList<>();
         final boolean oneIsland;
         final boolean sourceJoined;
-        final Recoveries recoveries = new Recoveries(flowId, catalog, context, spares);
+        final Recoveries recoveries = new Recoveries(flowId, catalog, context, spares, spec.events());
         try {
             for (int i = 0; i < stages.size(); i++) {
                 final StageSpec stage = stages.get(i);

@@ -11,11 +11,14 @@ import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.fault.Fault;
 import io.flowswitch.devices.fault.FaultInjection;
 import io.flowswitch.devices.fault.FaultState;
+import io.flowswitch.devices.frame.FrameKind;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.ladder.EventRules;
+import io.flowswitch.flow.ladder.ExternalEvent;
 import io.flowswitch.flow.ladder.LadderCheck;
 import io.flowswitch.flow.recovery.EventHandlingSink;
+import io.flowswitch.flow.recovery.MtuChangeRules;
 import io.flowswitch.flow.recovery.ReceiptRecorder;
 import io.flowswitch.flow.recovery.SpareInstances;
 import io.flowswitch.flow.recovery.StageRecovery;
@@ -35,11 +38,13 @@ final class Recoveries {
     private final SpareInstances spares;
     private final FlowContext context;
     private final ReceiptRecorder recorder;
+    private final EventRules events;
     private final Map<Integer, StageRecovery> byStage = new HashMap<>();
     private final Map<Integer, FaultState> faults = new HashMap<>();
 
-    Recoveries(long flowId, DeviceCatalog catalog, FlowContext context, SpareInstances spares) {
+    Recoveries(long flowId, DeviceCatalog catalog, FlowContext context, SpareInstances spares, EventRules events) {
         this.spares = spares;
+        this.events = events;
         this.catalog = catalog;
         this.context = context;
         this.recorder = new ReceiptRecorder(flowId);
@@ -51,13 +56,27 @@ final class Recoveries {
         final List<String> problems = new ArrayList<>();
         stage.faultText().ifPresent(text -> {
             try {
-                FaultInjection.check(Fault.parse(text, stageName), kind.role(), stageName);
+                FaultInjection.check(Fault.parse(text, stageName), kind, stageName);
             } catch (DeviceException e) {
                 problems.add(e.getMessage());
             }
         });
         problems.addAll(LadderCheck.problems(stageName, kind, stage.ladder(), params, context, catalog));
         return problems;
+    }
+
+    /**
+     * Problems with the flow's event rules that only the whole flow shows: rules for {@code mtu-change} need
+     * a framer (kind {@code frame}), the one device whose records an MTU bounds.
+     */
+    static List<String> checkEvents(FlowSpec spec) {
+        if (spec.events().of(ExternalEvent.MTU_CHANGE).isEmpty()
+            || spec.stages().stream().anyMatch(stage -> stage.kind().equals(FrameKind.NAME))) {
+            return List.of();
+        }
+        return List.of("on " + ExternalEvent.MTU_CHANGE.text() + ": the flow has no framer (a header program, kind "
+            + FrameKind.NAME + ") whose records a path MTU bounds, so nothing could act on the rule; remove it, or"
+            + " frame the stream");
     }
 
     /**
@@ -74,8 +93,14 @@ final class Recoveries {
         if (stage.faultText().isEmpty()) {
             return device;
         }
-        final FaultState state = faults.computeIfAbsent(index,
-            i -> new FaultState(Fault.parse(stage.faultText().get(), FlowCompiler.stageName(i, stage))));
+        final FaultState state = faults.computeIfAbsent(index, i -> {
+            final FaultState created = new FaultState(Fault.parse(stage.faultText().get(), FlowCompiler.stageName(i, stage)));
+            if (created.fault().type() == Fault.Type.MTU_CHANGE) {
+                events.of(ExternalEvent.MTU_CHANGE).ifPresent(rules -> created.onMtuChange(new MtuChangeRules(rules,
+                    (i + 1) + ":" + stage.kind(), context.flowId(), recorder)));
+            }
+            return created;
+        });
         return FaultInjection.wrap(device, state, replica == 0, FlowCompiler.stageName(index, stage));
     }
 

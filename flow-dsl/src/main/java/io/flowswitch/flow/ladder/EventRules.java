@@ -8,8 +8,9 @@ import java.util.stream.Collectors;
 
 /**
  * What a flow does about each {@link ExternalEvent}: a ladder of the steps an event handler may take,
- * {@code retry N [backoff D]} (write the rest of the chunk again after the back-off; for {@code sink-full}
- * only), {@code ignore transient} (never drops a sink's bytes: skipped, and the receipt says so),
+ * {@code retry N [backoff D]} (write the rest of the chunk again after the back-off, for {@code sink-full};
+ * re-frame at the new MTU, for {@code mtu-change}; refused for {@code peer-reset}), {@code ignore transient}
+ * (never drops a sink's bytes: skipped, and the receipt says so; for {@code mtu-change}: keep the old MTU),
  * {@code notify} (the application answers {@link Decision#RETRY}, {@link Decision#CONTINUE} or
  * {@link Decision#TERMINATE}) and {@code terminate}. An event without rules ends the flow. FML writes them
  * {@code on sink-full { retry 3 backoff 10ms; notify }}. Immutable.

@@ -58,6 +58,7 @@ public enum Code {
     FML054("unknown header type or function"),
     FML055("header check without a length field"),
     FML056("split without a header part"),
+    FML057("mtu-change rule without a framer"),
 
     // 06x/07x: resources and bounds (verifier pass 2)
     FML060("chunk size out of bounds"),

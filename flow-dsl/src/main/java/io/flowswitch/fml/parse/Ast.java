@@ -210,7 +210,8 @@ public final class Ast {
      * with {@code check} ({@code header check { ... }}), the receiving side: records framed by the same
      * program are checked and their headers taken off.
      */
-    public record Header(Span span, List<Field> fields, boolean check) implements Statement {
+    /** A header program; {@code params}: the framer's {@code mtu} and an injected {@code fault}, as a device's. */
+    public record Header(Span span, List<Field> fields, boolean check, List<Param> params) implements Statement {
     }
 
     public record Field(Span span, Ident name, Optional<Ident> type, Expr expr) implements Node {

@@ -274,30 +274,35 @@ public final class Parser {
         final List<Ast.Param> params = new ArrayList<>();
         Span last = kind.span();
         if (peek().is(TokenKind.LPAREN)) {
-            pos++;
-            while (!peek().is(TokenKind.RPAREN)) {
-                final Ident name = ident("a parameter name or ')'");
-                expect(TokenKind.EQ, "'=' after parameter '" + name.text() + "'");
-                final Token v = peek();
-                final Ast.Value value = switch (v.kind()) {
-                    case STRING -> new Ast.Str(advance().text(), v.span());
-                    case NUMBER -> num(advance());
-                    case IDENT -> new Ident(advance().text(), v.span());
-                    default -> {
-                        fail(v, "a value (a string, a number or a name) for parameter '" + name.text() + "'");
-                        yield null;
-                    }
-                };
-                params.add(new Ast.Param(name.span().to(value.span()), name, value));
-                if (peek().is(TokenKind.COMMA)) {
-                    pos++;
-                } else if (!peek().is(TokenKind.RPAREN)) {
-                    fail(peek(), "',' or ')' after parameter '" + name.text() + "'");
-                }
-            }
-            last = advance().span();
+            last = params(params);
         }
         return new Ast.Device(kind.span().to(last), kind, params);
+    }
+
+    /** {@code ( name = value, ... )} from the '(' at hand into {@code params}; the span of the ')'. */
+    private Span params(List<Ast.Param> params) {
+        pos++;
+        while (!peek().is(TokenKind.RPAREN)) {
+            final Ident name = ident("a parameter name or ')'");
+            expect(TokenKind.EQ, "'=' after parameter '" + name.text() + "'");
+            final Token v = peek();
+            final Ast.Value value = switch (v.kind()) {
+                case STRING -> new Ast.Str(advance().text(), v.span());
+                case NUMBER -> num(advance());
+                case IDENT -> new Ident(advance().text(), v.span());
+                default -> {
+                    fail(v, "a value (a string, a number or a name) for parameter '" + name.text() + "'");
+                    yield null;
+                }
+            };
+            params.add(new Ast.Param(name.span().to(value.span()), name, value));
+            if (peek().is(TokenKind.COMMA)) {
+                pos++;
+            } else if (!peek().is(TokenKind.RPAREN)) {
+                fail(peek(), "',' or ')' after parameter '" + name.text() + "'");
+            }
+        }
+        return advance().span();
     }
 
     private Ast.Policy policy() {
@@ -413,6 +418,10 @@ public final class Parser {
         if (check) {
             pos++;
         }
+        final List<Ast.Param> params = new ArrayList<>();
+        if (peek().is(TokenKind.LPAREN)) {
+            params(params);
+        }
         final Token open = expect(TokenKind.LBRACE, check ? "'{' after 'header check'" : "'{' after 'header'");
         final List<Ast.Field> fields = new ArrayList<>();
         boolean attempted = false;
@@ -437,7 +446,7 @@ public final class Parser {
         if (!attempted) {
             reporter.error(Code.FML052, keyword.span(), "header program has no fields", "write at least one 'name = expr'");
         }
-        return new Ast.Header(keyword.span(), fields, check);
+        return new Ast.Header(keyword.span(), fields, check, params);
     }
 
     private Expr expression(int depth) {

@@ -99,7 +99,10 @@ public final class Planner {
             } else if (s instanceof Ast.Header header) {
                 // Compiled once per flow by the device; the program travels as a parameter in postfix form.
                 final String kind = header.check() ? DeframeKind.NAME : FrameKind.NAME;
-                stages.add(new StageSpec(kind, Map.of(FrameKind.PROGRAM, HeaderLowering.program(header)), 1));
+                final Map<String, String> params = new java.util.TreeMap<>();
+                header.params().forEach(p -> params.put(p.name().text(), ParamText.of(p)));
+                params.put(FrameKind.PROGRAM, HeaderLowering.program(header));
+                stages.add(new StageSpec(kind, params, 1));
                 stagePlans.add(new FmlPlan.StagePlan(header.check() ? "header check" : "header", kind,
                     DeviceRole.TRANSFORM, 1, true));
                 headerBytes = StructureVerifier.headerBytes(header);

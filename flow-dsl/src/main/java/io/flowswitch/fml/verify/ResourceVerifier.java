@@ -6,6 +6,8 @@ import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.fault.Fault;
 import io.flowswitch.devices.fault.FaultInjection;
+import io.flowswitch.devices.frame.DeframeKind;
+import io.flowswitch.devices.frame.FrameKind;
 import io.flowswitch.flow.ladder.LadderCheck;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
@@ -67,6 +69,11 @@ public final class ResourceVerifier {
             }
             stage.pass().ifPresent(range -> pass(range, kind, chunkBytes, reporter));
             validate(stage, kind, context, flow.keys().keySet(), reporter);
+        }
+        for (Ast.Statement s : flow.chain()) {
+            if (s instanceof Ast.Header header) {
+                headerParams(header, reporter);
+            }
         }
         for (ResolvedFlow.Handler handler : flow.handlers()) {
             ladder(handler, flow, context, reporter);
@@ -210,6 +217,45 @@ public final class ResourceVerifier {
         return params;
     }
 
+    /**
+     * A header program's parameters: the framer's {@code mtu}, a size with room for the header and a payload
+     * byte ({@code FML044}, {@code FML064}), and an injected {@code fault} ({@code FML073}); nothing else
+     * ({@code FML069}).
+     */
+    private void headerParams(Ast.Header header, Reporter reporter) {
+        final DeviceKind kind = catalog.find(header.check() ? DeframeKind.NAME : FrameKind.NAME).orElse(null);
+        if (kind == null) {
+            return;
+        }
+        final String stage = header.check() ? "header check" : "header";
+        final int headerBytes = StructureVerifier.headerBytes(header);
+        for (Ast.Param p : header.params()) {
+            final String name = p.name().text();
+            if (name.equals(Fault.PARAMETER)) {
+                try {
+                    FaultInjection.check(Fault.parse(ParamText.of(p), stage), kind, stage);
+                } catch (DeviceException e) {
+                    reporter.error(Code.FML073, p.value().span(), e.getMessage(), FAULT_HELP);
+                }
+            } else if (name.equals(FrameKind.MTU) && !header.check()) {
+                if (!(p.value() instanceof Ast.Num n)
+                    || n.unit() != Unit.NONE && n.unit().dimension() != Unit.Dimension.SIZE) {
+                    reporter.error(Code.FML044, p.value().span(), "mtu must be a size (bytes, or B, KiB)", "e.g. 1500B");
+                } else if (n.value() <= headerBytes || n.value() > FrameKind.MAX_MTU_BYTES) {
+                    reporter.error(Code.FML064, n.span(), "mtu " + n.text() + " is out of bounds: a record must hold the "
+                        + headerBytes + "-byte header and a payload byte (at least " + (headerBytes + 1) + "B), and at"
+                        + " most 1GiB", "the path's MTU, e.g. 1500B");
+                }
+            } else {
+                reporter.error(Code.FML069, p.span(), "'" + stage + "' takes no parameter '" + name + "'",
+                    "'header' takes mtu and fault; 'header check' takes fault");
+            }
+        }
+    }
+
+    private static final String FAULT_HELP = "faults: transient@N[xK], permanent@N, crash@N, actor-crash@N, corrupt@N,"
+        + " stall@N, slow[@N]:DURATION; for sinks also peer-reset@N, sink-full@N[xK]; for a framer also mtu-change@N:BYTES";
+
     /** An injected fault must be one the device's role can take ({@code FML073}). */
     private static void fault(Ast.Stage stage, DeviceKind kind, Reporter reporter) {
         for (Ast.Param p : stage.device().params()) {
@@ -217,11 +263,10 @@ public final class ResourceVerifier {
                 continue;
             }
             try {
-                FaultInjection.check(Fault.parse(ParamText.of(p), stage.name().text()), kind.role(),
+                FaultInjection.check(Fault.parse(ParamText.of(p), stage.name().text()), kind,
                     stage.name().text());
             } catch (DeviceException e) {
-                reporter.error(Code.FML073, p.value().span(), e.getMessage(), "faults: transient@N[xK], permanent@N,"
-                    + " crash@N, actor-crash@N, corrupt@N, stall@N, slow[@N]:DURATION; for sinks also peer-reset@N, sink-full@N[xK]");
+                reporter.error(Code.FML073, p.value().span(), e.getMessage(), FAULT_HELP);
             }
             return;
         }

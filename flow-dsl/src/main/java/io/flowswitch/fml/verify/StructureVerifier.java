@@ -3,6 +3,7 @@ package io.flowswitch.fml.verify;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.frame.FrameKind;
 import io.flowswitch.flow.ladder.ExternalEvent;
 import io.flowswitch.fml.diag.Code;
 import io.flowswitch.fml.diag.Reporter;
@@ -48,12 +49,28 @@ public final class StructureVerifier {
         units(flow, reporter);
         for (ResolvedFlow.Handler handler : flow.handlers()) {
             ladder(handler.on(), reporter);
+            mtuChangeNeedsFramer(handler.on(), flow, reporter);
         }
         for (Ast.Statement s : flow.chain()) {
             if (s instanceof Ast.Header header) {
                 header(header, reporter);
             }
         }
+    }
+
+    /** Rules for {@code mtu-change} need a framer, the one device whose records a path MTU bounds ({@code FML057}). */
+    private static void mtuChangeNeedsFramer(Ast.On on, ResolvedFlow flow, Reporter reporter) {
+        if (on.stage() || !on.target().text().equals(ExternalEvent.MTU_CHANGE.text())) {
+            return;
+        }
+        for (Ast.Statement s : flow.chain()) {
+            if (s instanceof Ast.Header header && !header.check()
+                || s instanceof Ast.Stage stage && stage.device().kind().text().equals(FrameKind.NAME)) {
+                return;
+            }
+        }
+        reporter.error(Code.FML057, on.target().span(), "'on mtu-change' has nothing to act on: the flow frames no"
+            + " records, so no path MTU bounds them", "frame the stream with a 'header { ... }' program, or remove the rule");
     }
 
     private void chain(ResolvedFlow flow, Reporter reporter) {
@@ -109,6 +126,10 @@ public final class StructureVerifier {
                     reporter.error(Code.FML056, split.span(), "'split' has no header part to take off: the"
                         + " statement right before it is no header program", "put a 'header { ... }' right before"
                         + " the split; the stages up to 'join' then see the data part while the header goes around them");
+                } else if (!header.params().isEmpty()) {
+                    reporter.error(Code.FML056, split.span(), "'split' cannot take the header part off a header"
+                        + " program with an mtu or a fault: its chunks may hold several records", "split after a"
+                        + " header program without parameters");
                 }
                 openSplit = split;
             } else if (s instanceof Ast.Join join) {
