@@ -208,9 +208,9 @@ public final class Ast {
     /**
      * {@code header { field [: type] = expr; ... }}: a header program for a framer at this point of the chain;
      * with {@code check} ({@code header check { ... }}), the receiving side: records framed by the same
-     * program are checked and their headers taken off.
+     * program are checked and their headers taken off. {@code params}: the framer's {@code mtu} and an injected
+     * {@code fault}, as a device's ({@code header(mtu = 1500B) { ... }}).
      */
-    /** A header program; {@code params}: the framer's {@code mtu} and an injected {@code fault}, as a device's. */
     public record Header(Span span, List<Field> fields, boolean check, List<Param> params) implements Statement {
     }
 
