@@ -30,6 +30,11 @@ class FaultsExperimentTest {
         assertTrue(csv.get(3).startsWith("rate-limit,crash,redirect,2,2,2,"), csv.get(3));
         final String html = Files.readString(dir.resolve("faults.html"));
         assertTrue(html.contains("<svg") && html.contains("aes-gcm-encrypt / crash / redirect"), html);
+        // The target is judged per redirected crash cell, and the summary names the files it wrote.
+        assertTrue(run.out().contains("target aes-gcm-encrypt crash: redirect p99 < 50 ms, nothing lost"), run.out());
+        assertTrue(run.out().contains("target rate-limit crash: redirect p99 < 50 ms, nothing lost"), run.out());
+        assertTrue(run.out().contains("wrote " + dir.resolve("faults.csv") + ", " + dir.resolve("faults.html")),
+            run.out());
     }
 
     @Test

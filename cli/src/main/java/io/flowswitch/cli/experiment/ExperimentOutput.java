@@ -2,6 +2,7 @@ package io.flowswitch.cli.experiment;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +46,14 @@ public final class ExperimentOutput {
     public Path svg(String name, SvgPlot plot) throws IOException {
         final Path file = directory.resolve(name + ".svg");
         plot.write(file);
+        written.add(file);
+        return file;
+    }
+
+    /** Writes {@code text} to {@code <out>/<fileName>} (a report in a form of its own, e.g. HTML). */
+    public Path text(String fileName, String text) throws IOException {
+        final Path file = directory.resolve(fileName);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
         written.add(file);
         return file;
     }
