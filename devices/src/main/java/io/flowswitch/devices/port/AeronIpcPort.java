@@ -91,6 +91,11 @@ public final class AeronIpcPort extends CreditedPort {
         return stream.streamId();
     }
 
+    /** The stream this port leases. */
+    IpcStream stream() {
+        return stream;
+    }
+
     /** This lease's generation on its stream: 1 for a stream's first flow, then one more per flow. */
     public long generation() {
         return generation;

@@ -139,6 +139,11 @@ final class IpcStream implements ControlledFragmentHandler, AutoCloseable {
         return !image.isClosed() && image.position() == publication.position();
     }
 
+    /** Whether both ends are closed: by {@link #close()}, or with the node's client. */
+    boolean isClosed() {
+        return publication.isClosed() && subscription.isClosed();
+    }
+
     /** Closes the publication, then the subscription. Idempotent. */
     @Override
     public void close() {
