@@ -21,8 +21,8 @@ import org.agrona.MutableDirectBuffer;
  *
  * <p>The port is a lease on an {@link IpcStream}: credit, counters and end-of-stream are the port's own, so a
  * stream reused by the next flow starts from zero. On {@link #close()} a stream that ended cleanly (the writer
- * finished, the reader took every chunk, nothing failed or was cancelled, the log read to the publication's
- * position) goes back to its {@link IpcStreamPool}; any other is closed. Each lease stamps its generation into
+ * finished and the reader took every chunk, or nothing was ever offered; nothing failed or was cancelled; the
+ * log read to the publication's position) goes back to its {@link IpcStreamPool}; any other is closed. Each lease stamps its generation into
  * every frame and the reader drops other generations, so even so nothing of one flow reaches the next.
  *
  * <p>The term is sized so that the publication window (half the term) is several times the port's
@@ -202,9 +202,10 @@ public final class AeronIpcPort extends CreditedPort {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        // Judged before super.close() marks the port closed: a reader that cancelled left the port closed.
-        final boolean clean = isDrained() && failure() == null && !isClosed() && delivered == null
-            && stream.isQuiet();
+        // Judged before super.close() marks the port closed: a reader that cancelled left the port closed. A port
+        // that never carried a chunk (a flow whose set-up failed after its ports were leased) is clean as well.
+        final boolean clean = (isDrained() || chunksOffered() == 0) && failure() == null && !isClosed()
+            && delivered == null && stream.isQuiet();
         super.close();
         if (target != null) {
             target.release();

@@ -240,6 +240,18 @@ class IpcStreamPoolTest {
         assertFalse(new File(directory).exists(), "no driver files remain");
     }
 
+    @Test
+    void aPortThatNeverCarriedAChunkGivesItsStreamBack() {
+        try (MediaDriverNode node = launch(4, 1L << 30)) {
+            final AeronIpcPort unused = node.ipcStreams().lease("a", 4, MAX_PAYLOAD_BYTES);
+            unused.close();
+            unused.close();
+            final IpcStreamPool.Stats stats = node.ipcStreams().stats();
+            assertEquals(1, stats.idleStreams(), "a flow whose set-up failed returns its ports' streams: " + stats);
+            assertEquals(0, stats.leasedStreams(), "closing twice gives back once: " + stats);
+        }
+    }
+
     /** Ends a port as a flow that moved nothing ends: writer finished, reader found it drained. */
     private static void cleanEnd(AeronIpcPort port) {
         port.finish();
