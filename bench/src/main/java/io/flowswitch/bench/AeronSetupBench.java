@@ -29,6 +29,7 @@ public final class AeronSetupBench {
         final Histogram unpooled = SmallFlow.newHistogram();
         final int warmUpFlows;
         final int flows;
+        final int chunkBytes;
         final String pooledStreams;
         final String unpooledStreams;
         try (SmallFlow small = SmallFlow.fromArgs(args.length > 0 ? args : new String[] {"1000"}, "aeron-setup");
@@ -36,6 +37,7 @@ public final class AeronSetupBench {
             final FlowSpec spec = new FlowSpec("setup-aeron", small.spec.stages(), small.chunkBytes,
                 Transport.AERON_IPC, FlowSpec.DEFAULT_AERON_PORT_CAPACITY_CHUNKS, Map.of());
             flows = small.flows;
+            chunkBytes = small.chunkBytes;
             warmUpFlows = small.warmUpFlows();
             for (int i = 0; i < warmUpFlows; i++) {
                 run(pooledNode, spec);
@@ -49,7 +51,8 @@ public final class AeronSetupBench {
             unpooledStreams = unpooledNode.ipcStreams().toString();
         }
         System.out.printf(Locale.ROOT, SmallFlow.DESCRIPTION + ", every edge Aeron IPC), %d flows each way after %d"
-            + " warm-up, in alternating blocks of %d%n", pooled.getTotalCount(), warmUpFlows, BLOCK_FLOWS);
+            + " warm-up, in alternating blocks of %d, %d-byte chunks%n", pooled.getTotalCount(), warmUpFlows, BLOCK_FLOWS,
+            chunkBytes);
         print("pooled streams (default)", pooled);
         print("no pool (max-idle-streams = 0)", unpooled);
         System.out.printf(Locale.ROOT, "  ratio no-pool/pooled  p50 %.1f  p99 %.1f%n",
