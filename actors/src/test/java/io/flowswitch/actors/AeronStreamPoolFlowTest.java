@@ -17,8 +17,11 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
@@ -83,6 +86,38 @@ class AeronStreamPoolFlowTest {
             final IpcStreamPool.Stats stats = node.ipcStreams();
             assertTrue(stats.closedUnclean() >= 3, "each failed flow's unread stream is closed, not kept: " + stats);
             assertEquals(0, stats.leasedStreams(), stats.toString());
+            StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(node.system()));
+        }
+    }
+
+    @Test
+    void flowsInParallelEachGetTheirOwnStreamsAndTheirOwnBytes() throws Exception {
+        final int parallel = 4;
+        try (FlowSwitch node = FlowSwitch.start()) {
+            for (int round = 0; round < 3; round++) {
+                final List<CompletableFuture<FlowResult>> running = new ArrayList<>();
+                final List<Path> inputs = new ArrayList<>();
+                final List<Path> outputs = new ArrayList<>();
+                for (int f = 0; f < parallel; f++) {
+                    final Path in = randomFile("in-" + round + "-" + f + ".bin", 200_000 + f * 4_099, round * 10L + f);
+                    final Path out = dir.resolve("out-" + f + ".bin");
+                    inputs.add(in);
+                    outputs.add(out);
+                    running.add(node.run(Flows.from(Devices.file(in)).via(Devices.crc32c()).via(Devices.sha256())
+                        .to(Devices.fileSink(out)).chunkBytes(CHUNK).transport(Transport.AERON_IPC).build())
+                        .completion().toCompletableFuture());
+                }
+                for (int f = 0; f < parallel; f++) {
+                    final FlowResult result = running.get(f).get(30, TimeUnit.SECONDS);
+                    assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+                    assertEquals(sha256(inputs.get(f)), sha256(outputs.get(f)), "round " + round + ", flow " + f);
+                }
+            }
+            final IpcStreamPool.Stats stats = node.ipcStreams();
+            assertEquals(0, stats.leasedStreams(), stats.toString());
+            assertEquals(0, stats.closedUnclean(), stats.toString());
+            assertTrue(stats.opened() <= 3 * parallel, "at most one stream per edge of the flows at once: " + stats);
+            assertEquals(3L * parallel * 3, stats.opened() + stats.reused(), stats.toString());
             StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(node.system()));
         }
     }
