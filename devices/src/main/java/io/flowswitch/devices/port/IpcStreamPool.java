@@ -77,7 +77,6 @@ public final class IpcStreamPool implements AutoCloseable {
                 streamId = stream.streamId();
             } else {
                 streamId = nextStreamId++;
-                opened++;
             }
             leasedStreams++;
         }
@@ -89,6 +88,9 @@ public final class IpcStreamPool implements AutoCloseable {
                     leasedStreams--;
                 }
                 throw e;
+            }
+            synchronized (this) {
+                opened++;
             }
         }
         return new AeronIpcPort("aeron:ipc stream " + streamId + " (" + description + ")", capacityChunks, stream,
