@@ -9,6 +9,7 @@ import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.SelfBenchmark;
 import io.flowswitch.devices.driver.MediaDriverNode;
+import io.flowswitch.devices.port.IpcStreamPool;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
@@ -85,7 +86,7 @@ public final class FlowSwitch implements AutoCloseable {
         final CompletableFuture<Map<String, Double>> benchmarked = settings.selfBenchmark()
             ? CompletableFuture.supplyAsync(() -> selfBenchmark(catalog, settings), FlowSwitch::benchmarkThread)
             : CompletableFuture.completedFuture(Map.of());
-        final MediaDriverNode driverNode = MediaDriverNode.launch();
+        final MediaDriverNode driverNode = MediaDriverNode.launch(StreamPoolSettings.from(config).driverContext());
         try {
             final Map<String, Double> measured = benchmarked.join();
             final DevicePool pool = settings.poolWith(measured);
@@ -153,6 +154,11 @@ public final class FlowSwitch implements AutoCloseable {
     /** Where the node's media driver keeps its files; removed on {@link #close()}. */
     public String aeronDirectoryName() {
         return driverNode.aeronDirectoryName();
+    }
+
+    /** The node's pool of Aeron IPC streams now: idle and leased streams, opened and reused so far. */
+    public IpcStreamPool.Stats ipcStreams() {
+        return driverNode.ipcStreams().stats();
     }
 
     /**

@@ -39,13 +39,16 @@ class SetupExperimentTest {
 
     @Test
     void flowsOverAeronGiveTheirStreamsBack() throws Exception {
-        // Each flow opens four Aeron IPC streams; the driver keeps their log buffers for a linger time after
-        // close, so the command waits for the warm-up's to go before its baseline and for these afterwards.
-        final Cli.Outcome outcome = Cli.run(Cli.NO_NODE, "experiment", "setup", "--flows", "200", "--warmup", "20",
+        // Each flow leases four Aeron IPC streams from the node's pool: the first warm-up flow opens them, every
+        // later flow reuses them, and they are idle in the pool (their four log buffers, nothing more) before the
+        // measured flows and after ten thousand of them.
+        final Cli.Outcome outcome = Cli.run(Cli.NO_NODE, "experiment", "setup", "--flows", "10000", "--warmup", "20",
             "--size", "0", "--transport", "aeron", "--settle-ms", "20000", "--out", dir.toString());
         outcome.assertDone();
         assertTrue(outcome.out().contains("resources back at their baseline"), outcome::toString);
-        assertTrue(outcome.out().contains("Aeron log buffers 0"), outcome::toString);
+        assertTrue(outcome.out().contains("Aeron log buffers 4, Aeron streams 4 idle 0 leased"), outcome::toString);
+        assertTrue(outcome.out().contains("Aeron streams: 4 idle, 0 leased; 4 opened, 40076 reused, 0 closed unclean"),
+            outcome::toString);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.flowswitch.cli.experiment;
 
+import io.flowswitch.devices.port.IpcStreamPool;
 import io.flowswitch.javadsl.FlowSwitch;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -14,13 +15,13 @@ import java.util.stream.Stream;
 
 /**
  * What a node holds at one moment that a flow could leak: live threads, direct and mapped buffers, open file
- * descriptors, Aeron log buffers (one per live publication or image) and leases in the node's ledger.
- * Immutable.
+ * descriptors, Aeron log buffers (one per live publication or image), the node's pooled Aeron streams (idle ones
+ * are kept on purpose; leased ones belong to running flows) and leases in the node's ledger. Immutable.
  *
  * @param openFileDescriptors -1 where the JVM cannot say (not a Unix)
  */
 record ResourceSnapshot(int threads, long directBuffers, long directBytes, long mappedBuffers,
-    long openFileDescriptors, long aeronLogBuffers, int liveLeases) {
+    long openFileDescriptors, long aeronLogBuffers, int idleAeronStreams, int leasedAeronStreams, int liveLeases) {
 
     /** Takes a snapshot after a garbage collection, so that buffers nobody holds are not counted. */
     static ResourceSnapshot take(FlowSwitch node) throws Exception {
@@ -39,8 +40,10 @@ record ResourceSnapshot(int threads, long directBuffers, long directBytes, long 
         final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         final long fds = os instanceof com.sun.management.UnixOperatingSystemMXBean unix
             ? unix.getOpenFileDescriptorCount() : -1;
+        final IpcStreamPool.Stats streams = node.ipcStreams();
         return new ResourceSnapshot(ManagementFactory.getThreadMXBean().getThreadCount(), directBuffers, directBytes,
-            mappedBuffers, fds, aeronLogBuffers(Path.of(node.aeronDirectoryName())),
+            mappedBuffers, fds, aeronLogBuffers(Path.of(node.aeronDirectoryName())), streams.idleStreams(),
+            streams.leasedStreams(),
             node.usage().toCompletableFuture().get(5, TimeUnit.SECONDS).liveLeases());
     }
 
@@ -70,6 +73,8 @@ record ResourceSnapshot(int threads, long directBuffers, long directBytes, long 
             over(excess, "open file descriptors", openFileDescriptors, baseline.openFileDescriptors);
         }
         over(excess, "Aeron log buffers (streams)", aeronLogBuffers, baseline.aeronLogBuffers);
+        over(excess, "idle pooled Aeron streams", idleAeronStreams, baseline.idleAeronStreams);
+        over(excess, "leased Aeron streams", leasedAeronStreams, 0);
         over(excess, "leases", liveLeases, 0);
         return excess;
     }
@@ -83,6 +88,7 @@ record ResourceSnapshot(int threads, long directBuffers, long directBytes, long 
     String describe() {
         return "threads " + threads + ", direct buffers " + directBuffers + " (" + directBytes + " bytes), mapped buffers "
             + mappedBuffers + ", open file descriptors " + (openFileDescriptors < 0 ? "unknown" : openFileDescriptors)
-            + ", Aeron log buffers " + aeronLogBuffers + ", leases " + liveLeases;
+            + ", Aeron log buffers " + aeronLogBuffers + ", Aeron streams " + idleAeronStreams + " idle "
+            + leasedAeronStreams + " leased, leases " + liveLeases;
     }
 }

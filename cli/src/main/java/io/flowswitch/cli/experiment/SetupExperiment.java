@@ -129,6 +129,7 @@ public final class SetupExperiment implements Callable<Integer> {
         List<String> excess;
         int failures = 0;
         String firstFailure = null;
+        final String streams;
         try (FlowSwitch node = FlowSwitch.start()) {
             for (int i = 0; i < warmup; i++) {
                 final FlowResult result = runOne(node, flow);
@@ -139,10 +140,11 @@ public final class SetupExperiment implements Callable<Integer> {
             }
             Thread.sleep(200);
             // The media driver keeps a closed stream's log buffers for a linger time: wait for the warm-up's to
-            // go, or they would hide the measured flows' in the baseline.
+            // go, or they would hide the measured flows' in the baseline. The pool's idle streams stay.
             ResourceSnapshot settled = ResourceSnapshot.take(node);
             final long baselineDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMs);
-            while (settled.aeronLogBuffers() > 0 && System.nanoTime() < baselineDeadlineNs) {
+            while (settled.aeronLogBuffers() > settled.idleAeronStreams()
+                && System.nanoTime() < baselineDeadlineNs) {
                 Thread.sleep(100);
                 settled = ResourceSnapshot.take(node);
             }
@@ -168,6 +170,7 @@ public final class SetupExperiment implements Callable<Integer> {
                 after = ResourceSnapshot.take(node);
                 excess = after.excessOver(baseline);
             }
+            streams = node.ipcStreams().toString();
         } finally {
             Files.deleteIfExists(output);
             Files.deleteIfExists(in);
@@ -184,6 +187,7 @@ public final class SetupExperiment implements Callable<Integer> {
         printSummary(out, flow, histogram);
         out.println("  baseline  " + baseline.describe());
         out.println("  after     " + after.describe());
+        out.println("  pool      " + streams);
         out.println("  wrote     " + outDir.resolve("setup-latency.csv") + ", " + outDir.resolve("setup-percentiles.csv")
             + ", " + outDir.resolve("setup-latency.svg"));
         out.flush();

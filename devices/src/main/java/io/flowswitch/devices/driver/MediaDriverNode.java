@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.flowswitch.devices.port.IpcStreamPool;
 import java.io.File;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.CloseHelper;
@@ -24,7 +25,10 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
  * the driver's own thread can wait for the CPU for milliseconds. A writer that finds its publication
  * back-pressured may therefore run one duty cycle itself ({@link #tryDutyCycle()}) instead of waiting
  * for a timer. A lock keeps the invoker single-threaded, as Aeron requires. Its directory is unique per node, deleted on start and on close, so a crashed
- * run leaves nothing that the next one trips on. Thread-safe; close once.
+ * run leaves nothing that the next one trips on.
+ *
+ * <p>The node owns the pool of IPC streams its flows' ports lease ({@link #ipcStreams()}), and closes it, then
+ * the client, then the driver. Thread-safe; close once.
  */
 public final class MediaDriverNode implements AutoCloseable {
     private static final AtomicInteger NODE_COUNTER = new AtomicInteger();
@@ -35,11 +39,13 @@ public final class MediaDriverNode implements AutoCloseable {
     private final ReentrantLock invokerLock = new ReentrantLock();
     private final Thread driverThread;
     private volatile boolean running = true;
+    private final IpcStreamPool ipcStreams;
     private Aeron aeron;
 
     private MediaDriverNode(Context context, MediaDriver driver) {
         this.context = context;
         this.driver = driver;
+        this.ipcStreams = new IpcStreamPool(this, context.maxIdleIpcStreams(), context.maxIdleIpcLogBytes());
         this.invoker = driver.sharedAgentInvoker();
         this.driverThread = new Thread(this::runDriver, "flowswitch-driver");
         this.driverThread.setDaemon(true);
@@ -121,13 +127,22 @@ public final class MediaDriverNode implements AutoCloseable {
         return context.aeronDirectoryName();
     }
 
+    /** The IPC streams of this node's data ports, connected and kept between flows. */
+    public IpcStreamPool ipcStreams() {
+        return ipcStreams;
+    }
+
     public Context context() {
         return context;
     }
 
-    /** Closes the client, stops the driver thread, closes the driver, then removes the driver directory. */
+    /**
+     * Closes the idle streams of the pool, the client, stops the driver thread, closes the driver, then removes
+     * the driver directory.
+     */
     @Override
     public void close() {
+        CloseHelper.quietClose(ipcStreams);
         CloseHelper.quietClose(aeron);
         invokerLock.lock();
         try {
@@ -151,11 +166,19 @@ public final class MediaDriverNode implements AutoCloseable {
         public static final int DEFAULT_IPC_TERM_LENGTH_BYTES = 1024 * 1024;
         public static final long DEFAULT_MIN_PARK_NS = 10_000;
         public static final long DEFAULT_MAX_PARK_NS = 100_000;
+        /** Enough for four flows of four Aeron edges kept warm. */
+        public static final int DEFAULT_MAX_IDLE_IPC_STREAMS = 16;
+        /** Sixteen streams of a 4 MiB term (three terms each) fit. */
+        public static final long DEFAULT_MAX_IDLE_IPC_LOG_BYTES = 256L * 1024 * 1024;
+        /** A bound on idle streams; more than a node's /dev/shm would hold in any sane setting. */
+        public static final int MAX_IDLE_IPC_STREAMS_LIMIT = 4096;
 
         private String aeronDirectoryName;
         private int defaultIpcTermLengthBytes = DEFAULT_IPC_TERM_LENGTH_BYTES;
         private long minParkNs = DEFAULT_MIN_PARK_NS;
         private long maxParkNs = DEFAULT_MAX_PARK_NS;
+        private int maxIdleIpcStreams = DEFAULT_MAX_IDLE_IPC_STREAMS;
+        private long maxIdleIpcLogBytes = DEFAULT_MAX_IDLE_IPC_LOG_BYTES;
 
         public String aeronDirectoryName() {
             return aeronDirectoryName;
@@ -194,6 +217,26 @@ public final class MediaDriverNode implements AutoCloseable {
             return this;
         }
 
+        public int maxIdleIpcStreams() {
+            return maxIdleIpcStreams;
+        }
+
+        /** Connected IPC streams kept between flows, at most; 0 opens and closes a stream per port. */
+        public Context maxIdleIpcStreams(int value) {
+            this.maxIdleIpcStreams = value;
+            return this;
+        }
+
+        public long maxIdleIpcLogBytes() {
+            return maxIdleIpcLogBytes;
+        }
+
+        /** Log bytes (three terms a stream) of the idle streams, at most. */
+        public Context maxIdleIpcLogBytes(long value) {
+            this.maxIdleIpcLogBytes = value;
+            return this;
+        }
+
         /** Fills in defaults and checks every value; throws {@link IllegalArgumentException} naming the setting. */
         public Context conclude() {
             if (aeronDirectoryName == null) {
@@ -207,6 +250,13 @@ public final class MediaDriverNode implements AutoCloseable {
             if (minParkNs <= 0 || maxParkNs < minParkNs) {
                 throw new IllegalArgumentException(
                     "park periods must satisfy 0 < minParkNs <= maxParkNs, got " + minParkNs + ", " + maxParkNs);
+            }
+            if (maxIdleIpcStreams < 0 || maxIdleIpcStreams > MAX_IDLE_IPC_STREAMS_LIMIT) {
+                throw new IllegalArgumentException("maxIdleIpcStreams must be between 0 and "
+                    + MAX_IDLE_IPC_STREAMS_LIMIT + ", got " + maxIdleIpcStreams);
+            }
+            if (maxIdleIpcLogBytes < 0) {
+                throw new IllegalArgumentException("maxIdleIpcLogBytes must be >= 0, got " + maxIdleIpcLogBytes);
             }
             return this;
         }

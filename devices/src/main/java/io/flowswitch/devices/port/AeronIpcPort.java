@@ -1,89 +1,74 @@
 package io.flowswitch.devices.port;
 
-import io.aeron.Aeron;
-import io.aeron.ControlledFragmentAssembler;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
-import io.aeron.Subscription;
+import io.aeron.ReservedValueSupplier;
 import io.aeron.logbuffer.BufferClaim;
-import io.aeron.logbuffer.ControlledFragmentHandler;
-import io.aeron.logbuffer.Header;
+import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkHeader;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.driver.MediaDriverNode;
-import java.util.concurrent.TimeUnit;
-import org.agrona.CloseHelper;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * A data port over an Aeron IPC stream: the writer copies each chunk (header, then payload) into the
- * stream's shared-memory log and releases it at once; the reader copies each message into a chunk from
+ * A data port over an Aeron IPC stream, for one flow: the writer copies each chunk (header, then payload) into
+ * the stream's shared-memory log and releases it at once; the reader copies each message into a chunk from
  * its pool. A message that fits one frame goes through {@code tryClaim}; a larger one is fragmented by
  * {@code offer} and reassembled on the reader side without allocation.
+ *
+ * <p>The port is a lease on an {@link IpcStream}: credit, counters and end-of-stream are the port's own, so a
+ * stream reused by the next flow starts from zero. On {@link #close()} a stream that ended cleanly (the writer
+ * finished and the reader took every chunk, or nothing was ever offered; nothing failed or was cancelled; the
+ * log read to the publication's position) goes back to its {@link IpcStreamPool}; any other is closed. Each lease stamps its generation into
+ * every frame and the reader drops other generations, so even so nothing of one flow reaches the next.
  *
  * <p>The term is sized so that the publication window (half the term) is several times the port's
  * full credit: the window only moves when the driver's conductor runs, so a window just as large as
  * the credit would stall the writer between conductor cycles. Aeron's own back pressure is then a
  * rare event, and the credit is what bounds memory.
  */
-public final class AeronIpcPort extends CreditedPort implements ControlledFragmentHandler {
+public final class AeronIpcPort extends CreditedPort {
     private static final int FRAGMENT_LIMIT = 16;
     private static final int MAX_IMMEDIATE_RETRIES = 3;
     private static final int FRAME_OVERHEAD_BYTES = 64;
-    private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     /** At least 2 MiB of window: a conductor cycle of 100 µs then never limits the writer below 20 GB/s. */
     private static final int MIN_TERM_LENGTH_BYTES = 4 * 1024 * 1024;
 
+    private final IpcStream stream;
     private final MediaDriverNode node;
     private final ExclusivePublication publication;
-    private final Subscription subscription;
-    private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this);
+    private final long generation;
+    private final ReservedValueSupplier stamp;
+    /** Where the stream goes back at close; {@code null}: the stream is closed with the port. */
+    private final IpcStreamPool pool;
+    private final AtomicBoolean ended = new AtomicBoolean();
     private final BufferClaim claim = new BufferClaim();
     private Chunk target;
     private Chunk delivered;
     private boolean starved;
 
-    private AeronIpcPort(String description, int capacityChunks, MediaDriverNode node,
-        ExclusivePublication publication, Subscription subscription) {
+    AeronIpcPort(String description, int capacityChunks, IpcStream stream, IpcStreamPool pool) {
         super(description, capacityChunks);
-        this.node = node;
-        this.publication = publication;
-        this.subscription = subscription;
+        this.stream = stream;
+        this.node = stream.node();
+        this.publication = stream.publication();
+        this.pool = pool;
+        this.generation = stream.attach(this);
+        final long stampValue = generation;
+        this.stamp = (termBuffer, termOffset, frameLength) -> stampValue;
     }
 
     /**
-     * Opens a port on a new IPC stream and waits until both ends are connected. Blocks for up to ten
-     * seconds: call it during flow set-up, never on a stream or actor thread.
+     * Opens a port on a new IPC stream of its own, closed with the port, and waits until both ends are
+     * connected. Blocks for up to ten seconds: call it during flow set-up, never on a stream or actor thread.
+     * Flows take their ports from the node's {@link IpcStreamPool} instead.
      */
     public static AeronIpcPort open(MediaDriverNode node, int streamId, int capacityChunks, int maxPayloadBytes) {
-        final int termLengthBytes = termLengthFor(capacityChunks, maxPayloadBytes);
-        // Aeron caps a message at an eighth of the term, and the MTU at that cap.
-        final int mtuBytes = Math.min(MediaDriverNode.Context.IPC_MTU_BYTES, termLengthBytes / 8);
-        final String channel = "aeron:ipc?term-length=" + termLengthBytes + "|mtu=" + mtuBytes;
-        final Aeron aeron = node.aeron();
-        Subscription subscription = null;
-        ExclusivePublication publication = null;
-        try {
-            subscription = aeron.addSubscription(channel, streamId);
-            publication = aeron.addExclusivePublication(channel, streamId);
-            final long deadlineNs = System.nanoTime() + CONNECT_TIMEOUT_NS;
-            while (!publication.isConnected() || !subscription.isConnected()) {
-                if (System.nanoTime() > deadlineNs) {
-                    throw new IllegalStateException("Aeron IPC stream " + streamId + " did not connect within 10 s");
-                }
-                TimeUnit.MICROSECONDS.sleep(200);
-            }
-            return new AeronIpcPort("aeron:ipc stream " + streamId, capacityChunks, node, publication, subscription);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            CloseHelper.quietCloseAll(publication, subscription);
-            throw new IllegalStateException("interrupted while opening Aeron IPC stream " + streamId, e);
-        } catch (RuntimeException e) {
-            CloseHelper.quietCloseAll(publication, subscription);
-            throw e;
-        }
+        final IpcStream stream = IpcStream.open(node, streamId, termLengthFor(capacityChunks, maxPayloadBytes));
+        return new AeronIpcPort("aeron:ipc stream " + streamId, capacityChunks, stream, null);
     }
 
     /**
@@ -99,6 +84,26 @@ public final class AeronIpcPort extends CreditedPort implements ControlledFragme
                 + " bytes needs a term above 1 GiB");
         }
         return (int) termLengthBytes;
+    }
+
+    /** The Aeron stream id this port writes and reads. */
+    public int streamId() {
+        return stream.streamId();
+    }
+
+    /** The stream this port leases. */
+    IpcStream stream() {
+        return stream;
+    }
+
+    /** This lease's generation on its stream: 1 for a stream's first flow, then one more per flow. */
+    public long generation() {
+        return generation;
+    }
+
+    /** Messages the reader dropped because an earlier lease of the stream wrote them (over the stream's life). */
+    public long staleMessagesDropped() {
+        return stream.staleMessages();
     }
 
     @Override
@@ -135,10 +140,12 @@ public final class AeronIpcPort extends CreditedPort implements ControlledFragme
                 final int offset = claim.offset();
                 log.putBytes(offset, source, 0, ChunkHeader.LENGTH);
                 log.putBytes(offset + ChunkHeader.LENGTH, source, chunk.payloadOffset(), payloadLength);
+                claim.reservedValue(generation);
                 claim.commit();
             }
         } else {
-            result = publication.offer(source, 0, ChunkHeader.LENGTH, source, chunk.payloadOffset(), payloadLength);
+            result = publication.offer(source, 0, ChunkHeader.LENGTH, source, chunk.payloadOffset(), payloadLength,
+                stamp);
         }
         return result;
     }
@@ -153,7 +160,7 @@ public final class AeronIpcPort extends CreditedPort implements ControlledFragme
             }
         }
         starved = false;
-        subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
+        stream.poll(FRAGMENT_LIMIT);
         final Chunk chunk = delivered;
         if (chunk != null) {
             delivered = null;
@@ -162,8 +169,8 @@ public final class AeronIpcPort extends CreditedPort implements ControlledFragme
         return chunk;
     }
 
-    @Override
-    public Action onFragment(DirectBuffer buffer, int offset, int length, Header header) {
+    /** A whole message of this lease, from the stream's reassembler, on the reader's thread. */
+    Action onMessage(DirectBuffer buffer, int offset, int length) {
         final Chunk chunk = target;
         final int payloadLength = length - ChunkHeader.LENGTH;
         // A device may have grown the payload into the head- and tailroom (record headers, tags):
@@ -183,16 +190,31 @@ public final class AeronIpcPort extends CreditedPort implements ControlledFragme
 
     @Override
     void discard() {
-        // Bytes in the log need no release; only the reader's half-filled chunk does.
+        // Bytes in the log need no release; only the reader's half-filled chunk does, at close.
     }
 
+    /**
+     * Ends the lease: releases the reader's spare chunk to its pool, then gives the stream back to the pool if
+     * it ended cleanly, or closes it. Call once both stages stopped (the flow's end). Idempotent.
+     */
     @Override
     public void close() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        // Judged before super.close() marks the port closed: a reader that cancelled left the port closed. A port
+        // that never carried a chunk (a flow whose set-up failed after its ports were leased) is clean as well.
+        final boolean clean = (isDrained() || chunksOffered() == 0) && failure() == null && !isClosed()
+            && delivered == null && stream.isQuiet();
         super.close();
-        CloseHelper.quietCloseAll(publication, subscription);
         if (target != null) {
             target.release();
             target = null;
+        }
+        if (pool != null) {
+            pool.giveBack(stream, clean);
+        } else {
+            stream.close();
         }
     }
 }

@@ -12,7 +12,6 @@ import io.flowswitch.devices.SourceDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.driver.MediaDriverNode;
-import io.flowswitch.devices.port.AeronIpcPort;
 import io.flowswitch.devices.port.DataPort;
 import io.flowswitch.devices.port.QueuePort;
 import io.flowswitch.devices.stage.LaneSinks;
@@ -24,7 +23,6 @@ import io.flowswitch.flow.recovery.SpareInstances;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Turns a {@link FlowSpec} into a {@link CompiledFlow}: checks it, creates one device instance per stage
@@ -45,8 +43,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Thread-safe.
  */
 public final class FlowCompiler {
-    /** Stream ids of data ports start here; lower ids are left for the signalling plane. */
-    static final int FIRST_STREAM_ID = 1000;
     private static final int CHUNKS_PER_STAGE = 4;
     /** Two chunks in each async boundary of a replica (in and out, see CompiledFlow), one in its stage, one spare. */
     private static final int CHUNKS_PER_REPLICA = 6;
@@ -57,7 +53,6 @@ public final class FlowCompiler {
     private final DeviceCatalog catalog;
     private final MediaDriverNode driverNode;
     private final boolean directSmallFlows;
-    private final AtomicInteger nextStreamId;
     private final SpareInstances spares;
     /** The chunk pools of finished direct small flows, for the next ones; shared with {@link #withSpares}. */
     private final SmallFlowPools smallFlowPools;
@@ -74,26 +69,25 @@ public final class FlowCompiler {
      *     (true) or as one materialised island (false; {@code flowswitch.node.small-flows = island})
      */
     public FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, boolean directSmallFlows) {
-        this(catalog, driverNode, directSmallFlows, new AtomicInteger(FIRST_STREAM_ID), SpareInstances.UNMANAGED,
+        this(catalog, driverNode, directSmallFlows, SpareInstances.UNMANAGED,
             new SmallFlowPools(SmallFlowPools.DEFAULT_MAX_RETAINED_BYTES));
     }
 
     private FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, boolean directSmallFlows,
-        AtomicInteger nextStreamId, SpareInstances spares, SmallFlowPools smallFlowPools) {
+        SpareInstances spares, SmallFlowPools smallFlowPools) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.driverNode = driverNode;
         this.directSmallFlows = directSmallFlows;
-        this.nextStreamId = nextStreamId;
         this.spares = Objects.requireNonNull(spares, "spares");
         this.smallFlowPools = smallFlowPools;
     }
 
     /**
-     * This compiler (same catalog, driver, small-flow mode and stream ids) with the ladders' {@code redirect
+     * This compiler (same catalog, driver and small-flow mode) with the ladders' {@code redirect
      * instance} leasing its instances from {@code value}, e.g. the node's lease ledger.
      */
     public FlowCompiler withSpares(SpareInstances value) {
-        return new FlowCompiler(catalog, driverNode, directSmallFlows, nextStreamId, value, smallFlowPools);
+        return new FlowCompiler(catalog, driverNode, directSmallFlows, value, smallFlowPools);
     }
 
     public DeviceCatalog catalog() {
@@ -218,8 +212,8 @@ public final class FlowCompiler {
             for (int i = joinable ? 1 : 0; lanes == 1 && !oneIsland && i < stages.size() - 1; i++) {
                 final String edge = "edge " + (i + 1) + "->" + (i + 2);
                 ports.add(spec.transport() == Transport.AERON_IPC
-                    ? AeronIpcPort.open(driverNode, nextStreamId.getAndIncrement(), spec.portCapacityChunks(),
-                        maxPayloadBytes)
+                    // A stream from the node's pool: connected already once the node is warm (see IpcStreamPool).
+                    ? driverNode.ipcStreams().lease(edge, spec.portCapacityChunks(), maxPayloadBytes)
                     : new QueuePort("fused " + edge, spec.portCapacityChunks()));
             }
         } catch (RuntimeException e) {
