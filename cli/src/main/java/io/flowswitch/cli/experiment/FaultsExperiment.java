@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
         "Runs every combination of --devices, --faults and --policies, --runs times each, as a flow from a file"
             + " through the device to a file, with the fault injected at the middle chunk (for a stateful device,"
             + " which replays the stream from its start, within its replay buffer: chunk 32 at most). A run counts as"
-            + " verified when its output is byte-identical (SHA-256) to a run of the same device without fault.",
+            + " verified when its output is byte-identical (SHA-256) to a run of the same device without fault;"
+            + " each cell first runs once uncounted, so that its figures are those of a warm node.",
         "Policies: retry (retry 3 backoff 1ms), redirect (redirect instance), redirect-kind (redirect kind"
             + " aes-gcm-encrypt: for aes-gcm-card), fallback (fallback software), recommended (retry 2, redirect instance, fallback software). Faults: transient, permanent, crash,"
             + " actor-crash (the device actor of the stage's instance dies; only the flow's supervisor, which watches it,"
@@ -183,6 +184,11 @@ public final class FaultsExperiment extends Experiment {
         double after = 0;
         int windows = 0;
         String steps = "";
+        // One run first, not counted: the recovery path's first use loads and compiles its code (a cell's p99 of
+        // 30 runs is its slowest run, and was the cold one: 45-85 ms for the first actor-crash cell, 3-10 ms after).
+        run(node, spec(device, in, work.resolve("warm-up.out"), key, chunkBytes, fault(fault, middle),
+            ladder(policy, fault)));
+        Files.deleteIfExists(work.resolve("warm-up.out"));
         for (int r = 0; r < runs; r++) {
             final Path output = work.resolve("run.out");
             final Sampled run = run(node, spec(device, in, output, key, chunkBytes, fault(fault, middle),
