@@ -80,7 +80,7 @@ class LadderConformanceTest {
         AesGcmReference.encrypt(new ByteArrayInputStream(PLAIN), enc, new SecretKeySpec(KEY, "AES"), SALT, CHUNK);
         encrypted = enc.toByteArray();
         final ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        GzipReference.compress(new ByteArrayInputStream(PLAIN), gz, 1);
+        GzipReference.compress(new ByteArrayInputStream(PLAIN), gz, 1, CHUNK);
         gzipped = gz.toByteArray();
     }
 

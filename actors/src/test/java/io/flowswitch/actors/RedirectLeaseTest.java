@@ -47,7 +47,7 @@ class RedirectLeaseTest {
     static void start() throws Exception {
         new Random(62).nextBytes(PLAIN);
         final ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        GzipReference.compress(new ByteArrayInputStream(PLAIN), gz, 1);
+        GzipReference.compress(new ByteArrayInputStream(PLAIN), gz, 1, CHUNK);
         gzipped = gz.toByteArray();
         node = FlowSwitch.start(ConfigFactory.parseString("flowswitch.node.instances.gzip = 2")
             .withFallback(ConfigFactory.load()), DeviceCatalog.builtIn());

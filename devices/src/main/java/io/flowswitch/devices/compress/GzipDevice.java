@@ -1,5 +1,8 @@
 package io.flowswitch.devices.compress;
 
+import io.flowswitch.devices.Checkpoint;
+import io.flowswitch.devices.Checkpointable;
+import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkFlags;
@@ -21,17 +24,37 @@ import java.util.zip.Deflater;
  * and output byte offset, {@code FIRST} on the first chunk and {@code LAST} on the one that ends the
  * trailer.
  *
+ * <p>Checkpoints ({@link Checkpointable}): after every {@value #CHECKPOINT_CHUNKS}th input chunk with a
+ * payload, the device ends the deflate data so far with a full flush (an empty stored block: byte aligned,
+ * nothing after it refers back) and resets its deflater, and the output chunk ends there. What follows
+ * depends only on the input after that chunk, so an instance {@link #resumeAt resumed} there, given the
+ * running CRC-32 and input length, continues the same member (no header) with the same output chunks and
+ * sequence numbers. Both paths flush alike, so the output is the same whether a failure happened or not.
+ * The flushes cost a little compression (about 5 bytes each, and the dictionary restarts empty).
+ *
  * <p>Allocation: none per chunk. The {@link Deflater} works on the chunks' heap arrays directly (JNI
  * critical sections, no copy) and keeps its native zlib state, about 256 KiB at level 6, from creation to
  * {@link #close()}; {@link CRC32#update(byte[], int, int)} is an intrinsic.
  *
  * <p>Not thread-safe: one stage thread drives it.
  */
-public final class GzipDevice implements TransformDevice {
+public final class GzipDevice implements TransformDevice, Checkpointable {
+    /** Input chunks (with a payload) between checkpoints; {@link GzipReference#compress} flushes alike. */
+    public static final int CHECKPOINT_CHUNKS = 4;
+
     private final String stage;
     private final int level;
     private final Deflater deflater;
+    /** CRC-32 of the input since the last checkpoint; {@code crcBefore} covers what came before it. */
     private final CRC32 crc = new CRC32();
+    private int crcBefore;
+    private long bytesBefore;
+    private final Checkpoint checkpoint = new Checkpoint();
+    private long checkpoints;
+    private long inputChunks;
+    private long lastInputSequence = -1;
+    /** The input of a checkpoint is consumed: the deflater is being flushed (no input taken meanwhile). */
+    private boolean flushing;
     /** Header bytes, later trailer bytes, still to be written into output chunks. */
     private final byte[] frame = new byte[GzipFormat.HEADER_BYTES];
     private int framePosition;
@@ -76,7 +99,39 @@ public final class GzipDevice implements TransformDevice {
 
     @Override
     public boolean needsInput() {
-        return !ended && input == null;
+        return !ended && input == null && !flushing;
+    }
+
+    @Override
+    public long checkpointCount() {
+        return checkpoints;
+    }
+
+    @Override
+    public boolean copyCheckpoint(Checkpoint into) {
+        if (!checkpoint.isSet()) {
+            return false;
+        }
+        into.copyFrom(checkpoint);
+        return true;
+    }
+
+    /** Goes on from {@code at} in the same gzip member: no header, output sequence and offset from there. */
+    @Override
+    public void resumeAt(Checkpoint at) {
+        if (sequence != 0 || inputChunks != 0 || input != null || ended || !at.isSet()) {
+            throw new DeviceException("BAD_STATE", stage + ": gzip can resume only a fresh instance, at a checkpoint"
+                + " (asked for " + at + ")");
+        }
+        framePosition = frameLength; // the header went out before the checkpoint
+        crcBefore = at.crc32();
+        bytesBefore = at.inputBytes();
+        inputBytes = at.inputBytes();
+        inputChunks = at.inputChunks();
+        lastInputSequence = at.inputSequence();
+        sequence = at.outputSequence();
+        outputBytes = at.outputBytes();
+        checkpoint.copyFrom(at);
     }
 
     /** Takes ownership of {@code chunk}; it is released once the deflater has consumed its payload. */
@@ -94,6 +149,8 @@ public final class GzipDevice implements TransformDevice {
         }
         crc.update(chunk.array(), chunk.payloadOffset(), length);
         inputBytes += length;
+        inputChunks++;
+        lastInputSequence = chunk.header().sequence();
         deflater.setInput(chunk.array(), chunk.payloadOffset(), length);
         input = chunk;
     }
@@ -110,7 +167,7 @@ public final class GzipDevice implements TransformDevice {
     /** Returns one output chunk, owned by the caller, or {@code null} (see {@link TransformDevice#poll}). */
     @Override
     public Chunk poll(ChunkPool pool) {
-        if (finished || (!ended && input == null)) {
+        if (finished || (!ended && input == null && !flushing)) {
             return null;
         }
         final Chunk out = pool.acquire();
@@ -123,13 +180,25 @@ public final class GzipDevice implements TransformDevice {
         final int frameBefore = framePosition;
         int position = copyFrame(array, start, limit);
         boolean deflatedNothing = false;
+        boolean reachedCheckpoint = false;
         if (framePosition == frameLength && !deflater.finished()) {
-            final int deflated = deflater.deflate(array, position, limit - position, Deflater.NO_FLUSH);
-            position += deflated;
-            deflatedNothing = deflated == 0;
-            if (input != null && deflater.needsInput()) {
-                input.release();
-                input = null;
+            if (!flushing) {
+                final int deflated = deflater.deflate(array, position, limit - position, Deflater.NO_FLUSH);
+                position += deflated;
+                deflatedNothing = deflated == 0;
+                if (input != null && deflater.needsInput()) {
+                    input.release();
+                    input = null;
+                    flushing = inputChunks % CHECKPOINT_CHUNKS == 0;
+                }
+            }
+            if (flushing && position < limit) {
+                final int space = limit - position;
+                final int flushed = deflater.deflate(array, position, space, Deflater.FULL_FLUSH);
+                position += flushed;
+                deflatedNothing = false;
+                // A flush is complete when it left room in the output (Deflater's contract for FULL_FLUSH).
+                reachedCheckpoint = flushed < space;
             }
         }
         if (deflater.finished()) {
@@ -157,6 +226,9 @@ public final class GzipDevice implements TransformDevice {
         out.header().flowId(flowId).sequence(sequence++).byteOffset(outputBytes).flags(flags);
         out.payload(start, produced);
         outputBytes += produced;
+        if (reachedCheckpoint) {
+            checkpoint();
+        }
         return out;
     }
 
@@ -183,8 +255,19 @@ public final class GzipDevice implements TransformDevice {
         return position + length;
     }
 
+    /** The output chunk ends the flush: from here a fresh deflater goes on, here or in a resumed instance. */
+    private void checkpoint() {
+        flushing = false;
+        deflater.reset();
+        crcBefore = Crc32Combine.combine(crcBefore, (int) crc.getValue(), inputBytes - bytesBefore);
+        bytesBefore = inputBytes;
+        crc.reset();
+        checkpoint.set(lastInputSequence, inputChunks, inputBytes, crcBefore, sequence, outputBytes);
+        checkpoints++;
+    }
+
     private void queueTrailer() {
-        putIntLittleEndian(frame, 0, (int) crc.getValue());
+        putIntLittleEndian(frame, 0, Crc32Combine.combine(crcBefore, (int) crc.getValue(), inputBytes - bytesBefore));
         // ISIZE is the input length modulo 2^32.
         putIntLittleEndian(frame, 4, (int) inputBytes);
         framePosition = 0;

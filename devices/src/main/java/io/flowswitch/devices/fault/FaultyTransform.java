@@ -1,5 +1,7 @@
 package io.flowswitch.devices.fault;
 
+import io.flowswitch.devices.Checkpoint;
+import io.flowswitch.devices.Checkpointable;
 import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
@@ -15,9 +17,10 @@ import java.util.Map;
  * never hands anything out again, {@code slow} delays each chunk, {@code mtu-change} asks the flow's rules
  * (through {@link FaultState#onMtuChange}) before its chunk and sets the framer's MTU to their answer, or
  * fails with code {@code MTU_CHANGED}. Ownership is the wrapped device's, plus
- * a stalled chunk, which {@link #close} releases. One thread at a time.
+ * a stalled chunk, which {@link #close} releases. Checkpoints are the wrapped device's (none when it is not
+ * {@link Checkpointable}). One thread at a time.
  */
-final class FaultyTransform implements TransformDevice {
+final class FaultyTransform implements TransformDevice, Checkpointable {
     private final TransformDevice device;
     private final FaultState state;
     private final boolean primary;
@@ -114,6 +117,24 @@ final class FaultyTransform implements TransformDevice {
     @Override
     public boolean isFinished() {
         return stalled == null && device.isFinished();
+    }
+
+    @Override
+    public long checkpointCount() {
+        return device instanceof Checkpointable checkpointable ? checkpointable.checkpointCount() : 0;
+    }
+
+    @Override
+    public boolean copyCheckpoint(Checkpoint into) {
+        return device instanceof Checkpointable checkpointable && checkpointable.copyCheckpoint(into);
+    }
+
+    @Override
+    public void resumeAt(Checkpoint checkpoint) {
+        if (!(device instanceof Checkpointable checkpointable)) {
+            throw new DeviceException("NO_CHECKPOINT", stage + ": the device cannot resume at a " + checkpoint);
+        }
+        checkpointable.resumeAt(checkpoint);
     }
 
     @Override

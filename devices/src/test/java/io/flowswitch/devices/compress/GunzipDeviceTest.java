@@ -300,7 +300,8 @@ class GunzipDeviceTest {
     @Test
     void expandsOnlyAsFarAsDownstreamAsks() throws IOException {
         final int chunkBytes = FlowContext.DEFAULT_CHUNK_BYTES;
-        final byte[] bomb = GzipRoundTripTest.referenceCompress(new byte[64 * 1024 * 1024], 9);
+        // One deflate stream without checkpoints (as gzip -9 writes it): 64 MiB of zeros in one input chunk.
+        final byte[] bomb = GzipRoundTripTest.referenceCompress(new byte[64 * 1024 * 1024], 9, Integer.MAX_VALUE);
         assertTrue(bomb.length < chunkBytes, "64 MiB of zeros fit one input chunk compressed: " + bomb.length);
         final ChunkPool pool = new ChunkPool(chunkBytes, 4);
         try (GunzipDevice device = device()) {
@@ -328,7 +329,8 @@ class GunzipDeviceTest {
 
     @Test
     void pollWithAnEmptyPoolReturnsNullAndWaits() {
-        final byte[] gz = GzipRoundTripTest.gzip(TestBytes.compressible(5000), FlowContext.MIN_CHUNK_BYTES, 6);
+        // Compressed in one chunk (no checkpoint), so that it fits one small input chunk.
+        final byte[] gz = GzipRoundTripTest.gzip(TestBytes.compressible(5000), FlowContext.DEFAULT_CHUNK_BYTES, 6);
         final ChunkPool pool = new ChunkPool(FlowContext.MIN_CHUNK_BYTES, 2);
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GunzipDevice device = device()) {

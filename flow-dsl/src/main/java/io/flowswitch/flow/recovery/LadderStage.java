@@ -1,5 +1,7 @@
 package io.flowswitch.flow.recovery;
 
+import io.flowswitch.devices.Checkpoint;
+import io.flowswitch.devices.Checkpointable;
 import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
@@ -28,7 +30,9 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  *
  * <ul>
  *   <li>keeps a copy of every chunk it gives the device in a {@link ReplayBuffer} (pooled, bounded) until
- *       the device's output for it has gone downstream; for a stateful device, the stream from its start;
+ *       the device's output for it has gone downstream; for a stateful device, the stream from its start,
+ *       or for a {@link Checkpointable} one from its last checkpoint whose output went downstream (a new
+ *       device is then resumed there and given only the chunks after it);
  *   <li>counts a device error, and a device that holds chunks without progress for the ladder's stall
  *       timeout, as a failure; closes the device, takes the next step (a fresh device after a back-off,
  *       another instance, another kind, the software path, the application's decision, or the end), and
@@ -76,6 +80,11 @@ public final class LadderStage extends ChunkFlowStage {
         private final boolean fromStart = recovery.stateful();
         private final boolean identity = recovery.identity();
         private final ReplayBuffer replay = new ReplayBuffer(replayPool);
+        /** The checkpoint a new device resumes at: the replay buffer holds only the chunks after it. */
+        private final Checkpoint resumePoint = new Checkpoint();
+        private final Checkpoint offered = new Checkpoint();
+        /** How many of the current device's checkpoints were looked at. */
+        private long checkpointsSeen;
         /** A replica or a lane sees only some of the stream: gaps in its sequence numbers are no loss. */
         private final boolean single = counters.stage().indexOf('#') < 0 && counters.stage().indexOf('@') < 0;
         private TransformDevice device = initial;
@@ -237,6 +246,10 @@ public final class LadderStage extends ChunkFlowStage {
                     counters.addBusyNs(System.nanoTime() - startNs);
                     if (chunk != null) {
                         emit(chunk);
+                        if (fromStart && replaying && !replayLost && device instanceof Checkpointable checkpointable
+                            && checkpointable.checkpointCount() != checkpointsSeen) {
+                            adoptCheckpoint(checkpointable);
+                        }
                         continue;
                     }
                     if (device.isFinished()) {
@@ -326,8 +339,10 @@ public final class LadderStage extends ChunkFlowStage {
                 feedCursor = Math.max(0, feedCursor - replay.acknowledge(sequence));
             }
             final long nowNs = System.nanoTime();
-            if (failedAt >= 0 && sequence >= failedAt) {
+            if (failedAt >= 0 && (sequence >= failedAt || (resumePoint.isSet() && lastFed >= failedAt))) {
                 // Past the chunk that failed: the next failure climbs the ladder from its first step again.
+                // A device resumed at a checkpoint numbers its output apart from its input (a compressor):
+                // it is past once it took the failed chunk and gave new output.
                 failedAt = -1;
                 stepIndex = 0;
                 attempts = 0;
@@ -348,6 +363,22 @@ public final class LadderStage extends ChunkFlowStage {
             progress++;
             stallArmed = false;
             push(out, chunk);
+        }
+
+        /**
+         * The device reached a checkpoint. Once everything it produced before it went downstream, a new device
+         * can start there: the chunks it covers leave the replay buffer, so the stream may outgrow it.
+         */
+        private void adoptCheckpoint(Checkpointable checkpointable) {
+            if (!checkpointable.copyCheckpoint(offered) || offered.outputSequence() > lastEmitted + 1) {
+                return; // output before it still to come: look again after the next chunk
+            }
+            checkpointsSeen = checkpointable.checkpointCount();
+            if (offered.inputSequence() <= resumePoint.inputSequence()) {
+                return;
+            }
+            resumePoint.copyFrom(offered);
+            feedCursor = Math.max(0, feedCursor - replay.acknowledge(offered.inputSequence()));
         }
 
         private void armStallTimer() {
@@ -543,17 +574,34 @@ public final class LadderStage extends ChunkFlowStage {
             recovering = false;
             try {
                 device = recovery.create(target);
+                if (resumePoint.isSet()) {
+                    resume(device, target);
+                }
             } catch (RuntimeException e) {
+                if (device != Closed.INSTANCE) {
+                    device.close();
+                }
                 device = Closed.INSTANCE;
                 path = target;
                 fail(e);
                 return;
             }
+            checkpointsSeen = 0;
             pathLost = pathLost && target.equals(path);
             path = target;
             feedCursor = 0;
             endSent = false;
             pump();
+        }
+
+        /** Starts a new device at the checkpoint: the chunks before it are no longer kept. */
+        private void resume(TransformDevice fresh, DevicePath target) {
+            if (!(fresh instanceof Checkpointable checkpointable)) {
+                throw new DeviceException("NO_CHECKPOINT", recovery.stage() + ": " + target.label()
+                    + " cannot resume the stream at its " + resumePoint + ", and the chunks before it are no longer"
+                    + " kept");
+            }
+            checkpointable.resumeAt(resumePoint);
         }
 
         private void terminate(Throwable cause, long at) {
