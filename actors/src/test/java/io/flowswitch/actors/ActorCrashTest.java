@@ -3,9 +3,6 @@ package io.flowswitch.actors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import io.flowswitch.devices.DeviceCatalog;
-import io.flowswitch.devices.compress.GzipReference;
 import io.flowswitch.devices.fault.Fault;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.ladder.Ladder;
@@ -14,14 +11,11 @@ import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowHandle;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
@@ -39,9 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * takes leases again.
  */
 class ActorCrashTest {
-    private static final int CHUNK = 4096;
-    private static final byte[] PLAIN = new byte[CHUNK * 10 + 333];
-    private static byte[] gzipped;
+    private static final int CHUNK = TwoGzipInstances.CHUNK;
+    private static TwoGzipInstances fixture;
     private static FlowSwitch node;
 
     @TempDir
@@ -49,17 +42,13 @@ class ActorCrashTest {
 
     @BeforeAll
     static void start() throws Exception {
-        new Random(66).nextBytes(PLAIN);
-        final ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        GzipReference.compress(new ByteArrayInputStream(PLAIN), gz, 1, CHUNK);
-        gzipped = gz.toByteArray();
-        node = FlowSwitch.start(ConfigFactory.parseString("flowswitch.node.instances.gzip = 2")
-            .withFallback(ConfigFactory.load()), DeviceCatalog.builtIn());
+        fixture = new TwoGzipInstances(66, 333);
+        node = fixture.node;
     }
 
     @AfterAll
     static void stop() {
-        node.close();
+        fixture.close();
     }
 
     @AfterEach
@@ -69,7 +58,7 @@ class ActorCrashTest {
 
     @Test
     void theSupervisorSeesTheActorDieAndTheStageRedirectsWithNothingLost() throws Exception {
-        final Path in = Files.write(dir.resolve("in"), PLAIN);
+        final Path in = Files.write(dir.resolve("in"), fixture.plain);
         final Path out = dir.resolve("out.gz");
         // A stall timeout far longer than the test may take: only the supervisor's watch can start the ladder.
         // Retrying on an instance whose actor died has nothing to run on: the ladder goes straight to redirect.
@@ -81,7 +70,7 @@ class ActorCrashTest {
         int afterRedirect = -1;
         while (!flow.completion().toCompletableFuture().isDone()) {
             final boolean redirected = !flow.receipt().steps().isEmpty();
-            final FlowManager.KindUsage gzip = gzipUsage();
+            final FlowManager.KindUsage gzip = fixture.gzipUsage();
             assertTrue(gzip.withinCapacity(), gzip::toString);
             if (redirected && !flow.completion().toCompletableFuture().isDone()) {
                 afterRedirect = gzip.leases();
@@ -90,7 +79,8 @@ class ActorCrashTest {
         }
         final FlowResult result = flow.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
         assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
-        assertEquals(LadderConformanceTest.sha256(gzipped), LadderConformanceTest.sha256(Files.readAllBytes(out)),
+        assertEquals(LadderConformanceTest.sha256(fixture.gzipped),
+            LadderConformanceTest.sha256(Files.readAllBytes(out)),
             "byte-identical to gzip's reference");
         assertEquals(1, afterRedirect, "the flow holds the spare alone: the dead instance left its lease");
         final List<Receipt.StepTaken> steps = result.receipt().steps();
@@ -104,7 +94,7 @@ class ActorCrashTest {
             assertEquals(0, audit.gaps(), audit::toString);
             assertTrue(audit.maxStallNs() < TimeUnit.SECONDS.toNanos(10), audit::toString);
         }
-        assertEquals(0, gzipLeasesOnceSettled(), "the spare's lease is back too");
+        assertEquals(0, fixture.gzipLeasesOnceSettled(), "the spare's lease is back too");
         theRestartedInstanceTakesLeasesAgain();
     }
 
@@ -118,14 +108,14 @@ class ActorCrashTest {
         try {
             first.running().toCompletableFuture().get(10, TimeUnit.SECONDS);
             second.running().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            assertEquals(2, gzipUsage().leases());
+            assertEquals(2, fixture.gzipUsage().leases());
         } finally {
             first.cancel("test is done with it");
             second.cancel("test is done with it");
             first.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
             second.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-        assertEquals(0, gzipLeasesOnceSettled());
+        assertEquals(0, fixture.gzipLeasesOnceSettled());
     }
 
     /** A flow that holds a gzip instance: it waits for a peer that never comes. */
@@ -138,15 +128,4 @@ class ActorCrashTest {
             .to(Devices.fileSink(dir.resolve(name))).build());
     }
 
-    private static FlowManager.KindUsage gzipUsage() throws Exception {
-        return node.usage().toCompletableFuture().get(5, TimeUnit.SECONDS).kinds().get("gzip");
-    }
-
-    private static int gzipLeasesOnceSettled() throws Exception {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (gzipUsage().leases() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        return gzipUsage().leases();
-    }
 }

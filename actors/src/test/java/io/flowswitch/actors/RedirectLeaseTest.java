@@ -3,9 +3,6 @@ package io.flowswitch.actors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import io.flowswitch.devices.DeviceCatalog;
-import io.flowswitch.devices.compress.GzipReference;
 import io.flowswitch.devices.fault.Fault;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
@@ -14,12 +11,9 @@ import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowHandle;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
@@ -35,9 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * never takes one another flow holds (gzip is stateful: one flow per instance).
  */
 class RedirectLeaseTest {
-    private static final int CHUNK = 4096;
-    private static final byte[] PLAIN = new byte[CHUNK * 10 + 777];
-    private static byte[] gzipped;
+    private static final int CHUNK = TwoGzipInstances.CHUNK;
+    private static TwoGzipInstances fixture;
     private static FlowSwitch node;
 
     @TempDir
@@ -45,23 +38,19 @@ class RedirectLeaseTest {
 
     @BeforeAll
     static void start() throws Exception {
-        new Random(62).nextBytes(PLAIN);
-        final ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        GzipReference.compress(new ByteArrayInputStream(PLAIN), gz, 1, CHUNK);
-        gzipped = gz.toByteArray();
-        node = FlowSwitch.start(ConfigFactory.parseString("flowswitch.node.instances.gzip = 2")
-            .withFallback(ConfigFactory.load()), DeviceCatalog.builtIn());
+        fixture = new TwoGzipInstances(62, 777);
+        node = fixture.node;
     }
 
     @AfterAll
     static void stop() {
-        node.close();
+        fixture.close();
     }
 
     @AfterEach
     void allStagesStoppedAndLeasesBack() throws Exception {
         StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(node.system()));
-        assertEquals(0, gzipLeasesOnceSettled(), "every gzip lease is back, the spare's too");
+        assertEquals(0, fixture.gzipLeasesOnceSettled(), "every gzip lease is back, the spare's too");
     }
 
     @Test
@@ -71,14 +60,15 @@ class RedirectLeaseTest {
         final FlowHandle flow = node.run(gzipFlow(out, Ladder.of(new Ladder.RedirectInstance()), "slow@0:30ms"));
         int most = 0;
         while (!flow.completion().toCompletableFuture().isDone()) {
-            final FlowManager.KindUsage gzip = gzipUsage();
+            final FlowManager.KindUsage gzip = fixture.gzipUsage();
             assertTrue(gzip.withinCapacity(), gzip::toString);
             most = Math.max(most, gzip.leases());
             Thread.sleep(2);
         }
         final FlowResult result = flow.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
         assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
-        assertEquals(LadderConformanceTest.sha256(gzipped), LadderConformanceTest.sha256(Files.readAllBytes(out)));
+        assertEquals(LadderConformanceTest.sha256(fixture.gzipped),
+            LadderConformanceTest.sha256(Files.readAllBytes(out)));
         assertEquals(2, most, "the failed instance and the spare, both the flow's while it ran");
         assertTrue(result.receipt().steps().stream().anyMatch(s -> s.action().matches(
             "redirect to instance 1 \\(gzip#[01]\\)")), result.receipt()::toString);
@@ -100,12 +90,13 @@ class RedirectLeaseTest {
                     Ladder.of(new Ladder.RedirectInstance(), new Ladder.FallbackSoftware()), null))
                 .completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
             assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
-            assertEquals(LadderConformanceTest.sha256(gzipped), LadderConformanceTest.sha256(Files.readAllBytes(out)));
+            assertEquals(LadderConformanceTest.sha256(fixture.gzipped),
+                LadderConformanceTest.sha256(Files.readAllBytes(out)));
             assertTrue(result.receipt().steps().stream().anyMatch(s -> s.step() == 2 && s.action().startsWith(
                 "redirect instance refused: no instance of gzip beyond the 1 the stage holds")),
                 result.receipt()::toString);
             assertTrue(result.receipt().steps().stream().anyMatch(s -> s.step() == 4), result.receipt()::toString);
-            final FlowManager.KindUsage gzip = gzipUsage();
+            final FlowManager.KindUsage gzip = fixture.gzipUsage();
             assertTrue(gzip.withinCapacity(), gzip::toString);
             assertEquals(1, gzip.leases(), "only the holder's: the flow's spare was never leased");
         } finally {
@@ -115,7 +106,7 @@ class RedirectLeaseTest {
     }
 
     private FlowSpec gzipFlow(Path out, Ladder ladder, String sinkFault) throws Exception {
-        final Path in = Files.write(dir.resolve("in"), PLAIN);
+        final Path in = Files.write(dir.resolve("in"), fixture.plain);
         final var sink = sinkFault == null ? Devices.fileSink(out)
             : Devices.fileSink(out).withFault(Fault.parse(sinkFault, "test"));
         return Flows.from(Devices.file(in))
@@ -123,15 +114,4 @@ class RedirectLeaseTest {
             .to(sink).chunkBytes(CHUNK).build();
     }
 
-    private static FlowManager.KindUsage gzipUsage() throws Exception {
-        return node.usage().toCompletableFuture().get(5, TimeUnit.SECONDS).kinds().get("gzip");
-    }
-
-    private static int gzipLeasesOnceSettled() throws Exception {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (gzipUsage().leases() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        return gzipUsage().leases();
-    }
 }
