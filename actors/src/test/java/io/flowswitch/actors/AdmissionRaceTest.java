@@ -18,6 +18,7 @@ import io.flowswitch.scheduler.Grants;
 import io.flowswitch.scheduler.PoolDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -122,9 +123,7 @@ class AdmissionRaceTest {
             assertEquals(0, end.liveLeases());
             assertEquals(0, end.kinds().get("rate-limit").inUseBytesPerSecond());
             // The observer hears of every change asynchronously: let it catch up before reading what it saw.
-            for (int i = 0; i < 500 && observed.get() < FLOWS; i++) {
-                Thread.sleep(10);
-            }
+            Eventually.waitUntil(Duration.ofSeconds(5), () -> observed.get() >= FLOWS);
             assertEquals(List.of(), List.copyOf(violations));
             assertTrue(mostLeases.get() <= 6, "at most 3 flows of 30 MiB/s fit an instance of 100 MiB/s, so 6 in all; "
                 + "saw " + mostLeases.get());

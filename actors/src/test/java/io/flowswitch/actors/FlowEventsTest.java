@@ -173,9 +173,8 @@ class FlowEventsTest {
             final FlowHandle handle = node.runWithListener(Flows.from(Devices.file(in)).to(Devices.fileSink(dir.resolve("o")))
                 .build(), heard::add);
             assertTrue(handle.completion().toCompletableFuture().get(10, TimeUnit.SECONDS).succeeded());
-            for (int i = 0; i < 200 && (heard.isEmpty() || !heard.get(heard.size() - 1).terminal()); i++) {
-                Thread.sleep(10);
-            }
+            Eventually.waitUntil(Duration.ofSeconds(2),
+                () -> !heard.isEmpty() && heard.get(heard.size() - 1).terminal());
             final List<Class<?>> kinds = heard.stream().filter(e -> !(e instanceof FlowEvent.Progress))
                 .<Class<?>>map(Object::getClass).toList();
             assertEquals(List.of(FlowEvent.Admitted.class, FlowEvent.Started.class, FlowEvent.Completed.class), kinds);
@@ -187,9 +186,7 @@ class FlowEventsTest {
                     refused.add(event);
                     throw new IllegalStateException("a listener that throws does not touch the node");
                 }).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            for (int i = 0; i < 200 && refused.isEmpty(); i++) {
-                Thread.sleep(10);
-            }
+            Eventually.waitUntil(Duration.ofSeconds(2), () -> !refused.isEmpty());
             assertInstanceOf(FlowEvent.Refused.class, refused.get(0));
         }
     }

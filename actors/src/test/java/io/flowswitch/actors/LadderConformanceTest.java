@@ -92,11 +92,8 @@ class LadderConformanceTest {
     @AfterEach
     void allStagesStoppedAndLeasesBack() throws Exception {
         StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(node.system()));
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (node.usage().toCompletableFuture().get(5, TimeUnit.SECONDS).liveLeases() > 0
-            && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Eventually.waitUntil(Duration.ofSeconds(5),
+            () -> node.usage().toCompletableFuture().get(5, TimeUnit.SECONDS).liveLeases() == 0);
         assertEquals(0, node.usage().toCompletableFuture().get(5, TimeUnit.SECONDS).liveLeases(),
             "every lease is back");
     }

@@ -192,9 +192,7 @@ class OpenFlowMessageTest {
             final FlowHandle after = node.run(Flows.from(Devices.file(in)).to(Devices.fileSink(dir.resolve("o2")))
                 .build());
             assertTrue(after.completion().toCompletableFuture().get(10, TimeUnit.SECONDS).succeeded());
-            for (int i = 0; i < 200 && Files.notExists(dir.resolve("out.bin")); i++) {
-                Thread.sleep(10);
-            }
+            Eventually.waitUntil(Duration.ofSeconds(2), () -> Files.exists(dir.resolve("out.bin")));
             assertEquals(5000, Files.size(dir.resolve("out.bin")));
         }
     }

@@ -15,6 +15,7 @@ import io.flowswitch.javadsl.Flows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -125,14 +126,10 @@ class SmallFlowTest {
         // machine (which can only make the cancel later, never the flow's end earlier).
         assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(6), "stopped at its next chunk, not at its end");
         assertTrue(Files.notExists(out), "the sink removed its partial output");
-        for (int i = 0; i < 100 && rateLimitLeases(node) != 0; i++) {
-            Thread.sleep(10);
-        }
+        Eventually.waitUntil(Duration.ofSeconds(1), () -> rateLimitLeases(node) == 0);
         assertEquals(0, rateLimitLeases(node), "the lease came back");
-        for (int i = 0; i < 500 && !(events.isEmpty() || events.get(events.size() - 1) instanceof FlowEvent.Cancelled);
-            i++) {
-            Thread.sleep(10);
-        }
+        Eventually.waitUntil(Duration.ofSeconds(5),
+            () -> events.isEmpty() || events.get(events.size() - 1) instanceof FlowEvent.Cancelled);
         assertEquals(List.of("Admitted", "Started", "Cancelled"), events.stream()
             .filter(e -> !(e instanceof FlowEvent.Progress)).map(e -> e.getClass().getSimpleName()).toList());
         assertEquals("test", ((FlowEvent.Cancelled) events.get(events.size() - 1)).reason());
@@ -156,9 +153,7 @@ class SmallFlowTest {
             && e.getMessage().contains("its owner"), String.valueOf(result.error()));
         assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(6), "stopped at its next chunk, not at its end");
         assertTrue(Files.notExists(out), "the sink removed its partial output");
-        for (int i = 0; i < 100 && rateLimitLeases(node) != 0; i++) {
-            Thread.sleep(10);
-        }
+        Eventually.waitUntil(Duration.ofSeconds(1), () -> rateLimitLeases(node) == 0);
         assertEquals(0, rateLimitLeases(node), "the lease came back");
     }
 
@@ -186,9 +181,7 @@ class SmallFlowTest {
         handle.running().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(1, rateLimitLeases(), "the rate-limit instance the ledger chose counts the flow");
         assertTrue(handle.completion().toCompletableFuture().get(30, TimeUnit.SECONDS).succeeded());
-        for (int i = 0; i < 100 && rateLimitLeases() != 0; i++) {
-            Thread.sleep(10);
-        }
+        Eventually.waitUntil(Duration.ofSeconds(1), () -> rateLimitLeases() == 0);
         assertEquals(0, rateLimitLeases(), "released when the flow ended");
     }
 

@@ -7,6 +7,7 @@ import io.flowswitch.javadsl.FlowSwitch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -37,10 +38,7 @@ final class TwoGzipInstances implements AutoCloseable {
 
     /** gzip's leases once the flows that held them have had up to 5 s to give them back. */
     int gzipLeasesOnceSettled() throws Exception {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (gzipUsage().leases() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Eventually.waitUntil(Duration.ofSeconds(5), () -> gzipUsage().leases() == 0);
         return gzipUsage().leases();
     }
 
