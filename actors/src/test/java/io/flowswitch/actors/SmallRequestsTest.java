@@ -112,7 +112,7 @@ class SmallRequestsTest {
         final String flow = ok(node.run(toSink).completion().toCompletableFuture().get(10, TimeUnit.SECONDS))
             .result("sha256");
         final SmallRequests small = node.smallRequests();
-        // Twice on the direct path: the second reuses what the first left (chunks, cipher, digest).
+        // Twice on the direct path: the second reuses what the first left (chunks, cipher).
         final String direct = ok(small.direct(toSink)).result("sha256");
         final String again = ok(small.direct(toSink)).result("sha256");
         final Path out = dir.resolve("out.enc");

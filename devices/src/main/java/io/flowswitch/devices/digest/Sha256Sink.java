@@ -3,7 +3,6 @@ package io.flowswitch.devices.digest;
 import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.chunk.Chunk;
-import io.flowswitch.devices.internal.KeptInstances;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -14,29 +13,18 @@ import java.util.Map;
  * {@link #finish()}, reports it in {@link #results()} as {@code sha256 -> lowercase hex}.
  *
  * <p>Ownership: {@link #write} borrows the chunk for the call and keeps no reference to it. No allocation
- * per chunk. Its {@link MessageDigest} is a kept one, given back by {@link #finish} for the next sink (a
- * small request, or a small flow, then makes none). Not thread-safe: one stage thread drives it.
+ * per chunk. Not thread-safe: one stage thread drives it.
  */
 public final class Sha256Sink implements SinkDevice {
-    private static final int KEPT_DIGESTS = 16;
-    private static final KeptInstances<MessageDigest> DIGESTS = new KeptInstances<>(KEPT_DIGESTS, () -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
-
-    /** Null once finished: given back. */
-    private MessageDigest digest;
+    private final MessageDigest digest;
     private long bytesDigested;
     private String resultHex;
 
     Sha256Sink(String stage) {
         try {
-            this.digest = DIGESTS.take();
-        } catch (IllegalStateException e) {
-            throw new DeviceException("UNAVAILABLE", stage + ": this JVM offers no SHA-256: " + e.getCause(), e);
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new DeviceException("UNAVAILABLE", stage + ": this JVM offers no SHA-256: " + e.getMessage(), e);
         }
     }
 
@@ -50,10 +38,7 @@ public final class Sha256Sink implements SinkDevice {
     @Override
     public void finish() {
         if (resultHex == null) {
-            // digest() resets it: the next sink starts from nothing. Given back on this thread, after its last use.
             resultHex = HexFormat.of().formatHex(digest.digest());
-            DIGESTS.give(digest);
-            digest = null;
         }
     }
 
