@@ -3,8 +3,6 @@ package io.flowswitch.actors;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceRole;
-import io.flowswitch.devices.pass.PassKind;
-import io.flowswitch.devices.tee.TeeKind;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
@@ -234,12 +232,14 @@ public final class FlowManager {
      * @param events who hears of the flow, or null
      * @param compiledReplicas each stage's instances as compiled, when its replicated stages are balanced
      *     (so a re-plan can park and unpark them while it runs); empty when it runs as lanes or unplaced
+     * @param ledgerStages how the ledger numbers the flow's stages
      */
     private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner, FlowRequest request,
-        Placement placement, ActorRef<FlowEvent> events, List<Integer> compiledReplicas, FlowCancel cancel) {
+        Placement placement, ActorRef<FlowEvent> events, List<Integer> compiledReplicas, FlowCancel cancel,
+        LedgerStages ledgerStages) {
 
         Flow withPlacement(Placement value) {
-            return new Flow(supervisor, owner, request, value, events, compiledReplicas, cancel);
+            return new Flow(supervisor, owner, request, value, events, compiledReplicas, cancel, ledgerStages);
         }
     }
 
@@ -413,9 +413,9 @@ public final class FlowManager {
         FlowSpec spec = m.spec();
         Placement placement = null;
         final Decision decision;
-        final FlowRequest request;
+        final LedgerStages ledgerStages = LedgerStages.of(m.flowId(), spec);
+        final FlowRequest request = ledgerStages.request();
         try {
-            request = request(m.flowId(), spec);
             if (request.stages().stream().anyMatch(StageRequest::isAuto)) {
                 placement = Planner.plan(request.stages(), planningPool(), admission.freeInstances(),
                     request.requestedBytesPerSecond());
@@ -423,7 +423,7 @@ public final class FlowManager {
                 if (unplaced.isPresent()) {
                     return refuse(m, new FlowException("ADMISSION_REFUSED", unplaced.get()));
                 }
-                spec = resolved(spec, placement);
+                spec = resolved(spec, placement, ledgerStages);
             }
             decision = admission.admit(request, placement);
         } catch (SchedulerException e) {
@@ -445,11 +445,11 @@ public final class FlowManager {
                 cancel, smallFlowLoopInSupervisor),
             supervisorName(m.flowId()), SUPERVISOR_DISPATCHER);
         tellInstances(lease, new DeviceActor.Leased(m.flowId()));
-        supervisor.tell(new FlowSupervisor.WatchDevices(leasedDevices(spec, lease)));
+        supervisor.tell(new FlowSupervisor.WatchDevices(leasedDevices(ledgerStages, lease)));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
         flows.put(m.flowId(), new Flow(supervisor, m.owner(), request, placement, m.events(),
-            placement != null && compiler.lanes(spec) == 1 ? replicas(placement) : List.of(), cancel));
+            placement != null && compiler.lanes(spec) == 1 ? replicas(placement) : List.of(), cancel, ledgerStages));
         if (m.owner() != null) {
             final Set<Long> owned = flowsByOwner.computeIfAbsent(m.owner(), owner -> new LinkedHashSet<>());
             if (owned.isEmpty()) {
@@ -479,11 +479,12 @@ public final class FlowManager {
     }
 
     /** {@code spec} with each {@code replicas auto} stage given the replicas {@code placement} chose. */
-    static FlowSpec resolved(FlowSpec spec, Placement placement) {
+    static FlowSpec resolved(FlowSpec spec, Placement placement, LedgerStages ledgerStages) {
         final List<StageSpec> stages = new ArrayList<>();
         for (int i = 0; i < spec.stages().size(); i++) {
             final StageSpec stage = spec.stages().get(i);
-            stages.add(stage.isAuto() ? stage.withReplicas(placement.stage(i).replicas()) : stage);
+            stages.add(stage.isAuto() ? stage.withReplicas(placement.stage(ledgerStages.ledgerStage(i)).replicas())
+                : stage);
         }
         return spec.withStages(stages);
     }
@@ -548,27 +549,9 @@ public final class FlowManager {
         }
     }
 
-    /**
-     * The ledger's view of a flow: its principal, its stages' kinds and replicas (with the branch sink of a
-     * tee and the device inside a pass stage), its rate and weight.
-     */
+    /** The ledger's view of a flow ({@link LedgerStages#request}). */
     static FlowRequest request(long flowId, FlowSpec spec) {
-        final List<StageRequest> stages = new ArrayList<>();
-        for (StageSpec stage : spec.stages()) {
-            stages.add(new StageRequest(stage.kind(), stage.replicas()));
-            final String branch = stage.params().get(TeeKind.TO);
-            if (stage.kind().equals(TeeKind.NAME) && branch != null) {
-                // A tee holds its branch sink as well: that instance is leased and counted like any other.
-                stages.add(new StageRequest(branch, 1));
-            }
-            final String inner = stage.params().get(PassKind.DEVICE);
-            if (stage.kind().equals(PassKind.NAME) && inner != null) {
-                // A pass stage runs the device it names: that device's instances are what the stage uses up.
-                stages.add(new StageRequest(inner, stage.replicas()));
-            }
-        }
-        return new FlowRequest(flowId, spec.principal(), stages, spec.policy().rateBytesPerSecond(),
-            spec.policy().weight());
+        return LedgerStages.of(flowId, spec).request();
     }
 
     private FlowException refuse(OpenFlow m, FlowException error) {
@@ -592,7 +575,10 @@ public final class FlowManager {
     }
 
     private Behavior<Command> onLeaseSpare(LeaseSpare m) {
-        final Admission.SpareLease spare = flows.containsKey(m.flowId()) ? admission.leaseSpare(m.flowId(), m.stage())
+        final Flow flow = flows.get(m.flowId());
+        // The ladder names the flow's stage; the ledger numbers the devices a tee or pass stage holds too.
+        final Admission.SpareLease spare = flow != null
+            ? admission.leaseSpare(m.flowId(), flow.ledgerStages().ledgerStage(m.stage()))
             : new Admission.SpareLease(null, null, "flow " + m.flowId() + " is not running");
         if (!spare.granted()) {
             m.reply().completeExceptionally(new FlowException("NO_SPARE_INSTANCE", spare.refusal()));
@@ -602,7 +588,7 @@ public final class FlowManager {
         if (instances != null && spare.instance().index() < instances.size()) {
             final ActorRef<DeviceActor.Command> device = instances.get(spare.instance().index());
             device.tell(new DeviceActor.Leased(m.flowId()));
-            flows.get(m.flowId()).supervisor().tell(new FlowSupervisor.WatchDevices(List.of(
+            flow.supervisor().tell(new FlowSupervisor.WatchDevices(List.of(
                 new FlowSupervisor.LeasedDevice(m.stage(), -1, spare.instance().toString(), device))));
         }
         m.reply().complete(spare.instance().toString());
@@ -639,22 +625,12 @@ public final class FlowManager {
      * the flow's supervisor watches. The ledger's extra entries (a tee's branch sink, a pass stage's inner
      * device) serve no ladder and are left out.
      */
-    private List<FlowSupervisor.LeasedDevice> leasedDevices(FlowSpec spec, Lease lease) {
-        final Map<Integer, Integer> specStageByRequestStage = new HashMap<>();
-        int requestStage = 0;
-        for (int i = 0; i < spec.stages().size(); i++) {
-            final StageSpec stage = spec.stages().get(i);
-            specStageByRequestStage.put(requestStage++, i);
-            if (stage.kind().equals(TeeKind.NAME) && stage.params().get(TeeKind.TO) != null
-                || stage.kind().equals(PassKind.NAME) && stage.params().get(PassKind.DEVICE) != null) {
-                requestStage++;
-            }
-        }
+    private List<FlowSupervisor.LeasedDevice> leasedDevices(LedgerStages ledgerStages, Lease lease) {
         final List<FlowSupervisor.LeasedDevice> leased = new ArrayList<>();
         for (StageLease stage : lease.stages()) {
-            final Integer specStage = specStageByRequestStage.get(stage.stage());
+            final int specStage = ledgerStages.flowStage(stage.stage());
             final List<ActorRef<DeviceActor.Command>> instances = devices.get(stage.kind());
-            if (specStage == null || instances == null) {
+            if (specStage < 0 || instances == null) {
                 continue;
             }
             for (int r = 0; r < stage.assignments().size(); r++) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowswitch.devices.fault.Fault;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
+import io.flowswitch.flow.StageSpec;
 import io.flowswitch.flow.ladder.Ladder;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowHandle;
@@ -103,6 +104,33 @@ class RedirectLeaseTest {
             holder.cancel("test is done with it");
             holder.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aRedirectAfterATeeLeasesTheFailedStagesKindNotTheTeesBranchSink() throws Exception {
+        // The ledger counts the tee's sha256-sink as a stage of its own, between the tee and gzip.
+        assertRedirectLeasesAnotherGzip(Devices.tee(Devices.sha256Sink()));
+    }
+
+    @Test
+    void aRedirectAfterAPassStageLeasesTheFailedStagesKindNotThePassStagesDevice() throws Exception {
+        // The ledger counts the pass stage's rate-limit as a stage of its own, between the pass and gzip.
+        assertRedirectLeasesAnotherGzip(Devices.pass(Devices.rateLimit(1L << 40, 0), 0, 12));
+    }
+
+    private void assertRedirectLeasesAnotherGzip(StageSpec before) throws Exception {
+        final Path in = Files.write(dir.resolve("in"), fixture.plain);
+        final Path out = dir.resolve("out.gz");
+        final FlowResult result = node.run(Flows.from(Devices.file(in)).via(before)
+                .via(Devices.gzip(1).withFault(Fault.parse("permanent@3", "test"))
+                    .withLadder(Ladder.of(new Ladder.RedirectInstance())))
+                .to(Devices.fileSink(out)).chunkBytes(CHUNK).build())
+            .completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        assertEquals(LadderConformanceTest.sha256(fixture.gzipped),
+            LadderConformanceTest.sha256(Files.readAllBytes(out)));
+        assertTrue(result.receipt().steps().stream().anyMatch(s -> s.action().matches(
+            "redirect to instance 1 \\(gzip#[01]\\)")), result.receipt()::toString);
     }
 
     private FlowSpec gzipFlow(Path out, Ladder ladder, String sinkFault) throws Exception {
