@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.flowswitch.devices.testkit.TestThreads;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -37,6 +38,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * creates is removed at the end. One real node is shared by the class.
  */
 class ExamplesTest {
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("example-peer");
+
     static final Path EXAMPLES = Path.of("examples");
     static final Path DATA = EXAMPLES.resolve("data");
     static final Path PLAIN = DATA.resolve("plain.bin");
@@ -151,7 +156,7 @@ class ExamplesTest {
         try (ServerSocket server = new ServerSocket(RECORDS_PORT, 1, InetAddress.getLoopbackAddress())) {
             // An independent reader: the wire format as examples/header-records-tcp.fml documents it, parsed
             // with DataInputStream, and the CRC-32C from java.util.zip.
-            reader = CompletableFuture.supplyAsync(() -> {
+            reader = peers.supply(() -> {
                 try (Socket socket = server.accept();
                      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()))) {
                     long records = 0;
@@ -189,7 +194,7 @@ class ExamplesTest {
     @Test
     void headerRecordsOverTcpAreCheckedByTheReceiver() throws Exception {
         assumePortFree(RECORDS_PORT);
-        final CompletableFuture<Cli.Outcome> receiver = CompletableFuture.supplyAsync(
+        final CompletableFuture<Cli.Outcome> receiver = peers.supply(
             () -> cli("run", example("receive-header-records.fml")));
         Cli.Outcome sender = null;
         for (int attempt = 0; attempt < 100 && !receiver.isDone(); attempt++) {
@@ -234,7 +239,7 @@ class ExamplesTest {
         } catch (IOException inUse) {
             assumeTrue(false, "port " + TCP_PORT + ", which the TCP examples use, is taken on this machine: " + inUse);
         }
-        final CompletableFuture<Cli.Outcome> receiver = CompletableFuture.supplyAsync(
+        final CompletableFuture<Cli.Outcome> receiver = peers.supply(
             () -> cli("run", example("receive-decrypt-gunzip.fml"), "--key", "session=" + KEY));
         // The receiver binds when its flow starts; until then a connection is refused, so the sender tries again.
         Cli.Outcome sender = null;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowswitch.devices.testkit.TestThreads;
 import io.flowswitch.devices.tls.TlsContexts;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,9 +24,14 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ServeCommandTest {
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("serve-command");
+
     private static Cli.SharedNode node;
 
     @TempDir
@@ -51,7 +57,7 @@ class ServeCommandTest {
         final java.io.PipedWriter pipe = new java.io.PipedWriter();
         final java.io.PipedReader lines = new java.io.PipedReader(pipe, 1 << 16);
         final java.io.StringWriter err = new java.io.StringWriter();
-        final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> FlowswitchCommand.execute(
+        final CompletableFuture<Integer> exit = peers.supply(() -> FlowswitchCommand.execute(
             NodeProvider.shared(node.node()), new java.io.PrintWriter(pipe, true), new java.io.PrintWriter(err),
             "serve", "--https", "--root", root.toString(), "--port", "0", "--tls-dir", tls.toString(),
             "--requests", "1"));

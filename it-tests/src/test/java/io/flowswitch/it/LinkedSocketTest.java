@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowswitch.devices.link.SharedPage;
+import io.flowswitch.devices.testkit.TestThreads;
 import io.flowswitch.devices.tls.TlsConnection;
 import io.flowswitch.devices.tls.TlsContexts;
 import io.flowswitch.devices.tls.TlsEndpoints;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
  * (copied once, lent as pages, batched) arrives byte-identical after authentication and decryption.
  */
 class LinkedSocketTest {
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("linked-peer");
+
     private static final byte[] KEY = new byte[32];
     private static FlowSwitch node;
     private static TlsContexts.Identity identity;
@@ -185,7 +191,7 @@ class LinkedSocketTest {
             final Socket out = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
             final TlsConnection peer = TlsConnection.server(listener.accept(), identity.context());
             peer.socket().setSoTimeout(10_000);
-            final CompletableFuture<Void> handshake = CompletableFuture.runAsync(peer::handshake);
+            final CompletableFuture<Void> handshake = peers.run(peer::handshake);
             try (LinkedSocket socket = LinkedSocket.tls(node, TlsConnection.client(out, client, "localhost"),
                 LinkedSocket.Options.DEFAULT.withBatchDelay(Duration.ofMillis(20)))) {
                 final byte[] message = new byte[100];
@@ -219,7 +225,7 @@ class LinkedSocketTest {
         final byte[] data = random(700_000, 11);
         try (LinkedReceiver receiver = LinkedReceiver.aesGcm(node, port, new SecretKeySpec(KEY, "AES"), 64 * 1024)) {
             receiver.flow().running().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            final CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+            final CompletableFuture<byte[]> read = peers.supply(() -> {
                 try {
                     return receiver.stream().readAllBytes();
                 } catch (java.io.IOException e) {

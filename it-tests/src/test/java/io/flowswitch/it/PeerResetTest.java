@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowswitch.devices.testkit.TestThreads;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.ladder.Decision;
 import io.flowswitch.flow.ladder.ExternalEvent;
@@ -30,6 +31,7 @@ import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * with rules for {@code peer-reset}, the application is told and decides.
  */
 class PeerResetTest {
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("resetting-peer");
+
     private static FlowSwitch node;
 
     @TempDir
@@ -60,7 +66,7 @@ class PeerResetTest {
         new Random(9).nextBytes(data);
         final Path input = Files.write(dir.resolve("input.bin"), data);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            final CompletableFuture<Long> peer = CompletableFuture.supplyAsync(() -> resetAfter(server, 256 << 10));
+            final CompletableFuture<Long> peer = peers.supply(() -> resetAfter(server, 256 << 10));
             final FlowResult result = node.run(Flows.from(Devices.file(input))
                     .via(Devices.aesGcmEncrypt("k").withLadder(Ladder.recommended()))
                     .to(Devices.tcpSink("127.0.0.1", server.getLocalPort())).key("k", new byte[32]).build())
@@ -87,7 +93,7 @@ class PeerResetTest {
             return CompletableFuture.completedFuture(Decision.TERMINATE);
         };
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            final CompletableFuture<Long> peer = CompletableFuture.supplyAsync(() -> resetAfter(server, 256 << 10));
+            final CompletableFuture<Long> peer = peers.supply(() -> resetAfter(server, 256 << 10));
             final FlowResult result = node.run(Flows.from(Devices.file(input)).via(Devices.aesGcmEncrypt("k"))
                     .to(Devices.tcpSink("127.0.0.1", server.getLocalPort())).key("k", new byte[32])
                     .on(ExternalEvent.PEER_RESET, new Ladder.Notify(application, 1_000_000_000L, Decision.CONTINUE))

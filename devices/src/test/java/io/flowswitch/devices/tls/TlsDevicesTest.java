@@ -11,6 +11,7 @@ import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.file.FileReference;
 import io.flowswitch.devices.testkit.ChunkLoops;
 import io.flowswitch.devices.testkit.ChunkLoops.Drained;
+import io.flowswitch.devices.testkit.TestThreads;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,11 +23,16 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TlsDevicesTest {
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("tls-peer");
+
     private static final int CHUNK = 64 * 1024;
     private static TlsContexts.Identity identity;
     private static SSLContext clientContext;
@@ -62,7 +68,7 @@ class TlsDevicesTest {
         try (TlsSource source = new TlsSourceKind().create(DeviceParams.of("stage 1 (tls-source)", "connection",
             serverName), context)) {
             final CompletableFuture<Drained> received =
-                CompletableFuture.supplyAsync(() -> ChunkLoops.drain(source, new ChunkPool(CHUNK, 4)));
+                peers.supply(() -> ChunkLoops.drain(source, new ChunkPool(CHUNK, 4)));
             try (TlsSink sink = new TlsSinkKind().create(DeviceParams.of("stage 2 (tls-sink)", "connection", clientName,
                 "end", "close-notify"), context)) {
                 ChunkLoops.feed(sink, new ChunkPool(CHUNK, 4), input, CHUNK);
@@ -88,7 +94,7 @@ class TlsDevicesTest {
         try (TlsSource source = new TlsSourceKind().create(DeviceParams.of("stage 1 (tls-source)", "connection",
             serverName), context)) {
             final CompletableFuture<Drained> received =
-                CompletableFuture.supplyAsync(() -> ChunkLoops.drain(source, new ChunkPool(CHUNK, 4)));
+                peers.supply(() -> ChunkLoops.drain(source, new ChunkPool(CHUNK, 4)));
             final byte[] some = ChunkLoops.randomBytes(1000, 1);
             ends[0].write(some, 0, some.length);
             ends[0].socket().shutdownOutput();
@@ -112,7 +118,7 @@ class TlsDevicesTest {
             accepted.setSoTimeout(10_000);
             try (TlsConnection client = TlsConnection.client(socket, stranger, "localhost");
                 TlsConnection serverEnd = TlsConnection.server(accepted, identity.context())) {
-                final CompletableFuture<Void> serverSide = CompletableFuture.runAsync(serverEnd::handshake);
+                final CompletableFuture<Void> serverSide = peers.run(serverEnd::handshake);
                 final DeviceException e = assertThrows(DeviceException.class, client::handshake);
                 assertEquals("HANDSHAKE_FAILED", e.code());
                 assertThrows(Exception.class, () -> serverSide.get(10, TimeUnit.SECONDS));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowswitch.devices.testkit.TestThreads;
 import io.flowswitch.fml.Fml;
 import io.flowswitch.fml.FmlOptions;
 import io.flowswitch.flow.FlowResult;
@@ -34,6 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * offset, and no output file stays.
  */
 class DeframeFlowTest {
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("record-sender");
+
     private static final int RECORD = 3000;
     @RegisterExtension
     static final FlowRunner flows = new FlowRunner("deframe-flow-test");
@@ -87,7 +92,7 @@ class DeframeFlowTest {
 
     private FlowResult receive(byte[] stream) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            final CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+            final CompletableFuture<Void> sender = peers.run(() -> {
                 try (Socket socket = server.accept(); OutputStream out = socket.getOutputStream()) {
                     // In pieces that cut across records, as a network would.
                     for (int at = 0; at < stream.length; at += 1000) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowswitch.devices.testkit.TestThreads;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.javadsl.Devices;
@@ -31,6 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A compiled flow with a tee: both branches get every byte in order, and the slower branch holds the source back. */
 class TeeFlowTest {
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("tee-branch");
+
     private static final int FILE_BYTES = 48 * 1024 * 1024 + 17;
     @RegisterExtension
     static final FlowRunner flows = new FlowRunner("tee-flow-test");
@@ -49,7 +54,7 @@ class TeeFlowTest {
             // Small socket buffers, so the branch's own stall reaches the tee quickly.
             server.setReceiveBufferSize(64 * 1024);
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            final CompletableFuture<byte[]> branch = CompletableFuture.supplyAsync(() -> readAfter(server, go));
+            final CompletableFuture<byte[]> branch = peers.supply(() -> readAfter(server, go));
             final FlowSpec spec = Flows.from(Devices.file(in))
                 .via(Devices.tee(Devices.tcpSink("127.0.0.1", server.getLocalPort())))
                 .via(Devices.tee(Devices.sha256Sink()))
