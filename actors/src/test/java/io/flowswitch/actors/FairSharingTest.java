@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.accel.SharedAccelerator;
 import io.flowswitch.devices.accel.SharedAcceleratorKind;
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.StageSpec;
 import io.flowswitch.javadsl.Devices;
@@ -19,6 +20,7 @@ import io.flowswitch.javadsl.Flows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -52,12 +54,8 @@ class FairSharingTest {
     }
 
     /** Waits, with a deadline no loaded machine reaches, until {@code done} holds. */
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        final long deadlineNs = System.nanoTime() + 30 * NANOS_PER_SECOND;
-        while (!done.getAsBoolean()) {
-            assertTrue(System.nanoTime() - deadlineNs < 0, "still waiting for " + what);
-            Thread.sleep(10);
-        }
+    private static void await(String what, BooleanSupplier done) throws Exception {
+        Eventually.assertWithin(Duration.ofSeconds(30), what, done::getAsBoolean);
     }
 
     /** The most bytes a device pacing at {@code bytesPerSecond} can have passed in {@code elapsedNs}. */

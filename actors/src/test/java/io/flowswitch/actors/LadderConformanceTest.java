@@ -8,6 +8,7 @@ import io.flowswitch.devices.compress.GzipReference;
 import io.flowswitch.devices.crypto.AesGcmReference;
 import io.flowswitch.devices.digest.DigestReference;
 import io.flowswitch.devices.fault.Fault;
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
@@ -22,6 +23,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -236,10 +238,7 @@ class SmallRequestsTest {
     void calibrateAtStartCalibratesInTheBackground() throws Exception {
         try (FlowSwitch calibrating = start("flowswitch.small-requests { calibrate-at-start = on,"
             + " calibration-bytes = 256KiB }")) {
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (calibrating.smallRequests().calibration() == null && System.nanoTime() < deadlineNs) {
-                Thread.sleep(20);
-            }
+            Eventually.waitUntil(Duration.ofSeconds(30), () -> calibrating.smallRequests().calibration() != null);
             assertTrue(calibrating.smallRequests().threshold().calibrated());
         }
     }

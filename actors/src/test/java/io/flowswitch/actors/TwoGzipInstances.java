@@ -3,6 +3,7 @@ package io.flowswitch.actors;
 import com.typesafe.config.ConfigFactory;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.compress.GzipReference;
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.javadsl.FlowSwitch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -187,15 +187,13 @@ final class ServeCommand implements Callable<Integer> {
             final Thread hook = new Thread(stopped::countDown, "flowswitch-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                while (!stopped.await(50, TimeUnit.MILLISECONDS)) {
-                    if (requests != null && server.counters().finished() >= requests) {
-                        // Let the last clients read their responses before closing resets their connections.
-                        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_GRACE_S);
-                        while (server.counters().activeConnections() > 0 && System.nanoTime() < deadline) {
-                            Thread.sleep(10);
-                        }
-                        break;
-                    }
+                if (requests != null) {
+                    server.counters().onFinished(requests, stopped::countDown);
+                }
+                stopped.await();
+                if (requests != null && server.counters().finished() >= requests) {
+                    // Let the last clients read their responses before closing resets their connections.
+                    server.counters().awaitNoConnections(TimeUnit.SECONDS.toNanos(CLOSE_GRACE_S));
                 }
             } finally {
                 try {

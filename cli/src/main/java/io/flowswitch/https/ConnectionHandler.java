@@ -76,7 +76,7 @@ final class ConnectionHandler implements Runnable {
                 try {
                     keepAlive = respond(headLength);
                 } finally {
-                    server.counters().finished.incrementAndGet();
+                    server.counters().responseEnded();
                 }
             }
         } catch (DeviceException e) {

@@ -111,6 +111,55 @@ public final class HttpsFileServer implements AutoCloseable {
         final AtomicInteger activeFlows = new AtomicInteger();
         final AtomicInteger activeConnections = new AtomicInteger();
         final AtomicLong refusedConnections = new AtomicLong();
+        /** Told when the last connection closes: {@link #awaitNoConnections} waits on it. */
+        private final Object connectionsClosed = new Object();
+        private volatile long finishedTarget = Long.MAX_VALUE;
+        private volatile Runnable onFinishedTarget = () -> { };
+
+        /**
+         * Runs {@code action} once {@code count} responses have ended (at once when they have already), on the
+         * thread that ended the last of them; it must not block. One action at a time: a later call replaces it.
+         */
+        public void onFinished(long count, Runnable action) {
+            onFinishedTarget = action;
+            finishedTarget = count;
+            if (finished.get() >= count) {
+                action.run();
+            }
+        }
+
+        /**
+         * Waits until no connection is open, at most {@code timeoutNs}.
+         *
+         * @return whether none is
+         */
+        public boolean awaitNoConnections(long timeoutNs) throws InterruptedException {
+            final long deadlineNs = System.nanoTime() + timeoutNs;
+            synchronized (connectionsClosed) {
+                while (activeConnections.get() > 0) {
+                    final long leftNs = deadlineNs - System.nanoTime();
+                    if (leftNs <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(connectionsClosed, leftNs);
+                }
+            }
+            return true;
+        }
+
+        void responseEnded() {
+            if (finished.incrementAndGet() == finishedTarget) {
+                onFinishedTarget.run();
+            }
+        }
+
+        void connectionClosed() {
+            if (activeConnections.decrementAndGet() == 0) {
+                synchronized (connectionsClosed) {
+                    connectionsClosed.notifyAll();
+                }
+            }
+        }
 
         public long requests() {
             return requests.get();
@@ -268,7 +317,7 @@ public final class HttpsFileServer implements AutoCloseable {
 
     void ended(TlsConnection connection) {
         if (open.remove(connection)) {
-            counters.activeConnections.decrementAndGet();
+            counters.connectionClosed();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.devices.testkit.TestThreads;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -196,20 +198,33 @@ class ExamplesTest {
         assumePortFree(RECORDS_PORT);
         final CompletableFuture<Cli.Outcome> receiver = peers.supply(
             () -> cli("run", example("receive-header-records.fml")));
-        Cli.Outcome sender = null;
-        for (int attempt = 0; attempt < 100 && !receiver.isDone(); attempt++) {
-            sender = cli("run", example("header-records-tcp.fml"));
-            if (sender.exitCode() != ExitCodes.FLOW_FAILED || !sender.err().contains("refused")) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        final Cli.Outcome sender = sendOnceListening(receiver, "run", example("header-records-tcp.fml"));
         final Cli.Outcome received = receiver.get(60, TimeUnit.SECONDS);
         assertTrue(sender != null, received::toString);
         sender.assertDone();
         received.assertDone();
         assertEquals(DemoCommand.sha256(PLAIN), sha256Of(received.out()));
         assertArrayEquals(Files.readAllBytes(PLAIN), Files.readAllBytes(DATA.resolve("plain.bin.records")));
+    }
+
+    /**
+     * Runs the sending command line {@code args} until the receiver takes its connection. The receiver binds
+     * when its flow starts and says so nowhere a test can wait on; until then a connection is refused, so the
+     * sender tries again (for 20 s at most, or until the receiver ended).
+     *
+     * @return the sender's last outcome; null when the receiver ended before the sender ran
+     */
+    private static Cli.Outcome sendOnceListening(CompletableFuture<Cli.Outcome> receiver, String... args)
+        throws Exception {
+        final Cli.Outcome[] sender = new Cli.Outcome[1];
+        Eventually.waitUntil(Duration.ofSeconds(20), () -> {
+            if (receiver.isDone()) {
+                return true;
+            }
+            sender[0] = cli(args);
+            return sender[0].exitCode() != ExitCodes.FLOW_FAILED || !sender[0].err().contains("refused");
+        });
+        return sender[0];
     }
 
     private static void assumePortFree(int port) {
@@ -241,15 +256,8 @@ class ExamplesTest {
         }
         final CompletableFuture<Cli.Outcome> receiver = peers.supply(
             () -> cli("run", example("receive-decrypt-gunzip.fml"), "--key", "session=" + KEY));
-        // The receiver binds when its flow starts; until then a connection is refused, so the sender tries again.
-        Cli.Outcome sender = null;
-        for (int attempt = 0; attempt < 100 && !receiver.isDone(); attempt++) {
-            sender = cli("run", example("gzip-encrypt-tcp.fml"), "--key", "session=" + KEY);
-            if (sender.exitCode() != ExitCodes.FLOW_FAILED || !sender.err().contains("refused")) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        final Cli.Outcome sender = sendOnceListening(receiver, "run", example("gzip-encrypt-tcp.fml"), "--key",
+            "session=" + KEY);
         final Cli.Outcome received = receiver.get(60, TimeUnit.SECONDS);
         assertTrue(sender != null, received::toString);
         sender.assertDone();

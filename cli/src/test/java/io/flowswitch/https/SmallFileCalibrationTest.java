@@ -51,23 +51,17 @@ class SmallFileCalibrationTest {
         // The server command may calibrate from a common-pool thread; on a small machine that is the only
         // one, so the loopback reader must not wait for the pool.
         final TlsContexts.Identity identity = TlsContexts.selfSigned(dir.resolve("tls"));
-        final java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
-        final long busyUntilNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         final java.util.List<java.util.concurrent.ForkJoinTask<?>> busy = new java.util.ArrayList<>();
         for (int i = 0; i < java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(); i++) {
             // Busy for 30 s at most, so a calibration that waits for the pool fails rather than hangs.
-            busy.add(java.util.concurrent.ForkJoinPool.commonPool().submit(() -> {
-                while (!release.get() && System.nanoTime() - busyUntilNs < 0) {
-                    Thread.sleep(10);
-                }
-                return null;
-            }));
+            busy.add(java.util.concurrent.ForkJoinPool.commonPool().submit(() -> release.await(30, TimeUnit.SECONDS)));
         }
         try (FlowSwitch node = FlowSwitch.start()) {
             final SmallFileCalibration.Result result = SmallFileCalibration.measure(node, identity, 64 * 1024, dir);
             assertTrue(result.flowNsPerByte() > 0, result.toString());
         } finally {
-            release.set(true);
+            release.countDown();
             for (java.util.concurrent.ForkJoinTask<?> task : busy) {
                 task.get(5, TimeUnit.SECONDS);
             }

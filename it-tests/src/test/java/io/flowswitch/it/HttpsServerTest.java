@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.devices.tls.TlsContexts;
 import io.flowswitch.devices.tls.TlsEndpoints;
 import io.flowswitch.https.HttpsFileServer;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -246,14 +248,8 @@ class HttpsServerTest {
         return node.usage().toCompletableFuture().join().liveLeases();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 15 s: " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(BooleanSupplier condition, String what) throws Exception {
+        Eventually.assertWithin(Duration.ofSeconds(15), what, condition::getAsBoolean);
     }
 
     private static byte[] random(int size, long seed) {

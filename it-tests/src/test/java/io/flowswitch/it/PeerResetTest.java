@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.devices.testkit.TestThreads;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.ladder.Decision;
@@ -22,6 +23,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -122,11 +124,8 @@ class PeerResetTest {
 
     private static void assertStoppedAndLeasesBack() throws Exception {
         StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(node.system()));
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (node.usage().toCompletableFuture().get(5, TimeUnit.SECONDS).liveLeases() > 0
-            && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Eventually.waitUntil(Duration.ofSeconds(5),
+            () -> node.usage().toCompletableFuture().get(5, TimeUnit.SECONDS).liveLeases() == 0);
         assertEquals(0, node.usage().toCompletableFuture().get(5, TimeUnit.SECONDS).liveLeases());
     }
 

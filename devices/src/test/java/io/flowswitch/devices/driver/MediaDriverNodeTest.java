@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowswitch.devices.testkit.Eventually;
 import java.io.File;
+import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -21,10 +23,7 @@ class MediaDriverNodeTest {
             assertFalse(aeronThreads().isEmpty(), "driver and client threads run");
         }
         assertFalse(new File(directory).exists(), "driver directory removed on close: " + directory);
-        final long deadline = System.currentTimeMillis() + 5_000;
-        while (!aeronThreads().equals(before) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.waitUntil(Duration.ofSeconds(5), () -> aeronThreads().equals(before));
         assertEquals(before, aeronThreads(), "no Aeron thread left behind");
     }
 

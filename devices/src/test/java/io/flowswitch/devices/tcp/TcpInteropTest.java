@@ -11,9 +11,11 @@ import io.flowswitch.devices.FlowContext;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.file.FileReference;
 import io.flowswitch.devices.testkit.ChunkLoops;
+import io.flowswitch.devices.testkit.Eventually;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -72,19 +74,22 @@ class TcpInteropTest {
     }
 
     /** socat takes a moment to listen: retry a refused connection for a few seconds. */
-    private TcpSink connectWhenListening(int port) throws InterruptedException {
+    private TcpSink connectWhenListening(int port) throws Exception {
         final DeviceParams params = DeviceParams.of("stage 2 (tcp-sink)", "port", Integer.toString(port));
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
+        final TcpSink[] connected = new TcpSink[1];
+        Eventually.waitUntil(Duration.ofSeconds(10), () -> {
             try {
-                return new TcpSinkKind().create(params, context);
+                connected[0] = new TcpSinkKind().create(params, context);
+                return true;
             } catch (DeviceException e) {
-                if (!"CONNECT_REFUSED".equals(e.code()) || System.nanoTime() - deadlineNs > 0) {
+                if (!"CONNECT_REFUSED".equals(e.code())) {
                     throw e;
                 }
-                Thread.sleep(20);
+                return false;
             }
-        }
+        });
+        // Once more at the deadline, so that a refusal is what the test reports.
+        return connected[0] != null ? connected[0] : new TcpSinkKind().create(params, context);
     }
 
     private static String socat() {

@@ -1,9 +1,11 @@
 package io.flowswitch.devices.tcp;
 
+import io.flowswitch.devices.testkit.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -52,17 +54,9 @@ final class TcpTestSupport {
         }
 
         /** Waits until the peer's thread is inside a method whose name contains {@code method} (e.g. blocked). */
-        void awaitInside(String method) throws InterruptedException {
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() - deadlineNs < 0) {
-                for (StackTraceElement frame : thread.getStackTrace()) {
-                    if (frame.getMethodName().contains(method)) {
-                        return;
-                    }
-                }
-                Thread.sleep(5);
-            }
-            throw new AssertionError("peer thread " + thread.getName() + " never reached " + method);
+        void awaitInside(String method) throws Exception {
+            Eventually.assertWithin(Duration.ofSeconds(10), "peer thread " + thread.getName() + " reaches " + method,
+                () -> java.util.Arrays.stream(thread.getStackTrace()).anyMatch(f -> f.getMethodName().contains(method)));
         }
 
         /** Interrupts a peer that is still running and waits for its thread to end. */
