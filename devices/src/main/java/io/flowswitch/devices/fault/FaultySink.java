@@ -1,10 +1,10 @@
 package io.flowswitch.devices.fault;
 
 import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.ForwardingSink;
 import io.flowswitch.devices.PartialWriteException;
 import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.chunk.Chunk;
-import java.util.Map;
 
 /**
  * A sink with a {@link Fault} injected: the write of chunk n fails before any byte is written (so a
@@ -14,14 +14,13 @@ import java.util.Map;
  * how much). The caller keeps
  * ownership of every chunk, as with any sink. One thread at a time.
  */
-final class FaultySink implements SinkDevice {
-    private final SinkDevice device;
+final class FaultySink extends ForwardingSink {
     private final FaultState state;
     private final boolean primary;
     private final String stage;
 
     FaultySink(SinkDevice device, FaultState state, boolean primary, String stage) {
-        this.device = device;
+        super(device);
         this.state = state;
         this.primary = primary;
         this.stage = stage;
@@ -55,23 +54,4 @@ final class FaultySink implements SinkDevice {
             + half + " of its " + length + " bytes (injected fault)", half, null);
     }
 
-    @Override
-    public void finish() {
-        device.finish();
-    }
-
-    @Override
-    public void abort(Throwable cause) {
-        device.abort(cause);
-    }
-
-    @Override
-    public Map<String, String> results() {
-        return device.results();
-    }
-
-    @Override
-    public void close() {
-        device.close();
-    }
 }

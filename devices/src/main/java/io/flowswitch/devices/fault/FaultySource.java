@@ -1,22 +1,21 @@
 package io.flowswitch.devices.fault;
 
+import io.flowswitch.devices.ForwardingSource;
 import io.flowswitch.devices.SourceDevice;
 import io.flowswitch.devices.chunk.Chunk;
-import java.util.Map;
 
 /**
  * A source with a {@link Fault} injected: the read of chunk n (counted from 0) fails or is delayed before
  * any byte is read, so a retried read gives the same bytes. One thread at a time.
  */
-final class FaultySource implements SourceDevice {
-    private final SourceDevice device;
+final class FaultySource extends ForwardingSource {
     private final FaultState state;
     private final boolean primary;
     private final String stage;
     private long reads;
 
     FaultySource(SourceDevice device, FaultState state, boolean primary, String stage) {
-        this.device = device;
+        super(device);
         this.state = state;
         this.primary = primary;
         this.stage = stage;
@@ -36,18 +35,4 @@ final class FaultySource implements SourceDevice {
         return device.readChunk(chunk, index);
     }
 
-    @Override
-    public long sizeBytes() {
-        return device.sizeBytes();
-    }
-
-    @Override
-    public Map<String, String> results() {
-        return device.results();
-    }
-
-    @Override
-    public void close() {
-        device.close();
-    }
 }

@@ -3,12 +3,12 @@ package io.flowswitch.devices.fault;
 import io.flowswitch.devices.Checkpoint;
 import io.flowswitch.devices.Checkpointable;
 import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.ForwardingTransform;
 import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.frame.FrameDevice;
 import io.flowswitch.devices.frame.MtuChange;
-import java.util.Map;
 
 /**
  * A transform with a {@link Fault} injected: transient, permanent and crash faults fail {@link #accept} at
@@ -20,8 +20,7 @@ import java.util.Map;
  * a stalled chunk, which {@link #close} releases. Checkpoints are the wrapped device's (none when it is not
  * {@link Checkpointable}). One thread at a time.
  */
-final class FaultyTransform implements TransformDevice, Checkpointable {
-    private final TransformDevice device;
+final class FaultyTransform extends ForwardingTransform implements Checkpointable {
     private final FaultState state;
     private final boolean primary;
     private final String stage;
@@ -30,7 +29,7 @@ final class FaultyTransform implements TransformDevice, Checkpointable {
     private boolean mtuChanged;
 
     FaultyTransform(TransformDevice device, FaultState state, boolean primary, String stage) {
-        this.device = device;
+        super(device);
         this.state = state;
         this.primary = primary;
         this.stage = stage;
@@ -138,16 +137,11 @@ final class FaultyTransform implements TransformDevice, Checkpointable {
     }
 
     @Override
-    public Map<String, String> results() {
-        return device.results();
-    }
-
-    @Override
     public void close() {
         if (stalled != null) {
             stalled.release();
             stalled = null;
         }
-        device.close();
+        super.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.flowswitch.flow.recovery;
 
 import io.flowswitch.devices.DeviceException;
+import io.flowswitch.devices.ForwardingSink;
 import io.flowswitch.devices.PartialWriteException;
 import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.chunk.Chunk;
@@ -11,7 +12,6 @@ import io.flowswitch.flow.ladder.Ladder;
 import io.flowswitch.flow.ladder.Notification;
 import io.flowswitch.flow.ladder.Receipt;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -29,8 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * caller keeps ownership of every chunk, as with any sink; the payload bounds of a chunk are restored
  * before a write returns or throws. One thread at a time.
  */
-public final class EventHandlingSink implements SinkDevice {
-    private final SinkDevice device;
+public final class EventHandlingSink extends ForwardingSink {
     private final EventRules rules;
     private final String stage;
     private final String receiptStage;
@@ -47,7 +46,7 @@ public final class EventHandlingSink implements SinkDevice {
      */
     public EventHandlingSink(SinkDevice device, EventRules rules, String stage, String receiptStage, long flowId,
         ReceiptRecorder recorder) {
-        this.device = device;
+        super(device);
         this.rules = rules;
         this.stage = stage;
         this.receiptStage = receiptStage;
@@ -159,23 +158,4 @@ public final class EventHandlingSink implements SinkDevice {
             cause.code(), cause.getMessage(), sequence, "instance 0"));
     }
 
-    @Override
-    public void finish() {
-        device.finish();
-    }
-
-    @Override
-    public void abort(Throwable cause) {
-        device.abort(cause);
-    }
-
-    @Override
-    public Map<String, String> results() {
-        return device.results();
-    }
-
-    @Override
-    public void close() {
-        device.close();
-    }
 }
