@@ -157,15 +157,13 @@ public final class AesGcmEncryptDevice implements TransformDevice {
         if (!endChunkPending) {
             return null;
         }
-        final Chunk end = pool.acquire();
+        // Nothing said it was last: the end record follows the highest chunk seen. When no chunk came at
+        // all its sequence is 0, so seal() puts the file header before it.
+        final Chunk end = EndRecordChunk.take(pool, flowId, nextSequence, nextPlaintextOffset,
+            chunk -> seal(chunk, true));
         if (end == null) {
             return null;
         }
-        // Nothing said it was last: the end record follows the highest chunk seen. When no chunk came at
-        // all its sequence is 0, so seal() puts the file header before it.
-        end.header().flowId(flowId).sequence(nextSequence).byteOffset(nextPlaintextOffset)
-            .flags(ChunkFlags.LAST | (nextSequence == 0 ? ChunkFlags.FIRST : 0));
-        sealOrRelease(end, true);
         endChunkPending = false;
         endRecordWritten = true;
         return end;

@@ -108,17 +108,10 @@ public final class AesGcmSoftwareEncrypt implements TransformDevice {
         if (!endChunkPending) {
             return null;
         }
-        final Chunk end = pool.acquire();
+        final Chunk end = EndRecordChunk.take(pool, flowId, nextSequence, nextPlaintextOffset,
+            chunk -> seal(chunk, true));
         if (end == null) {
             return null;
-        }
-        end.header().flowId(flowId).sequence(nextSequence).byteOffset(nextPlaintextOffset)
-            .flags(ChunkFlags.LAST | (nextSequence == 0 ? ChunkFlags.FIRST : 0));
-        try {
-            seal(end, true);
-        } catch (RuntimeException e) {
-            end.release();
-            throw e;
         }
         endChunkPending = false;
         endRecordWritten = true;
