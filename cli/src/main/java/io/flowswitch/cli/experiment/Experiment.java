@@ -3,6 +3,8 @@ package io.flowswitch.cli.experiment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,10 +19,17 @@ import picocli.CommandLine.Spec;
  *
  * <p>Experiments start their own node, configured for what they measure (a pool of modelled
  * accelerators, a number of gzip instances), and close it before they return.
+ *
+ * <p>A missed target never fails the command (figures on a shared machine are noisy); what must hold for
+ * the figures to mean anything (every flow succeeded, the node gave back what it took) does: an experiment
+ * reports it with {@link #fail}, and the command still writes its files and summary, then says why on
+ * stderr and exits 1.
  */
 public abstract class Experiment implements Callable<Integer> {
     /** Default parent of each experiment's output directory, relative to the working directory. */
     public static final String DEFAULT_OUT = "flowswitch-experiments";
+    /** The exit code of a run that {@link #fail}ed: the CLI's "flow failed". */
+    static final int FAILED_EXIT_CODE = 1;
 
     @Spec
     CommandSpec spec;
@@ -37,6 +46,8 @@ public abstract class Experiment implements Callable<Integer> {
     @Option(names = "--quick",
         description = "A short run with small sizes: checks that the experiment works, its figures mean little.")
     boolean quick;
+
+    private final List<String> failures = new ArrayList<>();
 
     /** Runs the experiment, writing files through {@code output} and its summary to stdout. */
     protected abstract void run(ExperimentOutput output) throws Exception;
@@ -71,6 +82,14 @@ public abstract class Experiment implements Callable<Integer> {
         }
     }
 
+    /**
+     * Records that the run failed for {@code sentence} (what failed, where), a condition its figures rely
+     * on; the run goes on to write its files, and the command then exits 1.
+     */
+    protected final void fail(String sentence) {
+        failures.add(sentence);
+    }
+
     /** A usage error for this experiment: one line on stderr, exit code 2. */
     protected final CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
@@ -85,8 +104,14 @@ public abstract class Experiment implements Callable<Integer> {
             throw usage("--out: cannot write to '" + directory + "': " + e.getMessage());
         }
         final ExperimentOutput output = new ExperimentOutput(name(), directory, spec.commandLine().getOut());
+        failures.clear();
         run(output);
         output.finish();
+        if (!failures.isEmpty()) {
+            spec.commandLine().getErr().println("flowswitch: " + String.join("; ", failures));
+            spec.commandLine().getErr().flush();
+            return FAILED_EXIT_CODE;
+        }
         return 0;
     }
 }

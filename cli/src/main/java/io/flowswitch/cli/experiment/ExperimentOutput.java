@@ -50,6 +50,16 @@ public final class ExperimentOutput {
         return file;
     }
 
+    /**
+     * {@code <out>/<fileName>}, for a file the experiment writes itself (rows too many to hold as a
+     * {@link Table}); the closing line lists it.
+     */
+    public Path file(String fileName) {
+        final Path file = directory.resolve(fileName);
+        written.add(file);
+        return file;
+    }
+
     /** Writes {@code text} to {@code <out>/<fileName>} (a report in a form of its own, e.g. HTML). */
     public Path text(String fileName, String text) throws IOException {
         final Path file = directory.resolve(fileName);

@@ -7,7 +7,6 @@ import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,10 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,22 +49,19 @@ import picocli.CommandLine.Option;
         "  flowswitch experiment setup",
         "  flowswitch experiment setup --flows 2000 --warmup 500 --out /tmp/setup",
         "  flowswitch experiment setup --transport aeron"})
-public final class SetupExperiment implements Callable<Integer> {
+public final class SetupExperiment extends Experiment {
     /** The targets of the scheduler issue, drawn on the plot and checked in the summary. */
     static final long TARGET_P50_NS = 500_000;
     static final long TARGET_P99_NS = 2_000_000;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--flows", paramLabel = "N", description = "Flows to measure (default: ${DEFAULT-VALUE}).")
-    int flows = 10_000;
+    @Option(names = "--flows", paramLabel = "N", description = "Flows to measure. Default: 10000 (--quick: 1000).")
+    Integer flowsOption;
 
     @Option(names = "--warmup", paramLabel = "N",
-        description = "Flows run first and not measured, before the baseline is taken (default: ${DEFAULT-VALUE}:"
-            + " on two cores the JIT compiles for some seconds of flows, competing with them for the cores; after"
-            + " 1000 flows one in a hundred still waits 2-4 ms).")
-    int warmup = 20_000;
+        description = "Flows run first and not measured, before the baseline is taken. Default: 20000 (--quick:"
+            + " 1000): on two cores the JIT compiles for some seconds of flows, competing with them for the cores;"
+            + " after 1000 flows one in a hundred still waits 2-4 ms.")
+    Integer warmupOption;
 
     @Option(names = "--size", paramLabel = "BYTES",
         description = "Bytes each flow moves, in 4 KiB chunks (default: ${DEFAULT-VALUE}: one chunk).")
@@ -78,52 +72,23 @@ public final class SetupExperiment implements Callable<Integer> {
             + " aeron (an Aeron IPC stream per edge) (default: ${DEFAULT-VALUE}).")
     String transportName = "fused";
 
-    private Transport transport = Transport.FUSED;
-
-    @Option(names = "--out", paramLabel = "DIR",
-        description = "Where the CSV files and the plot go (default: the current directory).")
-    Path outDir = Path.of(".");
-
     @Option(names = "--settle-ms", paramLabel = "MS",
         description = "How long resources may take to come back to their baseline (default: ${DEFAULT-VALUE}).")
     long settleMs = 10_000;
 
-    /** The summary, for the caller; null until the experiment ran. */
-    Summary summary;
-
-    record Summary(Histogram histogram, ResourceSnapshot baseline, ResourceSnapshot after, List<String> excess,
-        int failures) {}
-
     @Override
-    public Integer call() throws Exception {
+    protected void run(ExperimentOutput output) throws Exception {
+        final int flows = orDefault(flowsOption, 10_000, 1_000);
+        final int warmup = orDefault(warmupOption, 20_000, 1_000);
         if (flows < 1 || warmup < 0 || sizeBytes < 0 || settleMs < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--flows must be >= 1, --warmup, --size and"
-                + " --settle-ms >= 0; got " + flows + ", " + warmup + ", " + sizeBytes + ", " + settleMs);
+            throw usage("--flows must be >= 1, --warmup, --size and --settle-ms >= 0; got " + flows + ", " + warmup
+                + ", " + sizeBytes + ", " + settleMs);
         }
-        transport = switch (transportName.toLowerCase(Locale.ROOT)) {
+        final Transport transport = switch (transportName.toLowerCase(Locale.ROOT)) {
             case "fused" -> Transport.FUSED;
             case "aeron", "aeron_ipc" -> Transport.AERON_IPC;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                "--transport must be fused or aeron, got '" + transportName + "'");
+            default -> throw usage("--transport must be fused or aeron, got '" + transportName + "'");
         };
-        final PrintWriter out = spec.commandLine().getOut();
-        final PrintWriter err = spec.commandLine().getErr();
-        Files.createDirectories(outDir);
-        final Path work = Files.createTempDirectory(outDir, ".setup-work");
-        final Path in = work.resolve("in.bin");
-        final byte[] bytes = new byte[sizeBytes];
-        new Random(1).nextBytes(bytes);
-        Files.write(in, bytes);
-        final Path output = work.resolve("out.bin");
-        final FlowSpec flow = Flows.from(Devices.file(in))
-            .via(Devices.rateLimit(1L << 40, 0))
-            .via(Devices.crc32c())
-            .via(Devices.sha256())
-            .to(Devices.fileSink(output))
-            .chunkBytes(4096)
-            .transport(transport)
-            .name("setup")
-            .build();
         final long[] samples = new long[flows];
         final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         final ResourceSnapshot baseline;
@@ -132,104 +97,105 @@ public final class SetupExperiment implements Callable<Integer> {
         int failures = 0;
         String firstFailure = null;
         final String streams;
-        try (FlowSwitch node = FlowSwitch.start()) {
-            for (int i = 0; i < warmup; i++) {
-                final FlowResult result = runOne(node, flow);
-                if (!result.succeeded()) {
-                    err.println("flowswitch: a warm-up flow failed: " + result.error().getMessage());
-                    return 1;
-                }
-            }
-            Thread.sleep(200);
-            // The media driver keeps a closed stream's log buffers for a linger time: wait for the warm-up's to
-            // go, or they would hide the measured flows' in the baseline. The pool's idle streams stay.
-            ResourceSnapshot settled = ResourceSnapshot.take(node);
-            final long baselineDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMs);
-            while (settled.aeronLogBuffers() > settled.idleAeronStreams()
-                && System.nanoTime() < baselineDeadlineNs) {
-                Thread.sleep(100);
-                settled = ResourceSnapshot.take(node);
-            }
-            baseline = settled;
-            for (int i = 0; i < flows; i++) {
-                final long startNs = System.nanoTime();
-                final FlowResult result = runOne(node, flow);
-                final long elapsedNs = System.nanoTime() - startNs;
-                samples[i] = elapsedNs;
-                histogram.recordValue(Math.min(elapsedNs, histogram.getHighestTrackableValue()));
-                if (!result.succeeded()) {
-                    failures++;
-                    if (firstFailure == null) {
-                        firstFailure = String.valueOf(result.error().getMessage());
+        final FlowSpec flow;
+        try (Scratch scratch = new Scratch(workBase(), "flowswitch-setup-")) {
+            final byte[] bytes = new byte[sizeBytes];
+            new Random(1).nextBytes(bytes);
+            final Path in = Files.write(scratch.file("in.bin"), bytes);
+            flow = Flows.from(Devices.file(in))
+                .via(Devices.rateLimit(1L << 40, 0))
+                .via(Devices.crc32c())
+                .via(Devices.sha256())
+                .to(Devices.fileSink(scratch.file("out.bin")))
+                .chunkBytes(4096)
+                .transport(transport)
+                .name("setup")
+                .build();
+            output.heading("flow open + close: %s, %d B, %s, %d flows after %d warm-up", flow.chain(), sizeBytes,
+                transport.name().toLowerCase(Locale.ROOT), flows, warmup);
+            try (FlowSwitch node = FlowSwitch.start()) {
+                for (int i = 0; i < warmup; i++) {
+                    final FlowResult result = runOne(node, flow);
+                    if (!result.succeeded()) {
+                        fail("a warm-up flow failed: " + result.error().getMessage());
+                        return;
                     }
                 }
-            }
-            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMs);
-            after = ResourceSnapshot.take(node);
-            excess = after.excessOver(baseline);
-            while (!excess.isEmpty() && System.nanoTime() < deadlineNs) {
-                Thread.sleep(100);
+                Thread.sleep(200);
+                // The media driver keeps a closed stream's log buffers for a linger time: wait for the warm-up's
+                // to go, or they would hide the measured flows' in the baseline. The pool's idle streams stay.
+                ResourceSnapshot settled = ResourceSnapshot.take(node);
+                final long baselineDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMs);
+                while (settled.aeronLogBuffers() > settled.idleAeronStreams()
+                    && System.nanoTime() < baselineDeadlineNs) {
+                    Thread.sleep(100);
+                    settled = ResourceSnapshot.take(node);
+                }
+                baseline = settled;
+                for (int i = 0; i < flows; i++) {
+                    final long startNs = System.nanoTime();
+                    final FlowResult result = runOne(node, flow);
+                    final long elapsedNs = System.nanoTime() - startNs;
+                    samples[i] = elapsedNs;
+                    histogram.recordValue(Math.min(elapsedNs, histogram.getHighestTrackableValue()));
+                    if (!result.succeeded()) {
+                        failures++;
+                        if (firstFailure == null) {
+                            firstFailure = String.valueOf(result.error().getMessage());
+                        }
+                    }
+                }
+                final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMs);
                 after = ResourceSnapshot.take(node);
                 excess = after.excessOver(baseline);
+                while (!excess.isEmpty() && System.nanoTime() < deadlineNs) {
+                    Thread.sleep(100);
+                    after = ResourceSnapshot.take(node);
+                    excess = after.excessOver(baseline);
+                }
+                streams = node.ipcStreams().toString();
             }
-            streams = node.ipcStreams().toString();
-        } finally {
-            Files.deleteIfExists(output);
-            Files.deleteIfExists(in);
-            Files.deleteIfExists(work);
         }
-        summary = new Summary(histogram, baseline, after, excess, failures);
-        writeCsv(samples, histogram);
-        Files.writeString(outDir.resolve("setup-latency.svg"), LatencyPlot.svg(
+        writeCsv(output, samples, histogram);
+        output.text("setup-latency.svg", LatencyPlot.svg(
             "flow open + close, " + flow.stages().size() + " stages, " + flows + " flows (" + transport.name()
                 .toLowerCase(Locale.ROOT) + ")",
             List.of(new LatencyPlot.Series("open + close", points(histogram))),
             List.of(new LatencyPlot.Target("target p50 0.5 ms", TARGET_P50_NS),
-                new LatencyPlot.Target("target p99 2 ms", TARGET_P99_NS))), StandardCharsets.UTF_8);
-        printSummary(out, flow, histogram);
-        out.println("  baseline  " + baseline.describe());
-        out.println("  after     " + after.describe());
-        out.println("  pool      " + streams);
-        out.println("  wrote     " + outDir.resolve("setup-latency.csv") + ", " + outDir.resolve("setup-percentiles.csv")
-            + ", " + outDir.resolve("setup-latency.svg"));
-        out.flush();
+                new LatencyPlot.Target("target p99 2 ms", TARGET_P99_NS))));
+        output.line("  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms",
+            ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(90)),
+            ms(histogram.getValueAtPercentile(99)), ms(histogram.getValueAtPercentile(99.9)),
+            ms(histogram.getMaxValue()));
+        output.target("open + close p50 < 0.5 ms", String.format(Locale.ROOT, "%.3f ms",
+            ms(histogram.getValueAtPercentile(50))), histogram.getValueAtPercentile(50) < TARGET_P50_NS);
+        output.target("open + close p99 < 2 ms", String.format(Locale.ROOT, "%.3f ms",
+            ms(histogram.getValueAtPercentile(99))), histogram.getValueAtPercentile(99) < TARGET_P99_NS);
+        output.line("  baseline  %s", baseline.describe());
+        output.line("  after     %s", after.describe());
+        output.line("  pool      %s", streams);
         if (failures > 0) {
-            err.println("flowswitch: " + failures + " of " + flows + " flows failed; the first: " + firstFailure);
-            return 1;
+            fail(failures + " of " + flows + " flows failed; the first: " + firstFailure);
         }
         if (!excess.isEmpty()) {
-            err.println("flowswitch: resources not back at their baseline after " + settleMs + " ms: "
-                + String.join("; ", excess));
-            return 1;
+            fail("resources not back at their baseline after " + settleMs + " ms: " + String.join("; ", excess));
+        } else {
+            output.line("  resources back at their baseline");
         }
-        out.println("  resources back at their baseline");
-        return 0;
     }
 
     private static FlowResult runOne(FlowSwitch node, FlowSpec flow) throws Exception {
         return node.run(flow).completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    private void printSummary(PrintWriter out, FlowSpec flow, Histogram histogram) {
-        out.printf(Locale.ROOT, "flow open + close: %s, %d B, %s, %d flows after %d warm-up%n", flow.chain(), sizeBytes,
-            transport.name().toLowerCase(Locale.ROOT), flows, warmup);
-        out.printf(Locale.ROOT, "  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms%n",
-            ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(90)),
-            ms(histogram.getValueAtPercentile(99)), ms(histogram.getValueAtPercentile(99.9)),
-            ms(histogram.getMaxValue()));
-        out.printf(Locale.ROOT, "  target p50 < 0.5 ms: %s, p99 < 2 ms: %s%n",
-            histogram.getValueAtPercentile(50) < TARGET_P50_NS ? "met" : "missed",
-            histogram.getValueAtPercentile(99) < TARGET_P99_NS ? "met" : "missed");
-    }
-
-    private void writeCsv(long[] samples, Histogram histogram) throws IOException {
-        try (Writer csv = Files.newBufferedWriter(outDir.resolve("setup-latency.csv"), StandardCharsets.UTF_8)) {
+    private static void writeCsv(ExperimentOutput output, long[] samples, Histogram histogram) throws IOException {
+        try (Writer csv = Files.newBufferedWriter(output.file("setup-latency.csv"), StandardCharsets.UTF_8)) {
             csv.write("flow,open_close_ns\n");
             for (int i = 0; i < samples.length; i++) {
                 csv.write(i + 1 + "," + samples[i] + "\n");
             }
         }
-        try (Writer csv = Files.newBufferedWriter(outDir.resolve("setup-percentiles.csv"), StandardCharsets.UTF_8)) {
+        try (Writer csv = Files.newBufferedWriter(output.file("setup-percentiles.csv"), StandardCharsets.UTF_8)) {
             csv.write("percentile,open_close_ns\n");
             for (double p : new double[] {50, 90, 99, 99.9, 99.99, 100}) {
                 csv.write(String.format(Locale.ROOT, "%s,%d%n", p, p == 100 ? histogram.getMaxValue()
