@@ -28,14 +28,16 @@ public final class Chunk {
     private final ChunkHeader header = new ChunkHeader();
     private final int payloadCapacity;
     private final ChunkPool pool;
+    /** This chunk's slot in its pool: where it sits while it is free. */
+    private final int slot;
     private int payloadOffset = HEADROOM;
     private int payloadLength;
-    private boolean pooled;
     /** Where this chunk was last returned to its pool; recorded only with {@link ChunkPool#TRACK_RELEASES}. */
     private Throwable releasedAt;
 
-    Chunk(ChunkPool pool, int payloadCapacity) {
+    Chunk(ChunkPool pool, int slot, int payloadCapacity) {
         this.pool = pool;
+        this.slot = slot;
         this.payloadCapacity = payloadCapacity;
         this.array = new byte[HEADROOM + payloadCapacity + TAILROOM];
         this.buffer = new UnsafeBuffer(array);
@@ -44,7 +46,7 @@ public final class Chunk {
 
     /** Creates a chunk that belongs to no pool; {@link #release()} is then a no-op. For tests and tools. */
     public static Chunk unpooled(int payloadCapacity) {
-        return new Chunk(null, payloadCapacity);
+        return new Chunk(null, -1, payloadCapacity);
     }
 
     public ChunkHeader header() {
@@ -123,10 +125,8 @@ public final class Chunk {
         releasedAt = where;
     }
 
-    boolean markPooled(boolean value) {
-        final boolean was = pooled;
-        pooled = value;
-        return was;
+    int slot() {
+        return slot;
     }
 
     @Override

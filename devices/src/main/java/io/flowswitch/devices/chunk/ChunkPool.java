@@ -1,5 +1,6 @@
 package io.flowswitch.devices.chunk;
 
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 /**
@@ -9,7 +10,13 @@ import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
  * caller waits (see {@link #awaitRelease(Runnable)}). Thread-safe: chunks are acquired and released by
  * the stages of one flow, which run on different threads.
  *
- * <p>A chunk released twice is an ownership bug, reported with {@link IllegalStateException}. With the
+ * <p>Each chunk has a slot of its own, which holds it while it is free: a release puts the chunk in its
+ * slot and an acquire takes one out, each with one compare-and-set, so a chunk is in the pool at most
+ * once however releases race, and no release allocates. An acquire starts where the last release put a
+ * chunk back (it is the one most likely still in cache) and goes round the slots from there.
+ *
+ * <p>A chunk released twice is an ownership bug, reported with {@link IllegalStateException}, even when
+ * both releases come at the same instant from two threads (one wins, the other is told). With the
  * system property {@value #TRACK_RELEASES_PROPERTY} set to {@code true} the pool also records the stack
  * of every release, so the report names the first releaser as well as the second. Off by default: the
  * check is a constant the JIT folds away, and nothing is recorded or allocated.
@@ -22,7 +29,13 @@ public final class ChunkPool {
 
     private final int payloadCapacity;
     private final int capacityChunks;
-    private final ManyToManyConcurrentArrayQueue<Chunk> free;
+    /** Slot i holds chunk i while it is in the pool, null while someone owns it. */
+    private final AtomicReferenceArray<Chunk> free;
+    /**
+     * Where the last release put a chunk back: where the next acquire looks first. Read and written without
+     * ordering; a stale value only makes an acquire look at more slots.
+     */
+    private int hint;
     /** Stages of the flow waiting for a release; several may wait at once (a source, a decompressor, a port). */
     private final ManyToManyConcurrentArrayQueue<Runnable> waiters = new ManyToManyConcurrentArrayQueue<>(MAX_WAITERS);
 
@@ -35,11 +48,9 @@ public final class ChunkPool {
         }
         this.payloadCapacity = payloadCapacity;
         this.capacityChunks = capacityChunks;
-        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, capacityChunks));
+        this.free = new AtomicReferenceArray<>(capacityChunks);
         for (int i = 0; i < capacityChunks; i++) {
-            final Chunk chunk = new Chunk(this, payloadCapacity);
-            chunk.markPooled(true);
-            free.offer(chunk);
+            free.set(i, new Chunk(this, i, payloadCapacity));
         }
     }
 
@@ -51,9 +62,15 @@ public final class ChunkPool {
         return capacityChunks;
     }
 
-    /** Chunks currently in the pool (not owned by anyone). */
+    /** Chunks currently in the pool (not owned by anyone): a count over the slots, for checks and reports. */
     public int available() {
-        return free.size();
+        int count = 0;
+        for (int i = 0; i < capacityChunks; i++) {
+            if (free.get(i) != null) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -62,15 +79,26 @@ public final class ChunkPool {
      * @return a chunk now owned by the caller, or {@code null} when the pool is empty
      */
     public Chunk acquire() {
-        final Chunk chunk = free.poll();
-        if (chunk == null) {
-            return null;
+        int slot = hint;
+        for (int looked = 0; looked < capacityChunks; looked++) {
+            final Chunk chunk = free.get(slot);
+            if (chunk != null && free.compareAndSet(slot, chunk, null)) {
+                return chunk.reset();
+            }
+            if (++slot == capacityChunks) {
+                slot = 0;
+            }
         }
-        chunk.markPooled(false);
-        if (TRACK_RELEASES) {
-            chunk.releasedAt(null);
+        return null;
+    }
+
+    private boolean anyFree() {
+        for (int i = 0; i < capacityChunks; i++) {
+            if (free.get(i) != null) {
+                return true;
+            }
         }
-        return chunk.reset();
+        return false;
     }
 
     /**
@@ -81,27 +109,30 @@ public final class ChunkPool {
      * @return {@code true} if chunks are available now: try again at once
      */
     public boolean awaitRelease(Runnable wakeUp) {
-        if (!free.isEmpty()) {
+        if (anyFree()) {
             return true;
         }
         if (!waiters.offer(wakeUp)) {
             return true; // more waiters than any flow has stages: retrying beats losing a wake-up
         }
         // A release between the first check and the offer did not see this waiter.
-        return !free.isEmpty();
+        return anyFree();
     }
 
     void release(Chunk chunk) {
         if (chunk.pool() != this) {
             throw new IllegalArgumentException("chunk does not belong to this pool");
         }
-        if (chunk.markPooled(true)) {
-            throw releasedTwice(chunk);
-        }
-        if (TRACK_RELEASES) {
+        final int slot = chunk.slot();
+        if (TRACK_RELEASES && free.get(slot) == null) {
+            // Recorded before the chunk is back in its slot: from then on another thread may own it. A second
+            // release finds the slot full and leaves the first one's site for its report.
             chunk.releasedAt(new ReleaseSite(Thread.currentThread()));
         }
-        free.offer(chunk);
+        if (!free.compareAndSet(slot, null, chunk)) {
+            throw releasedTwice(chunk);
+        }
+        hint = slot;
         Runnable waiter;
         while ((waiter = waiters.poll()) != null) {
             waiter.run();

@@ -4,9 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowswitch.devices.testkit.TestThreads;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ChunkPoolTest {
+    private static final int RACE_ROUNDS = 20_000;
+    private static final long RACE_NS = TimeUnit.SECONDS.toNanos(2);
+
+    @RegisterExtension
+    final TestThreads threads = new TestThreads("second-releaser");
+
     @Test
     void aSecondReleaseNamesTheChunkAndHowToFindTheFirstReleaser() {
         final ChunkPool pool = new ChunkPool(64, 2);
@@ -26,5 +40,68 @@ class ChunkPoolTest {
                 error.getMessage());
         }
         assertEquals(2, pool.available(), "the second release did not put the chunk in the pool twice");
+    }
+
+    @Test
+    void ofTwoReleasesAtTheSameInstantExactlyOneGoesThroughAndTheChunkIsPooledOnce() throws Exception {
+        final ChunkPool pool = new ChunkPool(64, 2);
+        final AtomicReference<Chunk> shared = new AtomicReference<>();
+        final AtomicLong round = new AtomicLong();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong otherDone = new AtomicLong();
+        final AtomicInteger otherRefused = new AtomicInteger();
+        // The other releaser: each round it releases the chunk the test thread releases too, at the same moment.
+        final CompletableFuture<Void> other = threads.run(() -> {
+            for (long seen = 1; ; seen++) {
+                while (round.get() < seen) {
+                    if (stop.get()) {
+                        return;
+                    }
+                    Thread.onSpinWait();
+                }
+                try {
+                    shared.get().release();
+                } catch (IllegalStateException refused) {
+                    otherRefused.incrementAndGet();
+                }
+                otherDone.set(seen);
+            }
+        });
+        final long deadlineNs = System.nanoTime() + RACE_NS;
+        int rounds = 0;
+        int bothWent = 0;
+        int pooledTwice = 0;
+        try {
+            while (rounds < RACE_ROUNDS && System.nanoTime() - deadlineNs < 0 && !other.isDone()) {
+                final Chunk chunk = pool.acquire();
+                if (chunk == null) {
+                    break;
+                }
+                shared.set(chunk);
+                final int refusedBefore = otherRefused.get();
+                round.set(++rounds);
+                boolean refusedHere = false;
+                try {
+                    chunk.release();
+                } catch (IllegalStateException refused) {
+                    refusedHere = true;
+                }
+                while (otherDone.get() < rounds && !other.isDone()) {
+                    Thread.onSpinWait();
+                }
+                bothWent += refusedHere || otherRefused.get() > refusedBefore ? 0 : 1;
+                pooledTwice += pool.available() > 2 ? 1 : 0;
+            }
+        } finally {
+            stop.set(true);
+        }
+        other.get(10, TimeUnit.SECONDS);
+        assertEquals(0, bothWent, "rounds of " + rounds + " in which both releases went through");
+        assertEquals(0, pooledTwice, "rounds of " + rounds + " after which the pool held the chunk twice");
+        assertTrue(rounds > 100, "the race ran " + rounds + " rounds");
+        final Chunk first = pool.acquire();
+        final Chunk second = pool.acquire();
+        assertTrue(first != null && second != null && first != second, "two distinct chunks in the pool");
+        assertEquals(null, pool.acquire(), "and nothing more");
     }
 }
