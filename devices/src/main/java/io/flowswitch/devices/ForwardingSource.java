@@ -1,19 +1,15 @@
 package io.flowswitch.devices;
 
 import io.flowswitch.devices.chunk.Chunk;
-import java.util.Map;
 
 /**
  * Base for a source that wraps another (a fault injected into it): every call goes on to the wrapped source
- * unless the wrapper overrides it, chunks a lending source lends included. Ownership of chunks is as for any
- * source. The wrapper owns the wrapped source and closes it. One thread at a time, as the wrapped source.
+ * unless the wrapper overrides it, chunks a lending source lends included. Ownership of chunks is as for
+ * any source. One thread at a time, as the wrapped source.
  */
-public abstract class ForwardingSource implements SourceDevice {
-    /** The wrapped source. */
-    protected final SourceDevice device;
-
+public abstract class ForwardingSource extends ForwardingDevice<SourceDevice> implements SourceDevice {
     protected ForwardingSource(SourceDevice device) {
-        this.device = device;
+        super(device);
     }
 
     @Override
@@ -39,15 +35,5 @@ public abstract class ForwardingSource implements SourceDevice {
     @Override
     public long sizeBytes() {
         return device.sizeBytes();
-    }
-
-    @Override
-    public Map<String, String> results() {
-        return device.results();
-    }
-
-    @Override
-    public void close() {
-        device.close();
     }
 }

@@ -2,20 +2,16 @@ package io.flowswitch.devices;
 
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
-import java.util.Map;
 
 /**
  * Base for a transform that wraps another (a fault injected into it): every call goes on to the wrapped
  * transform unless the wrapper overrides it. Ownership of chunks is the wrapped transform's, plus whatever
- * the wrapper keeps back itself (it releases that in {@link #close}). The wrapper owns the wrapped transform
- * and closes it. One thread at a time, as the wrapped transform.
+ * the wrapper keeps back itself (it releases that in {@link #close}). One thread at a time, as the wrapped
+ * transform.
  */
-public abstract class ForwardingTransform implements TransformDevice {
-    /** The wrapped transform. */
-    protected final TransformDevice device;
-
+public abstract class ForwardingTransform extends ForwardingDevice<TransformDevice> implements TransformDevice {
     protected ForwardingTransform(TransformDevice device) {
-        this.device = device;
+        super(device);
     }
 
     @Override
@@ -41,15 +37,5 @@ public abstract class ForwardingTransform implements TransformDevice {
     @Override
     public boolean isFinished() {
         return device.isFinished();
-    }
-
-    @Override
-    public Map<String, String> results() {
-        return device.results();
-    }
-
-    @Override
-    public void close() {
-        device.close();
     }
 }

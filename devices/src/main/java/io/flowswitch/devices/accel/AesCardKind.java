@@ -3,12 +3,11 @@ package io.flowswitch.devices.accel;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.ForwardingTransform;
 import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
-import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.crypto.AesGcmEncryptKind;
 import io.flowswitch.proto.DeviceCapabilities;
-import java.util.Map;
 
 /**
  * The {@code aes-gcm-card} device kind: a model of an AES-GCM accelerator card, rate-limited like {@code
@@ -51,51 +50,31 @@ public final class AesCardKind implements ModelledAcceleratorKind {
     }
 
     /** The card's delay, then the cipher; one chunk at a time. */
-    private static final class Card implements TransformDevice {
+    private static final class Card extends ForwardingTransform {
         private final RateLimitDevice delay;
-        private final TransformDevice cipher;
 
+        /** @param cipher what the card runs, after its delay; the rest of the calls go to it */
         Card(RateLimitDevice delay, TransformDevice cipher) {
+            super(cipher);
             this.delay = delay;
-            this.cipher = cipher;
-        }
-
-        @Override
-        public boolean needsInput() {
-            return cipher.needsInput();
         }
 
         @Override
         public void accept(Chunk input) {
             delay.accept(input);
-            cipher.accept(delay.poll(null));
+            device.accept(delay.poll(null));
         }
 
         @Override
         public void endOfInput() {
             delay.endOfInput();
-            cipher.endOfInput();
-        }
-
-        @Override
-        public Chunk poll(ChunkPool pool) {
-            return cipher.poll(pool);
-        }
-
-        @Override
-        public boolean isFinished() {
-            return cipher.isFinished();
-        }
-
-        @Override
-        public Map<String, String> results() {
-            return cipher.results();
+            device.endOfInput();
         }
 
         @Override
         public void close() {
             delay.close();
-            cipher.close();
+            device.close();
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.flowswitch.devices.pass;
 
+import io.flowswitch.devices.ForwardingTransform;
 import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.chunk.PassRange;
-import java.util.Map;
 
 /**
  * Runs a pass-through device with a range of every chunk marked untouchable: marks each input chunk
@@ -14,21 +14,15 @@ import java.util.Map;
  * it to the caller with {@link #poll}. Closing this closes the device. No allocation per chunk. Not
  * thread-safe: one stage thread drives it.
  */
-public final class PassDevice implements TransformDevice {
-    private final TransformDevice device;
+public final class PassDevice extends ForwardingTransform {
     private final int from;
     private final int to;
 
     /** @param device owned from now on: closed with this */
     PassDevice(TransformDevice device, int from, int to) {
-        this.device = device;
+        super(device);
         this.from = from;
         this.to = to;
-    }
-
-    @Override
-    public boolean needsInput() {
-        return device.needsInput();
     }
 
     /** Marks the range on {@code input} and passes it, and its ownership, to the device. */
@@ -36,11 +30,6 @@ public final class PassDevice implements TransformDevice {
     public void accept(Chunk input) {
         PassRange.set(input, from, to);
         device.accept(input);
-    }
-
-    @Override
-    public void endOfInput() {
-        device.endOfInput();
     }
 
     /** The device's next output, unmarked, owned by the caller. */
@@ -51,20 +40,5 @@ public final class PassDevice implements TransformDevice {
             PassRange.clear(out);
         }
         return out;
-    }
-
-    @Override
-    public boolean isFinished() {
-        return device.isFinished();
-    }
-
-    @Override
-    public Map<String, String> results() {
-        return device.results();
-    }
-
-    @Override
-    public void close() {
-        device.close();
     }
 }
