@@ -46,16 +46,22 @@ public final class TestThreads implements AfterEachCallback, AutoCloseable {
     }
 
     @Override
-    public void afterEach(ExtensionContext context) throws InterruptedException {
+    public void afterEach(ExtensionContext context) {
         close();
     }
 
+    /** @throws IllegalStateException when a task still runs after the timeout, or the wait was interrupted */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         threads.shutdownNow();
-        if (!threads.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("a task on the test's " + name + " threads still runs "
-                + STOP_TIMEOUT_SECONDS + " s after the test ended: it waits for something the test never gave it");
+        try {
+            if (!threads.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a task on the test's " + name + " threads still runs "
+                    + STOP_TIMEOUT_SECONDS + " s after the test ended: it waits for something the test never gave it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the test's " + name + " threads stopped", e);
         }
     }
 }
