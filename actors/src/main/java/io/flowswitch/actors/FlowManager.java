@@ -764,7 +764,7 @@ public final class FlowManager {
             final boolean live = appliesLive(entry.getKey(), flow, after);
             entry.setValue(flow.withPlacement(after));
             flow.supervisor().tell(new FlowSupervisor.Replanned(new FlowEvent.Replanned(entry.getKey(),
-                String.join("; ", moved), chain(after), live), live ? replicas(after) : List.of()));
+                String.join("; ", moved), chain(after), live), live ? flow.ledgerStages().byFlowStage(replicas(after)) : List.of()));
         }
     }
 

@@ -65,6 +65,18 @@ final class LedgerStages {
     }
 
     /**
+     * {@code perLedgerStage} (one value per ledger stage, e.g. a placement's replica counts) as the flow
+     * numbers its stages: the values of the devices a stage holds beside its own are left out.
+     */
+    List<Integer> byFlowStage(List<Integer> perLedgerStage) {
+        final List<Integer> perFlowStage = new ArrayList<>(ledgerStageOf.length);
+        for (int ledgerStage : ledgerStageOf) {
+            perFlowStage.add(perLedgerStage.get(ledgerStage));
+        }
+        return perFlowStage;
+    }
+
+    /**
      * The flow stage that ledger stage {@code ledgerStage} is, or -1 when it is a device a flow stage holds
      * beside its own (a tee's branch sink, a pass stage's inner device): those serve no ladder.
      */

@@ -35,6 +35,8 @@ class LedgerStagesTest {
         }
         assertEquals(-1, stages.flowStage(2), "the tee's branch sink serves no ladder of its own");
         assertEquals(-1, stages.flowStage(4), "the pass stage's device serves no ladder of its own");
+        assertEquals(List.of(10, 11, 13, 15, 16), stages.byFlowStage(List.of(10, 11, 12, 13, 14, 15, 16)),
+            "a re-plan's replica counts reach the flow's stages, not the branch sink's or the inner device's");
     }
 
     @Test
