@@ -40,10 +40,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * creates is removed at the end. One real node is shared by the class.
  */
 class ExamplesTest {
-    /** Blocking peers run on threads of their own, never on the common pool. */
-    @RegisterExtension
-    final TestThreads peers = new TestThreads("example-peer");
-
     static final Path EXAMPLES = Path.of("examples");
     static final Path DATA = EXAMPLES.resolve("data");
     static final Path PLAIN = DATA.resolve("plain.bin");
@@ -63,6 +59,10 @@ class ExamplesTest {
     static final Cli.ClassNode shared = new Cli.ClassNode();
     /** What this class made, removed in reverse order at the end. */
     private static final List<Path> CREATED = new ArrayList<>();
+
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("example-peer");
 
     @BeforeAll
     static void prepare() throws IOException {

@@ -28,11 +28,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ServeCommandTest {
+    private static Cli.SharedNode node;
+
     /** Blocking peers run on threads of their own, never on the common pool. */
     @RegisterExtension
     final TestThreads peers = new TestThreads("serve-command");
-
-    private static Cli.SharedNode node;
 
     @TempDir
     Path dir;

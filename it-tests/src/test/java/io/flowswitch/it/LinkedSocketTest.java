@@ -47,13 +47,13 @@ import org.junit.jupiter.api.io.TempDir;
  * (copied once, lent as pages, batched) arrives byte-identical after authentication and decryption.
  */
 class LinkedSocketTest {
-    /** Blocking peers run on threads of their own, never on the common pool. */
-    @RegisterExtension
-    final TestThreads peers = new TestThreads("linked-peer");
-
     private static final byte[] KEY = new byte[32];
     private static FlowSwitch node;
     private static TlsContexts.Identity identity;
+
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("linked-peer");
 
     @TempDir
     static Path tls;

@@ -43,11 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
  * with rules for {@code peer-reset}, the application is told and decides.
  */
 class PeerResetTest {
+    private static FlowSwitch node;
+
     /** Blocking peers run on threads of their own, never on the common pool. */
     @RegisterExtension
     final TestThreads peers = new TestThreads("resetting-peer");
-
-    private static FlowSwitch node;
 
     @TempDir
     Path dir;

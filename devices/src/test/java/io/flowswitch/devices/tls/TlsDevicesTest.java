@@ -29,15 +29,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TlsDevicesTest {
-    /** Blocking peers run on threads of their own, never on the common pool. */
-    @RegisterExtension
-    final TestThreads peers = new TestThreads("tls-peer");
-
     private static final int CHUNK = 64 * 1024;
     private static TlsContexts.Identity identity;
     private static SSLContext clientContext;
 
     private final FlowContext context = new FlowContext(7, CHUNK, Map.of());
+
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("tls-peer");
 
     @BeforeAll
     static void makeCertificate(@TempDir Path dir) {

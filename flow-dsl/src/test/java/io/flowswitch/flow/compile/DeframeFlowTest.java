@@ -35,13 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * offset, and no output file stays.
  */
 class DeframeFlowTest {
-    /** Blocking peers run on threads of their own, never on the common pool. */
-    @RegisterExtension
-    final TestThreads peers = new TestThreads("record-sender");
-
     private static final int RECORD = 3000;
     @RegisterExtension
     static final FlowRunner flows = new FlowRunner("deframe-flow-test");
+
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("record-sender");
 
     @TempDir
     Path dir;

@@ -32,13 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A compiled flow with a tee: both branches get every byte in order, and the slower branch holds the source back. */
 class TeeFlowTest {
-    /** Blocking peers run on threads of their own, never on the common pool. */
-    @RegisterExtension
-    final TestThreads peers = new TestThreads("tee-branch");
-
     private static final int FILE_BYTES = 48 * 1024 * 1024 + 17;
     @RegisterExtension
     static final FlowRunner flows = new FlowRunner("tee-flow-test");
+
+    /** Blocking peers run on threads of their own, never on the common pool. */
+    @RegisterExtension
+    final TestThreads peers = new TestThreads("tee-branch");
 
     @TempDir
     Path dir;
