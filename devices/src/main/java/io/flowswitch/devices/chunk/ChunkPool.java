@@ -3,7 +3,9 @@ package io.flowswitch.devices.chunk;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 /**
- * A bounded pool of {@link Chunk}s of one payload capacity, allocated once up front.
+ * A bounded pool of {@link Chunk}s of one payload capacity, allocated up front. A pool made with room to
+ * grow ({@link #ChunkPool(int, int, int)}) allocates more only when told to ({@link #grow}), off the data
+ * path: e.g. when a running flow unparks replicas it was compiled with but never ran.
  *
  * <p>Running out is back pressure, never an allocation: {@link #acquire()} returns {@code null} and the
  * caller waits (see {@link #awaitRelease(Runnable)}). Thread-safe: chunks are acquired and released by
@@ -21,21 +23,36 @@ public final class ChunkPool {
     private static final int MAX_WAITERS = 256;
 
     private final int payloadCapacity;
-    private final int capacityChunks;
+    /** Chunks allocated so far; grows only by {@link #grow}, up to {@link #maxCapacityChunks}. */
+    private volatile int capacityChunks;
+    private final int maxCapacityChunks;
     private final ManyToManyConcurrentArrayQueue<Chunk> free;
     /** Stages of the flow waiting for a release; several may wait at once (a source, a decompressor, a port). */
     private final ManyToManyConcurrentArrayQueue<Runnable> waiters = new ManyToManyConcurrentArrayQueue<>(MAX_WAITERS);
 
     public ChunkPool(int payloadCapacity, int capacityChunks) {
+        this(payloadCapacity, capacityChunks, capacityChunks);
+    }
+
+    /**
+     * A pool of {@code capacityChunks} chunks now that may {@link #grow} to {@code maxCapacityChunks}: only
+     * the chunks allocated cost memory (the free list has room for the most).
+     */
+    public ChunkPool(int payloadCapacity, int capacityChunks, int maxCapacityChunks) {
         if (payloadCapacity <= 0) {
             throw new IllegalArgumentException("payloadCapacity must be positive: " + payloadCapacity);
         }
         if (capacityChunks <= 0) {
             throw new IllegalArgumentException("capacityChunks must be positive: " + capacityChunks);
         }
+        if (maxCapacityChunks < capacityChunks) {
+            throw new IllegalArgumentException("maxCapacityChunks must be >= capacityChunks: " + maxCapacityChunks
+                + " < " + capacityChunks);
+        }
         this.payloadCapacity = payloadCapacity;
         this.capacityChunks = capacityChunks;
-        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, capacityChunks));
+        this.maxCapacityChunks = maxCapacityChunks;
+        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, maxCapacityChunks));
         for (int i = 0; i < capacityChunks; i++) {
             final Chunk chunk = new Chunk(this, payloadCapacity);
             chunk.markPooled(true);
@@ -49,6 +66,32 @@ public final class ChunkPool {
 
     public int capacityChunks() {
         return capacityChunks;
+    }
+
+    /** The most chunks {@link #grow} may bring the pool to. */
+    public int maxCapacityChunks() {
+        return maxCapacityChunks;
+    }
+
+    /**
+     * Allocates {@code chunks} more chunks (at most up to {@link #maxCapacityChunks}) and wakes whoever waits
+     * for one. Allocates: call it off the data path. Safe from any thread, but one caller at a time.
+     *
+     * @return the chunks added
+     */
+    public int grow(int chunks) {
+        final int added = Math.max(0, Math.min(chunks, maxCapacityChunks - capacityChunks));
+        for (int i = 0; i < added; i++) {
+            final Chunk chunk = new Chunk(this, payloadCapacity);
+            chunk.markPooled(true);
+            free.offer(chunk);
+        }
+        capacityChunks += added;
+        Runnable waiter;
+        while ((waiter = waiters.poll()) != null) {
+            waiter.run();
+        }
+        return added;
     }
 
     /** Chunks currently in the pool (not owned by anyone). */
