@@ -148,6 +148,22 @@ public final class SharedAcceleratorKind implements ModelledAcceleratorKind {
         flows.remove(flowId);
     }
 
+    /**
+     * The rate each of the flow's placed devices paces at now, stage by stage, replica by replica; -1 for a
+     * device that holds no part (a parked replica, or one closed). Empty for a flow not placed.
+     */
+    public List<Long> pacingBytesPerSecond(long flowId) {
+        final FlowSeats seats = flows.get(flowId);
+        final List<Long> rates = new ArrayList<>();
+        if (seats != null) {
+            synchronized (seats) {
+                seats.seatsByStage.values().forEach(replicas -> replicas.forEach(seat ->
+                    rates.add(seat.placed() ? seat.pacingBytesPerSecond() : -1L)));
+            }
+        }
+        return rates;
+    }
+
     /** Whether the kind holds a placement or a seat for the flow (for tests of its tear-down). */
     public boolean placed(long flowId) {
         return flows.containsKey(flowId);
