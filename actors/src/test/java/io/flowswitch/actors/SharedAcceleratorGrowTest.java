@@ -107,8 +107,8 @@ class SharedAcceleratorGrowTest {
 
     @Test
     void replicasUnparkedOntoNewInstancesPaceAtThoseInstancesPartsAndParkedOnesGiveThemBack() throws Exception {
-        final byte[] growing = input("a.bin", 1024 * 1024, 31);
-        final byte[] other = input("b.bin", 1024 * 1024, 32);
+        final byte[] growing = input("a.bin", 640 * 1024, 31);
+        final byte[] other = input("b.bin", 640 * 1024, 32);
         // 900 KiB/s: one card carries it; the flow is compiled with all four, three parked.
         final Opened a = open(1, Flows.from(Devices.file(dir.resolve("a.bin"))).via(StageSpec.of("card").withAutoReplicas())
             .via(Devices.crc32c()).to(Devices.fileSink(dir.resolve("a.out"))).chunkBytes(16 * 1024)
