@@ -314,11 +314,14 @@ public final class FlowCompiler {
         return replicas;
     }
 
-    /** Stage {@code index}'s replicas as compiled: its spec's, or its ceiling when that is more (transforms only). */
+    /**
+     * Stage {@code index}'s replicas as compiled: its spec's, or its ceiling when that is more (stateless
+     * transforms only: a stateful stage stays pinned to one instance).
+     */
     private int ceiling(List<Integer> replicaCeilings, int index, StageSpec stage) {
         final int replicas = Math.max(1, stage.replicas());
-        if (index >= replicaCeilings.size() || replicaCeilings.get(index) == null
-            || catalog.find(stage.kind()).map(k -> k.role() != DeviceRole.TRANSFORM).orElse(true)) {
+        if (index >= replicaCeilings.size() || replicaCeilings.get(index) == null || catalog.find(stage.kind())
+            .map(k -> k.role() != DeviceRole.TRANSFORM || k.capabilities().getStateful()).orElse(true)) {
             return replicas;
         }
         return Math.max(replicas, replicaCeilings.get(index));
