@@ -235,8 +235,9 @@ public final class FlowManager {
      * @param placement the planner's placement when a stage asked for {@code replicas auto} (after a re-plan,
      *     the last one announced); else null
      * @param events who hears of the flow, or null
-     * @param compiledReplicas each stage's instances as compiled, when its replicated stages are balanced
-     *     (so a re-plan can park and unpark them while it runs); empty when it runs as lanes or unplaced
+     * @param compiledReplicas each stage's replicas as compiled, its ceiling, when its replicated stages are
+     *     balanced (so a re-plan can park and unpark them while it runs, up to it); empty when it runs as lanes
+     *     or unplaced
      */
     private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner, FlowRequest request,
         Placement placement, ActorRef<FlowEvent> events, List<Integer> compiledReplicas, FlowCancel cancel) {
