@@ -31,6 +31,11 @@ final class ShareSeat {
         return share != null;
     }
 
+    /** Whether its device closed. */
+    boolean closed() {
+        return closed;
+    }
+
     /** Its device closed: it holds no part from now on, whatever the scheduler binds. */
     void close() {
         bind(null);

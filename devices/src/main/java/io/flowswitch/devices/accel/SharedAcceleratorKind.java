@@ -97,7 +97,8 @@ public final class SharedAcceleratorKind implements ModelledAcceleratorKind {
     /**
      * A device pacing at the flow's part of the instance its replica is placed on ({@link #place}), or, for a
      * flow without a placement, of the instance that holds fewest of the flow's devices so far; the caller
-     * owns and closes it. Replicas are created in order, stage by stage.
+     * owns and closes it. Replicas are created in order, stage by stage; a device created after one of its
+     * stage closed (a ladder's restart) takes the closed one's replica.
      */
     @Override
     public RateLimitDevice create(DeviceParams params, FlowContext context) {
@@ -107,7 +108,16 @@ public final class SharedAcceleratorKind implements ModelledAcceleratorKind {
         if (placed != null) {
             final ShareSeat seat = new ShareSeat(rateBytesPerSecond);
             synchronized (placed) {
-                placed.seatsByStage.computeIfAbsent(params.stage(), stage -> new ArrayList<>()).add(seat);
+                final List<ShareSeat> replicas = placed.seatsByStage.computeIfAbsent(params.stage(),
+                    stage -> new ArrayList<>());
+                // A device made again after one closed (a ladder's restart) takes its replica's place.
+                final int closed = replicas.indexOf(replicas.stream().filter(ShareSeat::closed).findFirst()
+                    .orElse(null));
+                if (closed >= 0) {
+                    replicas.set(closed, seat);
+                } else {
+                    replicas.add(seat);
+                }
                 bind(flowId, placed);
             }
             return new RateLimitDevice(params.stage(), seat, latencyNs, () -> leave(placed, seat));

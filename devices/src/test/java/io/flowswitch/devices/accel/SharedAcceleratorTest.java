@@ -102,6 +102,7 @@ class SharedAcceleratorTest {
         kind.place(5, List.of(List.of(2, 0, 1)));
         assertFalse(first.holdsShare(), "and never takes one again");
         assertEquals(64 * MIB, second.rateBytesPerSecond(), "the replicas after it keep their instances");
+        assertEquals(40 * MIB, create(5).rateBytesPerSecond(), "made again (a restart), it takes its replica's place");
         kind.forget(5);
         assertFalse(kind.placed(5));
     }

@@ -202,9 +202,10 @@ public final class FlowCompiler {
         final boolean oneIsland;
         final boolean sourceJoined;
         final Recoveries recoveries = new Recoveries(flowId, catalog, context, spares, spec.events());
+        SourceDevice source = null;
         try {
             // The source first: whether the flow is small (one island, no ceiling) depends on its size.
-            final SourceDevice source = (SourceDevice) catalog.find(stages.get(0).kind()).orElseThrow()
+            source = (SourceDevice) catalog.find(stages.get(0).kind()).orElseThrow()
                 .create(params(0, stages.get(0), lanes > 1 ? lanes : 1), context);
             final boolean small = lanes == 1 && small(spec, source);
             for (int i = 0; i < stages.size(); i++) {
@@ -239,6 +240,9 @@ public final class FlowCompiler {
                     : new QueuePort("fused " + edge, spec.portCapacityChunks()));
             }
         } catch (RuntimeException e) {
+            if (source != null && (devices.isEmpty() || devices.get(0).isEmpty())) {
+                source.close();
+            }
             devices.forEach(list -> list.forEach(Device::close));
             ports.forEach(DataPort::close);
             if (e instanceof DeviceException device) {
