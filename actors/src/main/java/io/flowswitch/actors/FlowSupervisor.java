@@ -263,10 +263,8 @@ public final class FlowSupervisor {
     private Behavior<Command> onReplanned(Replanned m) {
         if (compiled != null) {
             // A stage that is not balanced over replicas (a source, a sink, a single instance) stays as it is.
-            for (int i = 0; i < m.replicas().size() && i < spec.stages().size(); i++) {
-                if (compiled.replicaCeiling(i) > 1) {
-                    compiled.resizeReplicas(i, m.replicas().get(i));
-                }
+            for (int i = 0; i < m.replicas().size(); i++) {
+                compiled.resizeReplicas(i, m.replicas().get(i));
             }
         }
         emit(m.event());

@@ -261,6 +261,18 @@ class ReplicasGrowTest {
         assertEquals(sha256(bytes), sha256(Files.readAllBytes(dir.resolve("out.bin"))));
     }
 
+    @Test
+    void aBadCeilingInTheConfigurationIsRefusedNamingItsKey() {
+        assertEquals(16, FlowManager.maxReplicaCeiling(ConfigFactory.load()));
+        for (String bad : List.of("0", "17", "many")) {
+            final IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> FlowManager.maxReplicaCeiling(ConfigFactory.parseString(
+                    "flowswitch.node.max-replica-ceiling = " + bad)));
+            assertTrue(error.getMessage().startsWith("flowswitch.node.max-replica-ceiling must be a whole number from"
+                + " 1 to 16"), error.getMessage());
+        }
+    }
+
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
