@@ -46,6 +46,51 @@ final class DeviceShares {
         if (kinds.isEmpty()) {
             return;
         }
+        join(lease).forEach(this::resplit);
+        place(lease);
+    }
+
+    /**
+     * A running flow's lease moved to {@code lease} (a re-plan grew or shrank it): it leaves the shared
+     * instances it no longer holds and joins the new ones, every instance touched is re-split, and its
+     * devices are pointed at the parts of their replicas' instances ({@link SharedAcceleratorKind#place}): a
+     * replica unparked onto a new instance paces at that instance's part, one parked holds none. The flow's
+     * part of an instance it keeps is updated in place, so its devices there never see a gap.
+     */
+    void replaced(Lease lease) {
+        if (kinds.isEmpty()) {
+            return;
+        }
+        final Set<InstanceId> touched = leave(lease.flowId());
+        touched.addAll(join(lease));
+        touched.forEach(this::resplit);
+        place(lease);
+    }
+
+    /** The flow ended: the instances it was on are re-split among the flows left. Idempotent. */
+    void released(long flowId) {
+        kinds.values().forEach(kind -> kind.forget(flowId));
+        leave(flowId).forEach(this::resplit);
+    }
+
+    /** Takes the flow off every instance it was on, without re-splitting them; returns those instances. */
+    private Set<InstanceId> leave(long flowId) {
+        final Set<InstanceId> instances = instancesByFlow.remove(flowId);
+        if (instances == null) {
+            return new LinkedHashSet<>();
+        }
+        for (InstanceId instance : instances) {
+            final Map<Long, FairShare.Tenant> onInstance = tenants.get(instance);
+            onInstance.remove(flowId);
+            if (onInstance.isEmpty()) {
+                tenants.remove(instance);
+            }
+        }
+        return new LinkedHashSet<>(instances);
+    }
+
+    /** Puts the flow on every shared instance {@code lease} names, without re-splitting them; returns those. */
+    private Set<InstanceId> join(Lease lease) {
         final Set<InstanceId> changed = new LinkedHashSet<>();
         for (StageLease stage : lease.stages()) {
             final SharedAcceleratorKind kind = kinds.get(stage.kind());
@@ -67,23 +112,20 @@ final class DeviceShares {
                 changed.add(instance);
             }
         }
-        changed.forEach(this::resplit);
+        return changed;
     }
 
-    /** The flow ended: the instances it was on are re-split among the flows left. Idempotent. */
-    void released(long flowId) {
-        final Set<InstanceId> instances = instancesByFlow.remove(flowId);
-        if (instances == null) {
-            return;
-        }
-        for (InstanceId instance : instances) {
-            final Map<Long, FairShare.Tenant> onInstance = tenants.get(instance);
-            onInstance.remove(flowId);
-            if (onInstance.isEmpty()) {
-                tenants.remove(instance);
+    /** Tells each shared kind of the lease where the flow's replicas are: per stage, each replica's instance. */
+    private void place(Lease lease) {
+        final Map<SharedAcceleratorKind, List<List<Integer>>> byKind = new LinkedHashMap<>();
+        for (StageLease stage : lease.stages()) {
+            final SharedAcceleratorKind kind = kinds.get(stage.kind());
+            if (kind != null) {
+                byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(stage.assignments().stream()
+                    .map(a -> a.instance().index()).toList());
             }
-            resplit(instance);
         }
+        byKind.forEach((kind, stages) -> kind.place(lease.flowId(), stages));
     }
 
     /** Each flow's part of {@code instance} now, in bytes per second, in the order the flows came. */
@@ -102,7 +144,9 @@ final class DeviceShares {
     }
 
     private void resplit(InstanceId instance) {
-        model(instance).share(parts(instance));
+        if (kinds.containsKey(instance.kind()) && instance.index() < kinds.get(instance.kind()).instances().size()) {
+            model(instance).share(parts(instance));
+        }
     }
 
     private SharedAccelerator model(InstanceId instance) {

@@ -56,6 +56,11 @@ final class FlowCancel {
         }
     }
 
+    /** The flow once compiled (and about to run), else null: what the manager resizes a re-plan against. */
+    CompiledFlow compiledFlow() {
+        return flow;
+    }
+
     /** Why the flow was cancelled, or null. */
     String reason() {
         return reason.get();

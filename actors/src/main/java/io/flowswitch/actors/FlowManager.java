@@ -23,6 +23,7 @@ import io.flowswitch.scheduler.Placement;
 import io.flowswitch.scheduler.Planner;
 import io.flowswitch.scheduler.RateChange;
 import io.flowswitch.scheduler.Rates;
+import io.flowswitch.scheduler.ReplicaCeilings;
 import io.flowswitch.scheduler.SchedulerException;
 import io.flowswitch.scheduler.StageLease;
 import io.flowswitch.scheduler.StagePlacement;
@@ -125,10 +126,12 @@ public final class FlowManager {
 
     /**
      * What the stages of a flow that ended successfully measured, sent by its supervisor: one sample per
-     * stage instance, {@code bytes} in over {@code busyNs} of the instance's own work.
+     * stage instance, {@code bytes} in over {@code busyNs} of the instance's own work. Public so that a
+     * device whose speed is measured outside the node (an accelerator's own counters, an experiment) can be
+     * reported the same way.
      */
-    record StagesMeasured(long flowId, List<RateSample> samples) implements Command {
-        StagesMeasured {
+    public record StagesMeasured(long flowId, List<RateSample> samples) implements Command {
+        public StagesMeasured {
             samples = List.copyOf(samples);
         }
     }
@@ -230,8 +233,9 @@ public final class FlowManager {
      * @param placement the planner's placement when a stage asked for {@code replicas auto} (after a re-plan,
      *     the last one announced); else null
      * @param events who hears of the flow, or null
-     * @param compiledReplicas each stage's instances as compiled, when its replicated stages are balanced
-     *     (so a re-plan can park and unpark them while it runs); empty when it runs as lanes or unplaced
+     * @param compiledReplicas each ledger stage's replicas as compiled, its ceiling, when its replicated stages
+     *     are balanced (so a re-plan can park and unpark them while it runs, up to it); empty when it runs as
+     *     lanes or unplaced
      * @param ledgerStages how the ledger numbers the flow's stages
      */
     private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner, FlowRequest request,
@@ -251,6 +255,10 @@ public final class FlowManager {
     /** Device actors started in place of crashed ones, for unique names. */
     private int deviceRestarts;
     private final Admission admission;
+    /** What each principal may lease: bounds how far a flow's replicas may grow ({@link ReplicaCeilings}). */
+    private final Grants grants;
+    /** {@code flowswitch.node.max-replica-ceiling}: the most replicas an auto stage is compiled with. */
+    private final int maxReplicaCeiling;
     /** Splits each shared accelerator among the flows leased on it, as flows come and go. */
     private final DeviceShares shares;
     /** Told the ledger's state after every change; null outside tests. */
@@ -268,9 +276,11 @@ public final class FlowManager {
     private final Map<String, Double> described = new HashMap<>();
 
     private FlowManager(ActorContext<Command> context, FlowCompiler compiler,
-        Map<String, List<ActorRef<DeviceActor.Command>>> devices, Admission admission, ActorRef<Usage> observer,
-        RateSensing sensing, int portCapacityChunks) {
+        Map<String, List<ActorRef<DeviceActor.Command>>> devices, Admission admission, Grants grants,
+        ActorRef<Usage> observer, RateSensing sensing, int portCapacityChunks) {
         this.context = context;
+        this.grants = grants;
+        this.maxReplicaCeiling = maxReplicaCeiling(context.getSystem().settings().config());
         this.portCapacityChunks = portCapacityChunks;
         this.sensing = sensing;
         this.progressIntervalNs = progressIntervalNs(context.getSystem().settings().config());
@@ -339,7 +349,7 @@ public final class FlowManager {
                 instancesByKind.put(kind.name(), instances);
             }
             return new FlowManager(context, compiler, instancesByKind,
-                new Admission(pool, grants), observer, sensing, portCapacityChunks).behavior();
+                new Admission(pool, grants), grants, observer, sensing, portCapacityChunks).behavior();
         });
     }
 
@@ -440,16 +450,19 @@ public final class FlowManager {
                 lease.instances().stream().map(InstanceId::toString).toList(), lease.bytesPerSecond()),
                 progressIntervalNs);
         final FlowCancel cancel = new FlowCancel(m.flowId());
+        // A flow balanced over replicas is compiled with room to grow; lanes keep the split they start with.
+        final List<Integer> ceilings = placement != null && compiler.lanes(spec) == 1
+            ? ceilings(spec, request, placement, ledgerStages) : List.of();
         final ActorRef<FlowSupervisor.Command> supervisor = context.spawn(
             FlowSupervisor.create(m.flowId(), spec, compiler, m.compiled(), m.result(), context.getSelf(), events,
-                cancel, smallFlowLoopInSupervisor),
+                cancel, smallFlowLoopInSupervisor, ceilings.isEmpty() ? ceilings : ledgerStages.byFlowStage(ceilings)),
             supervisorName(m.flowId()), SUPERVISOR_DISPATCHER);
         tellInstances(lease, new DeviceActor.Leased(m.flowId()));
         supervisor.tell(new FlowSupervisor.WatchDevices(leasedDevices(ledgerStages, lease)));
         // Should the supervisor stop without saying so (it failed), its lease still comes back.
         context.watchWith(supervisor, new FlowEnded(m.flowId()));
-        flows.put(m.flowId(), new Flow(supervisor, m.owner(), request, placement, m.events(),
-            placement != null && compiler.lanes(spec) == 1 ? replicas(placement) : List.of(), cancel, ledgerStages));
+        flows.put(m.flowId(), new Flow(supervisor, m.owner(), request, placement, m.events(), ceilings, cancel,
+            ledgerStages));
         if (m.owner() != null) {
             final Set<Long> owned = flowsByOwner.computeIfAbsent(m.owner(), owner -> new LinkedHashSet<>());
             if (owned.isEmpty()) {
@@ -478,12 +491,36 @@ public final class FlowManager {
             : Optional.of("flow " + flowId + " refused: " + String.join("; ", clauses));
     }
 
+    /**
+     * Each ledger stage's replicas as compiled: its placement's, or for a {@code replicas auto} stage of a stateless
+     * kind, as many as a re-plan may grow it to ({@link ReplicaCeilings}; parked until then). A flow that
+     * would run as lanes at those counts keeps its placement: how lanes grow is the lanes' own.
+     */
+    private List<Integer> ceilings(FlowSpec spec, FlowRequest request, Placement placement,
+        LedgerStages ledgerStages) {
+        final List<Integer> ceilings = ReplicaCeilings.of(placement, admission.pool(),
+            grants.find(request.principal()), maxReplicaCeiling);
+        return compiler.lanes(atCeilings(spec, ledgerStages.byFlowStage(ceilings))) == 1 ? ceilings
+            : replicas(placement);
+    }
+
     /** {@code spec} with each {@code replicas auto} stage given the replicas {@code placement} chose. */
     static FlowSpec resolved(FlowSpec spec, Placement placement, LedgerStages ledgerStages) {
         final List<StageSpec> stages = new ArrayList<>();
         for (int i = 0; i < spec.stages().size(); i++) {
             final StageSpec stage = spec.stages().get(i);
             stages.add(stage.isAuto() ? stage.withReplicas(placement.stage(ledgerStages.ledgerStage(i)).replicas())
+                : stage);
+        }
+        return spec.withStages(stages);
+    }
+
+    /** {@code spec} with each stage raised to its ceiling (one per flow stage) where that is more than it runs. */
+    private static FlowSpec atCeilings(FlowSpec spec, List<Integer> ceilings) {
+        final List<StageSpec> stages = new ArrayList<>();
+        for (int i = 0; i < spec.stages().size(); i++) {
+            final StageSpec stage = spec.stages().get(i);
+            stages.add(i < ceilings.size() && ceilings.get(i) > stage.replicas() ? stage.withReplicas(ceilings.get(i))
                 : stage);
         }
         return spec.withStages(stages);
@@ -505,6 +542,31 @@ public final class FlowManager {
     }
 
     static final String PROGRESS_INTERVAL_KEY = "flowswitch.node.progress-interval";
+    static final String MAX_REPLICA_CEILING_KEY = "flowswitch.node.max-replica-ceiling";
+
+    /**
+     * {@code flowswitch.node.max-replica-ceiling}: the most replicas a {@code replicas auto} stage is compiled
+     * with, so that a running flow can grow into them; 1 compiles flows as placed (they never grow past it).
+     *
+     * @throws IllegalArgumentException naming the key, for a value outside 1..{@link ReplicaCeilings#MAX_CEILING}
+     */
+    static int maxReplicaCeiling(com.typesafe.config.Config config) {
+        if (!config.hasPath(MAX_REPLICA_CEILING_KEY)) {
+            return ReplicaCeilings.MAX_CEILING;
+        }
+        final int value;
+        try {
+            value = config.getInt(MAX_REPLICA_CEILING_KEY);
+        } catch (com.typesafe.config.ConfigException.WrongType e) {
+            throw new IllegalArgumentException(MAX_REPLICA_CEILING_KEY + " must be a whole number from 1 to "
+                + ReplicaCeilings.MAX_CEILING + ", got " + config.getValue(MAX_REPLICA_CEILING_KEY).render(), e);
+        }
+        if (value < 1 || value > ReplicaCeilings.MAX_CEILING) {
+            throw new IllegalArgumentException(MAX_REPLICA_CEILING_KEY + " must be a whole number from 1 to "
+                + ReplicaCeilings.MAX_CEILING + " (1: a running flow never grows past its plan), got " + value);
+        }
+        return value;
+    }
     static final String SMALL_FLOW_LOOP_KEY = "flowswitch.node.small-flow-loop";
 
     /**
@@ -762,7 +824,11 @@ public final class FlowManager {
                 continue;
             }
             final boolean live = appliesLive(entry.getKey(), flow, after);
-            entry.setValue(flow.withPlacement(after));
+            // A flow that could not take the re-plan keeps the instances its lease holds, at the rates now
+            // measured: the next re-plan starts from where it runs, once a rate moves past the margin again.
+            entry.setValue(flow.withPlacement(live || flow.compiledReplicas().isEmpty() ? after
+                : new Placement(before.stages(), before.peakBytesPerSecond(), before.bottleneckStage(),
+                    after.ratesBytesPerSecond())));
             flow.supervisor().tell(new FlowSupervisor.Replanned(new FlowEvent.Replanned(entry.getKey(),
                 String.join("; ", moved), chain(after), live), live ? flow.ledgerStages().byFlowStage(replicas(after)) : List.of()));
         }
@@ -770,21 +836,23 @@ public final class FlowManager {
 
     /**
      * Moves a running flow's lease to {@code after} when the flow can take it while it runs: its replicated
-     * stages are balanced (not lanes) and every stage keeps within the replicas it was compiled with, which
-     * the balance parks and unparks. The ledger is moved here, before the supervisor resizes the flow: a
-     * refusal (the instances it would grow onto are taken) leaves the lease and the flow as they were.
+     * stages are balanced (not lanes) and every stage keeps within the replicas it was compiled with (its
+     * ceiling), which the balance parks and unparks. A flow still being set up keeps its plan. The ledger is
+     * moved here, before the supervisor resizes the flow: a refusal (the instances it would grow onto are
+     * taken) leaves the lease and the flow as they were.
      */
     private boolean appliesLive(long flowId, Flow flow, Placement after) {
         final List<Integer> wanted = replicas(after);
-        if (flow.compiledReplicas().size() != wanted.size()) {
+        final CompiledFlow compiled = flow.cancel().compiledFlow();
+        if (flow.compiledReplicas().size() != wanted.size() || compiled == null) {
             return false;
         }
         for (int i = 0; i < wanted.size(); i++) {
-            final int compiledCount = flow.compiledReplicas().get(i);
-            if (wanted.get(i) > compiledCount || (compiledCount > 1 && wanted.get(i) < 1)) {
-                return false;
-            }
-            if (compiledCount == 1 && wanted.get(i) != 1) {
+            // What was compiled, not what was asked: a small flow runs as one island, without its ceiling.
+            final int flowStage = flow.ledgerStages().flowStage(i);
+            final int ceiling = flowStage >= 0 ? compiled.replicaCeiling(flowStage) : 1;
+            final int compiledCount = Math.min(flow.compiledReplicas().get(i), ceiling);
+            if (wanted.get(i) > compiledCount || wanted.get(i) < 1 || compiledCount == 1 && wanted.get(i) != 1) {
                 return false;
             }
         }
@@ -794,8 +862,7 @@ public final class FlowManager {
             return false;
         }
         old.ifPresent(lease -> tellInstances(lease, new DeviceActor.Release(flowId)));
-        shares.released(flowId);
-        shares.admitted(granted.lease());
+        shares.replaced(granted.lease());
         tellInstances(granted.lease(), new DeviceActor.Leased(flowId));
         return true;
     }

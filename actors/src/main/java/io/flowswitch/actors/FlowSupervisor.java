@@ -96,6 +96,8 @@ public final class FlowSupervisor {
     private final FlowCancel cancel;
     /** Whether a small flow's loop runs in this actor's handler ({@code flowswitch.node.small-flow-loop}). */
     private final boolean loopInHandler;
+    /** Per stage, the replicas to compile it with so that a re-plan can grow it; empty for as its spec says. */
+    private final List<Integer> replicaCeilings;
     private CompiledFlow compiled;
     private long setUpStartNs;
     private long lastBytesRead = -1;
@@ -105,8 +107,9 @@ public final class FlowSupervisor {
     private FlowSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, long flowId, FlowSpec spec,
         FlowCompiler compiler, CompletableFuture<CompiledFlow> compiledFuture,
         CompletableFuture<FlowResult> resultFuture, ActorRef<FlowManager.Command> manager, Events events,
-        FlowCancel cancel, boolean loopInHandler) {
+        FlowCancel cancel, boolean loopInHandler, List<Integer> replicaCeilings) {
         this.context = context;
+        this.replicaCeilings = List.copyOf(replicaCeilings);
         this.cancel = cancel;
         this.loopInHandler = loopInHandler;
         this.timers = timers;
@@ -127,7 +130,8 @@ public final class FlowSupervisor {
     public static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler,
         CompletableFuture<CompiledFlow> compiled, CompletableFuture<FlowResult> result,
         ActorRef<FlowManager.Command> manager) {
-        return create(flowId, spec, compiler, compiled, result, manager, Events.NONE, new FlowCancel(flowId), false);
+        return create(flowId, spec, compiler, compiled, result, manager, Events.NONE, new FlowCancel(flowId), false,
+            List.of());
     }
 
     /**
@@ -135,12 +139,16 @@ public final class FlowSupervisor {
      * @param loopInHandler whether a small flow's loop runs in this actor's handler, on its thread (one thread
      *     wake-up fewer per flow; a cancel still gets through {@code cancel}), or on a task of the blocking
      *     dispatcher
+     * @param replicaCeilings per stage, the replicas it is compiled with so that a re-plan can grow it while it
+     *     runs (those past its spec's parked); empty for none (see {@link FlowCompiler#compileChecked(FlowSpec,
+     *     long, List)})
      */
     static Behavior<Command> create(long flowId, FlowSpec spec, FlowCompiler compiler,
         CompletableFuture<CompiledFlow> compiled, CompletableFuture<FlowResult> result,
-        ActorRef<FlowManager.Command> manager, Events events, FlowCancel cancel, boolean loopInHandler) {
+        ActorRef<FlowManager.Command> manager, Events events, FlowCancel cancel, boolean loopInHandler,
+        List<Integer> replicaCeilings) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new FlowSupervisor(context, timers, flowId,
-            spec, compiler, compiled, result, manager, events, cancel, loopInHandler).behavior()));
+            spec, compiler, compiled, result, manager, events, cancel, loopInHandler, replicaCeilings).behavior()));
     }
 
     private Behavior<Command> behavior() {
@@ -194,7 +202,7 @@ public final class FlowSupervisor {
         CompiledFlow flow;
         try {
             // The manager checked the flow before admitting it.
-            flow = compiler.compileChecked(spec, flowId);
+            flow = compiler.compileChecked(spec, flowId, replicaCeilings);
         } catch (RuntimeException e) {
             return onCompiled(new Compiled(null, e));
         }

@@ -66,6 +66,45 @@ class DeviceSharesTest {
         assertEquals(0, model(0).tenants());
     }
 
+    /** A lease of aes-card on {@code instances}, one replica each, {@code reserved} split over them. */
+    private static Lease replicas(long flowId, long reserved, int... instances) {
+        final List<Assignment> assignments = new ArrayList<>();
+        for (int instance : instances) {
+            assignments.add(new Assignment(new InstanceId("aes-card", instance), reserved / instances.length));
+        }
+        return new Lease(flowId, "default", reserved, 1, List.of(new StageLease(0, "aes-card", false, assignments)));
+    }
+
+    @Test
+    void aLeaseReplacedWhileTheFlowRunsMovesItsPartsAndItsReplicas() {
+        shares.admitted(replicas(1, 0, 1));
+        shares.admitted(lease(2, 1, 0, 0));
+        final io.flowswitch.devices.FlowContext context = new io.flowswitch.devices.FlowContext(1, 4096, Map.of());
+        final io.flowswitch.devices.DeviceParams params =
+            new io.flowswitch.devices.DeviceParams("stage 1 (aes-card)", Map.of(), 2);
+        final var first = card.create(params, context);
+        final var second = card.create(params, context);
+        assertEquals(400 * K, first.rateBytesPerSecond(), "alone on instance 1");
+        assertEquals(false, second.holdsShare(), "compiled to grow into, parked");
+
+        // Grown onto instance 0, which flow 2 had alone: it is split, and the new replica paces at its part there.
+        shares.replaced(replicas(1, 0, 1, 0));
+        assertEquals(Map.of(2L, 200 * K, 1L, 200 * K), shares.parts(new InstanceId("aes-card", 0)));
+        assertEquals(200 * K, second.rateBytesPerSecond());
+        assertEquals(400 * K, first.rateBytesPerSecond(), "its part of instance 1 is kept, in place");
+
+        // Shrunk back: instance 0 is flow 2's alone again, and the parked replica holds no part of it.
+        shares.replaced(replicas(1, 0, 1));
+        assertEquals(400 * K, model(0).shareOf(2));
+        assertEquals(-1, model(0).shareOf(1));
+        assertEquals(false, second.holdsShare());
+        assertEquals(400 * K, first.rateBytesPerSecond());
+
+        shares.released(1);
+        assertEquals(false, card.placed(1));
+        assertEquals(0, model(1).tenants());
+    }
+
     @Test
     void aReservedRateIsKeptAndTheRestGoesByWeight() {
         shares.admitted(lease(1, 1, 1, 250 * K));

@@ -36,8 +36,10 @@ public final class RateLimitDevice extends InPlaceTransform {
     private final String stage;
     private final long rateBytesPerSecond;
     private final long latencyNs;
-    /** The flow's part of a shared accelerator, read per chunk; null for a device of its own. */
-    private final SharedAccelerator.Share share;
+    /** Where the flow's part of a shared accelerator is read, per chunk; null for a device of its own. */
+    private final ShareSeat seat;
+    /** Called once when the device closes (a shared one leaves its kind's seats); null for none. */
+    private Runnable onClose;
     /** The rate the last chunk was paced at: the carry belongs to it. */
     private long pacedBytesPerSecond;
     private long nextFreeNs;
@@ -52,20 +54,44 @@ public final class RateLimitDevice extends InPlaceTransform {
         this.stage = stage;
         this.rateBytesPerSecond = rateBytesPerSecond;
         this.latencyNs = latencyNs;
-        this.share = null;
+        this.seat = null;
     }
 
-    /** A device pacing at a flow's part of a shared accelerator, following it as the scheduler re-splits. */
-    RateLimitDevice(String stage, SharedAccelerator.Share share, long latencyNs) {
+    /**
+     * A device pacing at a flow's part of a shared accelerator, following it as the scheduler re-splits and
+     * as it moves the device's replica between instances.
+     *
+     * @param onClose runs once when the device closes, or null
+     */
+    RateLimitDevice(String stage, ShareSeat seat, long latencyNs, Runnable onClose) {
         this.stage = stage;
         this.rateBytesPerSecond = 0;
         this.latencyNs = latencyNs;
-        this.share = share;
+        this.seat = seat;
+        this.onClose = onClose;
     }
 
     /** The rate chunks are paced at now: the device's own, or its flow's current part of a shared one. */
     public long rateBytesPerSecond() {
-        return share == null ? rateBytesPerSecond : share.pacingBytesPerSecond();
+        return seat == null ? rateBytesPerSecond : seat.pacingBytesPerSecond();
+    }
+
+    /** Whether this device holds a part of a shared accelerator now (a parked replica's may hold none). */
+    public boolean holdsShare() {
+        return seat != null && seat.placed();
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        final Runnable hook;
+        synchronized (this) {
+            hook = onClose;
+            onClose = null;
+        }
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     public long latencyNs() {

@@ -4,7 +4,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 /**
- * A bounded pool of {@link Chunk}s of one payload capacity, allocated once up front.
+ * A bounded pool of {@link Chunk}s of one payload capacity, allocated up front. A pool made with room to
+ * grow ({@link #ChunkPool(int, int, int)}) allocates more only when told to ({@link #grow}), off the data
+ * path: e.g. when a running flow unparks replicas it was compiled with but never ran.
  *
  * <p>Running out is back pressure, never an allocation: {@link #acquire()} returns {@code null} and the
  * caller waits (see {@link #awaitRelease(Runnable)}). Thread-safe: chunks are acquired and released by
@@ -28,7 +30,9 @@ public final class ChunkPool {
     private static final int MAX_WAITERS = 256;
 
     private final int payloadCapacity;
-    private final int capacityChunks;
+    /** Chunks allocated so far, in slots 0 to capacityChunks - 1; grows only by {@link #grow}. */
+    private volatile int capacityChunks;
+    private final int maxCapacityChunks;
     /** Slot i holds chunk i while it is in the pool, null while someone owns it. */
     private final AtomicReferenceArray<Chunk> free;
     /**
@@ -40,15 +44,28 @@ public final class ChunkPool {
     private final ManyToManyConcurrentArrayQueue<Runnable> waiters = new ManyToManyConcurrentArrayQueue<>(MAX_WAITERS);
 
     public ChunkPool(int payloadCapacity, int capacityChunks) {
+        this(payloadCapacity, capacityChunks, capacityChunks);
+    }
+
+    /**
+     * A pool of {@code capacityChunks} chunks now that may {@link #grow} to {@code maxCapacityChunks}: only
+     * the chunks allocated cost memory (the slots have room for the most).
+     */
+    public ChunkPool(int payloadCapacity, int capacityChunks, int maxCapacityChunks) {
         if (payloadCapacity <= 0) {
             throw new IllegalArgumentException("payloadCapacity must be positive: " + payloadCapacity);
         }
         if (capacityChunks <= 0) {
             throw new IllegalArgumentException("capacityChunks must be positive: " + capacityChunks);
         }
+        if (maxCapacityChunks < capacityChunks) {
+            throw new IllegalArgumentException("maxCapacityChunks must be >= capacityChunks: " + maxCapacityChunks
+                + " < " + capacityChunks);
+        }
         this.payloadCapacity = payloadCapacity;
         this.capacityChunks = capacityChunks;
-        this.free = new AtomicReferenceArray<>(capacityChunks);
+        this.maxCapacityChunks = maxCapacityChunks;
+        this.free = new AtomicReferenceArray<>(maxCapacityChunks);
         for (int i = 0; i < capacityChunks; i++) {
             free.set(i, new Chunk(this, i, payloadCapacity));
         }
@@ -62,10 +79,37 @@ public final class ChunkPool {
         return capacityChunks;
     }
 
+    /** The most chunks {@link #grow} may bring the pool to. */
+    public int maxCapacityChunks() {
+        return maxCapacityChunks;
+    }
+
+    /**
+     * Allocates {@code chunks} more chunks (at most up to {@link #maxCapacityChunks}) and wakes whoever waits
+     * for one. Allocates: call it off the data path. Safe from any thread, but one caller at a time.
+     *
+     * @return the chunks added
+     */
+    public int grow(int chunks) {
+        final int before = capacityChunks;
+        final int added = Math.max(0, Math.min(chunks, maxCapacityChunks - before));
+        for (int i = before; i < before + added; i++) {
+            free.set(i, new Chunk(this, i, payloadCapacity));
+        }
+        // Published after the slots are filled: an acquire that sees the new count finds the new chunks.
+        capacityChunks = before + added;
+        Runnable waiter;
+        while ((waiter = waiters.poll()) != null) {
+            waiter.run();
+        }
+        return added;
+    }
+
     /** Chunks currently in the pool (not owned by anyone): a count over the slots, for checks and reports. */
     public int available() {
+        final int capacity = capacityChunks;
         int count = 0;
-        for (int i = 0; i < capacityChunks; i++) {
+        for (int i = 0; i < capacity; i++) {
             if (free.get(i) != null) {
                 count++;
             }
@@ -79,13 +123,14 @@ public final class ChunkPool {
      * @return a chunk now owned by the caller, or {@code null} when the pool is empty
      */
     public Chunk acquire() {
+        final int capacity = capacityChunks;
         int slot = hint;
-        for (int looked = 0; looked < capacityChunks; looked++) {
+        for (int looked = 0; looked < capacity; looked++) {
             final Chunk chunk = free.get(slot);
             if (chunk != null && free.compareAndSet(slot, chunk, null)) {
                 return chunk.reset();
             }
-            if (++slot == capacityChunks) {
+            if (++slot >= capacity) {
                 slot = 0;
             }
         }
@@ -93,7 +138,8 @@ public final class ChunkPool {
     }
 
     private boolean anyFree() {
-        for (int i = 0; i < capacityChunks; i++) {
+        final int capacity = capacityChunks;
+        for (int i = 0; i < capacity; i++) {
             if (free.get(i) != null) {
                 return true;
             }

@@ -22,6 +22,25 @@ class ChunkPoolTest {
     final TestThreads threads = new TestThreads("second-releaser");
 
     @Test
+    void aPoolGrowsOnlyWhenToldAndNeverPastItsBoundAndWakesWhoWaits() {
+        final ChunkPool pool = new ChunkPool(64, 1, 4);
+        assertEquals(1, pool.capacityChunks());
+        final Chunk only = pool.acquire();
+        assertEquals(null, pool.acquire(), "running out is back pressure, not an allocation");
+        final boolean[] woken = new boolean[1];
+        assertEquals(false, pool.awaitRelease(() -> woken[0] = true));
+        assertEquals(2, pool.grow(2));
+        assertTrue(woken[0], "a stage waiting for a chunk hears of the new ones");
+        assertEquals(3, pool.capacityChunks());
+        assertEquals(1, pool.grow(5), "up to its bound only");
+        assertEquals(4, pool.capacityChunks());
+        assertEquals(0, pool.grow(1));
+        only.release();
+        assertEquals(pool.capacityChunks(), pool.available(), "every chunk, old and new, is the pool's");
+        assertThrows(IllegalArgumentException.class, () -> new ChunkPool(64, 4, 3));
+    }
+
+    @Test
     void aSecondReleaseNamesTheChunkAndHowToFindTheFirstReleaser() {
         final ChunkPool pool = new ChunkPool(64, 2);
         final Chunk chunk = pool.acquire();

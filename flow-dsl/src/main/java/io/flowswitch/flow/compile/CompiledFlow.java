@@ -84,6 +84,10 @@ public final class CompiledFlow {
     private final List<List<StageCounters>> counters = new ArrayList<>();
     /** Per balanced stage (by index), how many of its replicas take chunks; see {@link #resizeReplicas}. */
     private final Map<Integer, AtomicInteger> activeReplicas = new ConcurrentHashMap<>();
+    /** Per stage, the most replicas that ever ran: its pool holds chunks for that many. Guarded by itself. */
+    private final int[] pooledReplicas;
+    /** Set under {@link #pooledReplicas}' lock when the flow ends: no pool grows after its chunks are counted. */
+    private boolean poolsCounted;
     private final SharedKillSwitch killSwitch;
     private final AtomicBoolean started = new AtomicBoolean();
     /** What stopped the flow first: an island's error or an abort's cause; the result carries it. */
@@ -110,6 +114,10 @@ public final class CompiledFlow {
         this.direct = directSmallFlows && oneIsland && !sourceJoined && recoveries.none();
         this.catalog = catalog;
         this.killSwitch = KillSwitches.shared("flow-" + flowId);
+        this.pooledReplicas = new int[spec.stages().size()];
+        for (int i = 0; i < pooledReplicas.length; i++) {
+            pooledReplicas[i] = plannedReplicas(i);
+        }
         for (int i = 0; i < spec.stages().size(); i++) {
             final List<StageCounters> stageCounters = new ArrayList<>();
             final StageSpec stage = spec.stages().get(i);
@@ -185,10 +193,11 @@ public final class CompiledFlow {
      * Changes how many replicas of stage {@code index} take new chunks, while the flow runs: the balance
      * in front of them parks or unparks replicas between two chunks, and the merge behind them keeps the
      * sequence, so no byte is lost, duplicated or reordered. Only a stage balanced over replicas can (not
-     * lanes, whose chunks are split by position, nor a single instance); its replicas exist from compiling
-     * on, so it can never grow past them. Safe from any thread.
+     * lanes, whose chunks are split by position, nor a single instance), up to the replicas it was compiled
+     * with ({@link #replicaCeiling}). Unparking a replica that never ran first adds its chunks to the pool
+     * (allocated here, on the caller's thread). Safe from any thread; one caller at a time.
      *
-     * @param active the replicas wanted, from 1 to the stage's instances
+     * @param active the replicas wanted, from 1 to the stage's ceiling
      * @return whether the running flow took it
      */
     public boolean resizeReplicas(int index, int active) {
@@ -196,14 +205,43 @@ public final class CompiledFlow {
             || active < 1 || active > devices.get(index).size()) {
             return false;
         }
-        activeReplicas.computeIfAbsent(index, i -> new AtomicInteger(devices.get(index).size())).set(active);
+        synchronized (pooledReplicas) {
+            if (poolsCounted) {
+                return false;
+            }
+            if (active > pooledReplicas[index]) {
+                // Before the balance hands the new replicas a chunk: a pool short of their chunks could run dry
+                // with every chunk in a boundary waiting on a stage that waits on the pool.
+                islandPools.get(index).grow((active - pooledReplicas[index]) * FlowCompiler.CHUNKS_PER_REPLICA);
+                pooledReplicas[index] = active;
+            }
+        }
+        activeReplicas(index, devices.get(index).size()).set(active);
         return true;
     }
 
     /** How many replicas of stage {@code index} take new chunks now. */
     public int activeReplicas(int index) {
         final AtomicInteger active = activeReplicas.get(index);
-        return active != null ? active.get() : devices.get(index).size();
+        return active != null ? active.get() : plannedReplicas(index);
+    }
+
+    /**
+     * How many replicas stage {@code index} was compiled with: the most {@link #resizeReplicas} may make
+     * active. More than its spec's {@code replicas} when it was compiled with a ceiling (see {@link
+     * FlowCompiler#compileChecked(FlowSpec, long, List)}).
+     */
+    public int replicaCeiling(int index) {
+        return devices.get(index).size();
+    }
+
+    /** The replicas of stage {@code index} that run from the start: its spec's, within what was compiled. */
+    private int plannedReplicas(int index) {
+        return Math.min(devices.get(index).size(), Math.max(1, spec.stages().get(index).replicas()));
+    }
+
+    private AtomicInteger activeReplicas(int index, int replicas) {
+        return activeReplicas.computeIfAbsent(index, i -> new AtomicInteger(Math.min(replicas, plannedReplicas(i))));
     }
 
     /** How many parallel lanes the flow runs as; 1 when it runs as a chain of islands. */
@@ -369,7 +407,7 @@ public final class CompiledFlow {
         final String dispatcher = dispatcherFor(stage);
         return Flow.fromGraph(GraphDSL.create(builder -> {
             final UniformFanOutShape<Chunk, Chunk> balance = builder.add(new ReplicaBalance(replicas.size(),
-                activeReplicas.computeIfAbsent(index, i -> new AtomicInteger(replicas.size())),
+                activeReplicas(index, replicas.size()),
                 "flow-" + flowId + ".balance" + (index + 1)));
             final UniformFanInShape<Chunk, Chunk> merge =
                 builder.add(new SequenceMerge(replicas.size(), "flow-" + flowId + ".merge" + (index + 1)));
@@ -482,10 +520,13 @@ public final class CompiledFlow {
             }
         }
         Throwable error = failure;
-        for (ChunkPool pool : islandPools) {
-            if (error == null && pool.available() != pool.capacityChunks()) {
-                error = new IllegalStateException("flow " + flowId + " lost track of "
-                    + (pool.capacityChunks() - pool.available()) + " chunk buffer(s)");
+        synchronized (pooledReplicas) {
+            poolsCounted = true;
+            for (ChunkPool pool : islandPools) {
+                if (error == null && pool.available() != pool.capacityChunks()) {
+                    error = new IllegalStateException("flow " + flowId + " lost track of "
+                        + (pool.capacityChunks() - pool.available()) + " chunk buffer(s)");
+                }
             }
         }
         final long chunks = counters.get(0).stream().mapToLong(StageCounters::chunksOut).sum();

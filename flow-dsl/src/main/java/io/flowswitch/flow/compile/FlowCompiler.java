@@ -45,7 +45,7 @@ import java.util.Objects;
 public final class FlowCompiler {
     private static final int CHUNKS_PER_STAGE = 4;
     /** Two chunks in each async boundary of a replica (in and out, see CompiledFlow), one in its stage, one spare. */
-    private static final int CHUNKS_PER_REPLICA = 6;
+    static final int CHUNKS_PER_REPLICA = 6;
     private static final int SPARE_CHUNKS = 8;
     /** A fused flow whose source holds at most this many chunks runs as one island: see {@link #small}. */
     public static final int SMALL_FLOW_CHUNKS = 4;
@@ -178,6 +178,22 @@ public final class FlowCompiler {
      * @throws FlowException with the device's code, or {@code SETUP_FAILED}
      */
     public CompiledFlow compileChecked(FlowSpec spec, long flowId) {
+        return compileChecked(spec, flowId, List.of());
+    }
+
+    /**
+     * As {@link #compileChecked(FlowSpec, long)}, with room for stages to grow while the flow runs: stage
+     * {@code i} is compiled with {@code replicaCeilings.get(i)} replicas (when that is more than its spec
+     * asks) and starts with only its spec's {@code replicas} taking chunks, the others parked until {@link
+     * CompiledFlow#resizeReplicas} unparks them. A parked replica that never runs has its device and an idle
+     * stream stage (no thread), and no chunk: the pools hold chunks for the replicas that run, and grow when
+     * more do. Only a flow balanced over replicas takes a ceiling; one that runs as lanes or as one island
+     * (a small flow) is compiled as its spec says.
+     *
+     * @param replicaCeilings per stage, the most replicas it may run with; empty (or a count no larger than the
+     *     spec's) for none
+     */
+    public CompiledFlow compileChecked(FlowSpec spec, long flowId, List<Integer> replicaCeilings) {
         final FlowContext context = new FlowContext(flowId, spec.chunkBytes(), spec.keys());
         final List<StageSpec> stages = spec.stages();
         final int lanes = lanes(spec);
@@ -186,7 +202,12 @@ public final class FlowCompiler {
         final boolean oneIsland;
         final boolean sourceJoined;
         final Recoveries recoveries = new Recoveries(flowId, catalog, context, spares, spec.events());
+        SourceDevice source = null;
         try {
+            // The source first: whether the flow is small (one island, no ceiling) depends on its size.
+            source = (SourceDevice) catalog.find(stages.get(0).kind()).orElseThrow()
+                .create(params(0, stages.get(0), lanes > 1 ? lanes : 1), context);
+            final boolean small = lanes == 1 && small(spec, source);
             for (int i = 0; i < stages.size(); i++) {
                 final StageSpec stage = stages.get(i);
                 final DeviceKind kind = catalog.find(stage.kind()).orElseThrow();
@@ -197,16 +218,18 @@ public final class FlowCompiler {
                         lanes).lanes());
                     continue;
                 }
-                final int count = lanes > 1 ? lanes : Math.max(1, stage.replicas());
+                final int count = lanes > 1 ? lanes : small ? Math.max(1, stage.replicas())
+                    : ceiling(replicaCeilings, i, stage);
                 for (int r = 0; r < count; r++) {
-                    final Device device = recoveries.withFault(i, stage, kind.create(params(i, stage, count), context), r);
+                    final Device created = i == 0 && r == 0 ? source : kind.create(params(i, stage, count), context);
+                    final Device device = recoveries.withFault(i, stage, created, r);
                     instances.add(i == stages.size() - 1 ? recoveries.withEvents(i, stage, device, spec.events()) : device);
                 }
                 recoveries.add(i, stageName(i, stage), kind, stage, params(i, stage, count));
             }
-            final boolean joinable = lanes == 1 && joinsNeighbour(spec, (SourceDevice) devices.get(0).get(0));
-            oneIsland = lanes == 1 && (small(spec, (SourceDevice) devices.get(0).get(0))
-                || joinable && stages.size() == 2);
+            final boolean joinable = lanes == 1 && joinsNeighbour(spec, (SourceDevice) devices.get(0).get(0))
+                && devices.get(1).size() <= 1;
+            oneIsland = lanes == 1 && (small || joinable && stages.size() == 2);
             sourceJoined = joinable;
             final int maxPayloadBytes = spec.chunkBytes() + Chunk.HEADROOM + Chunk.TAILROOM;
             for (int i = joinable ? 1 : 0; lanes == 1 && !oneIsland && i < stages.size() - 1; i++) {
@@ -217,6 +240,9 @@ public final class FlowCompiler {
                     : new QueuePort("fused " + edge, spec.portCapacityChunks()));
             }
         } catch (RuntimeException e) {
+            if (source != null && (devices.isEmpty() || devices.get(0).isEmpty())) {
+                source.close();
+            }
             devices.forEach(list -> list.forEach(Device::close));
             ports.forEach(DataPort::close);
             if (e instanceof DeviceException device) {
@@ -228,7 +254,7 @@ public final class FlowCompiler {
         final boolean direct = directSmallFlows && oneIsland && !sourceJoined && recoveries.none();
         final List<ChunkPool> islandPools = lanes > 1 ? lanePools(spec, lanes)
             : direct ? List.of(smallFlowPools.take(spec.chunkBytes(), spec.stages().size() + SPARE_CHUNKS))
-            : oneIsland ? lanePools(spec, 1) : pools(spec);
+            : oneIsland ? lanePools(spec, 1) : pools(spec, devices);
         return new CompiledFlow(spec, flowId, lanes, islandPools, devices, ports, sourceJoined, catalog, recoveries,
             directSmallFlows, direct ? smallFlowPools : null);
     }
@@ -292,6 +318,19 @@ public final class FlowCompiler {
         return replicas;
     }
 
+    /**
+     * Stage {@code index}'s replicas as compiled: its spec's, or its ceiling when that is more (stateless
+     * transforms only: a stateful stage stays pinned to one instance).
+     */
+    private int ceiling(List<Integer> replicaCeilings, int index, StageSpec stage) {
+        final int replicas = Math.max(1, stage.replicas());
+        if (index >= replicaCeilings.size() || replicaCeilings.get(index) == null || catalog.find(stage.kind())
+            .map(k -> k.role() != DeviceRole.TRANSFORM || k.capabilities().getStateful()).orElse(true)) {
+            return replicas;
+        }
+        return Math.max(replicas, replicaCeilings.get(index));
+    }
+
     static String stageName(int index, StageSpec stage) {
         return "stage " + (index + 1) + " (" + stage.kind() + ")";
     }
@@ -315,22 +354,27 @@ public final class FlowCompiler {
     /**
      * One pool per island for Aeron ports (a chunk never leaves its island), one for the whole flow for
      * fused ports. Each is larger than all the chunks its holders can keep at once: every port full, every
-     * stage holding what it may, every async boundary of a replicated stage full. So a stage that waits for
-     * the pool waits only for a holder to move on, never for a chunk that cannot come back.
+     * stage holding what it may, every async boundary of a running replica full. So a stage that waits for
+     * the pool waits only for a holder to move on, never for a chunk that cannot come back. A stage compiled
+     * with more replicas ({@code devices}) than its spec runs (a ceiling) holds chunks for those that run, and
+     * its pool has room to grow to all of them ({@link CompiledFlow#resizeReplicas}).
      */
-    static List<ChunkPool> pools(FlowSpec spec) {
+    static List<ChunkPool> pools(FlowSpec spec, List<List<Device>> devices) {
         final List<StageSpec> stages = spec.stages();
         if (spec.transport() == Transport.FUSED) {
             int chunks = (stages.size() - 1) * spec.portCapacityChunks() + SPARE_CHUNKS;
-            for (StageSpec stage : stages) {
-                chunks += islandChunks(stage);
+            int most = chunks;
+            for (int i = 0; i < stages.size(); i++) {
+                chunks += islandChunks(stages.get(i), devices.get(i).size(), false);
+                most += islandChunks(stages.get(i), devices.get(i).size(), true);
             }
-            final ChunkPool pool = new ChunkPool(spec.chunkBytes(), chunks);
+            final ChunkPool pool = new ChunkPool(spec.chunkBytes(), chunks, most);
             return java.util.Collections.nCopies(stages.size(), pool);
         }
         final List<ChunkPool> pools = new ArrayList<>();
-        for (StageSpec stage : stages) {
-            pools.add(new ChunkPool(spec.chunkBytes(), islandChunks(stage) + SPARE_CHUNKS));
+        for (int i = 0; i < stages.size(); i++) {
+            pools.add(new ChunkPool(spec.chunkBytes(), islandChunks(stages.get(i), devices.get(i).size(), false)
+                + SPARE_CHUNKS, islandChunks(stages.get(i), devices.get(i).size(), true) + SPARE_CHUNKS));
         }
         return pools;
     }
@@ -344,8 +388,12 @@ public final class FlowCompiler {
         return pools;
     }
 
-    /** What one island may hold: its reader, its stage, its writer, and each replica's two boundaries. */
-    private static int islandChunks(StageSpec stage) {
-        return CHUNKS_PER_STAGE + (stage.replicas() > 1 ? stage.replicas() * CHUNKS_PER_REPLICA : 0);
+    /**
+     * What one island may hold: its reader, its stage, its writer, and each running replica's two boundaries
+     * (with {@code all}, each compiled replica's: the most it may grow to).
+     */
+    private static int islandChunks(StageSpec stage, int compiledReplicas, boolean all) {
+        final int running = all ? compiledReplicas : Math.min(compiledReplicas, Math.max(1, stage.replicas()));
+        return CHUNKS_PER_STAGE + (compiledReplicas > 1 ? running * CHUNKS_PER_REPLICA : 0);
     }
 }
