@@ -224,6 +224,11 @@ public final class CompiledFlow {
         return active != null ? active.get() : devices.get(index).size();
     }
 
+    /** The flow's chunk pools, one per island or lane (a fused flow's one pool once per island). */
+    List<ChunkPool> pools() {
+        return islandPools;
+    }
+
     /** How many parallel lanes the flow runs as; 1 when it runs as a chain of islands. */
     public int lanes() {
         return lanes;
