@@ -52,8 +52,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * {@code r, r + k, ...}, {@link StrideLaneSource}, as lanes did before), side by side in one process: the same
  * file, the same lanes as a compiled flow builds them (source, transform, {@link LaneSinks} on one thread
  * each, the blocking dispatcher), alternating which goes first, each output checked against the input's
- * digest (decrypted first, for the cipher). Prints per case the median rate of each, its range, and the median of the per-round
- * ratios cursor / stride. Usage: {@code LaneCursorBench [sizeMiB] [rounds] [dir]}.
+ * digest (decrypted first, for the cipher). Prints per case the median rate of each, its range, how long
+ * after the first lane the last one finished (median), and the median of the per-round ratios cursor /
+ * stride. Usage: {@code LaneCursorBench [sizeMiB] [rounds] [dir]}.
  */
 public final class LaneCursorBench {
     private static final int CHUNK = 64 * 1024;
@@ -63,6 +64,10 @@ public final class LaneCursorBench {
 
     /** One flow shape: a transform in {@code lanes} lanes, with its parameters. */
     private record Case(String name, String kind, Map<String, String> params, int lanes, boolean encrypts) {
+    }
+
+    /** One run: bytes per second, and how long the last lane finished after the first. */
+    private record Run(double bytesPerSecond, long laneSpreadNs) {
     }
 
     private LaneCursorBench() {
@@ -90,32 +95,37 @@ public final class LaneCursorBench {
             final Materializer materializer = Materializer.createMaterializer(system);
             System.out.printf(Locale.ROOT, "%d MiB, %d-byte chunks, %d rounds after %d warm-up, %s, JDK %s, load %s%n",
                 sizeMib, CHUNK, rounds, WARM_UP_ROUNDS, dir, Runtime.version(), loadAverage());
-            System.out.println("case                                          lanes    MB/s(median)   min-max          ratio");
+            System.out.println("case                                     lanes               MB/s(median)  min-max"
+                + "          last-first lane done (median ms)  ratio");
             for (Case c : cases) {
                 final List<Double> cursor = new ArrayList<>();
                 final List<Double> stride = new ArrayList<>();
                 final List<Double> ratios = new ArrayList<>();
+                final List<Double> cursorSpreadMs = new ArrayList<>();
+                final List<Double> strideSpreadMs = new ArrayList<>();
                 for (int r = 0; r < rounds + WARM_UP_ROUNDS; r++) {
                     // Which goes first alternates: the second of a pair finds the page cache as the first left it.
                     final boolean cursorFirst = r % 2 == 0;
-                    final double first = run(c, cursorFirst, in, out, materializer, sizeMib);
+                    final Run first = run(c, cursorFirst, in, out, materializer, sizeMib);
                     final String firstDigest = plaintextSha256(c, out);
-                    final double second = run(c, !cursorFirst, in, out, materializer, sizeMib);
+                    final Run second = run(c, !cursorFirst, in, out, materializer, sizeMib);
                     final String secondDigest = plaintextSha256(c, out);
                     if (!firstDigest.equals(inputDigest) || !secondDigest.equals(inputDigest)) {
                         throw new IllegalStateException(c.name() + ": output is not the input: " + firstDigest
                             + " / " + secondDigest + " (input " + inputDigest + ")");
                     }
                     if (r >= WARM_UP_ROUNDS) {
-                        final double withCursor = cursorFirst ? first : second;
-                        final double withStride = cursorFirst ? second : first;
-                        cursor.add(withCursor);
-                        stride.add(withStride);
-                        ratios.add(withCursor / withStride);
+                        final Run withCursor = cursorFirst ? first : second;
+                        final Run withStride = cursorFirst ? second : first;
+                        cursor.add(withCursor.bytesPerSecond());
+                        stride.add(withStride.bytesPerSecond());
+                        ratios.add(withCursor.bytesPerSecond() / withStride.bytesPerSecond());
+                        cursorSpreadMs.add(withCursor.laneSpreadNs() / 1e6);
+                        strideSpreadMs.add(withStride.laneSpreadNs() / 1e6);
                     }
                 }
-                print(c, "shared cursor", cursor, median(ratios));
-                print(c, "fixed stride", stride, Double.NaN);
+                print(c, "shared cursor", cursor, median(cursorSpreadMs), median(ratios));
+                print(c, "fixed stride", stride, median(strideSpreadMs), Double.NaN);
             }
             System.out.println("load at the end " + loadAverage());
         } finally {
@@ -128,7 +138,7 @@ public final class LaneCursorBench {
     }
 
     /** Runs {@code c}'s lanes over the file once; returns bytes per second, from materializing to the rename. */
-    private static double run(Case c, boolean withCursor, Path in, Path out, Materializer materializer, int sizeMib)
+    private static Run run(Case c, boolean withCursor, Path in, Path out, Materializer materializer, int sizeMib)
         throws Exception {
         Files.deleteIfExists(out);
         final DeviceCatalog catalog = DeviceCatalog.builtIn();
@@ -141,6 +151,7 @@ public final class LaneCursorBench {
         final LaneCursor cursor = new LaneCursor(c.lanes());
         final List<Device> devices = new ArrayList<>(sinks.lanes());
         final List<CompletableFuture<Done>> lanes = new ArrayList<>();
+        final long[] laneDoneNs = new long[c.lanes()];
         final long startNs = System.nanoTime();
         for (int lane = 0; lane < c.lanes(); lane++) {
             final ChunkPool pool = new ChunkPool(CHUNK, 3 + 8);
@@ -148,6 +159,7 @@ public final class LaneCursorBench {
                 new DeviceParams("stage 1 (file-source)", Map.of("path", in.toString()), c.lanes()), context);
             final TransformDevice transform = (TransformDevice) transformKind.create(
                 new DeviceParams("stage 2 (" + c.kind() + ")", c.params(), c.lanes()), context);
+            final int l = lane;
             devices.add(source);
             devices.add(transform);
             final StageCounters sourceCounters = new StageCounters("1:file-source@lane" + lane);
@@ -159,7 +171,8 @@ public final class LaneCursorBench {
                 .toMat(Sink.fromGraph(new SinkStage(sinks.lane(lane), new StageCounters("3:file-sink@lane" + lane))),
                     Keep.right())
                 .withAttributes(ActorAttributes.dispatcher(CompiledFlow.BLOCKING_DISPATCHER))
-                .run(materializer).toCompletableFuture());
+                .run(materializer).toCompletableFuture()
+                .whenComplete((done, error) -> laneDoneNs[l] = System.nanoTime()));
         }
         try {
             CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
@@ -167,14 +180,16 @@ public final class LaneCursorBench {
             devices.forEach(Device::close);
         }
         final long elapsedNs = System.nanoTime() - startNs;
-        return ((double) sizeMib * (1 << 20)) / elapsedNs * 1e9;
+        final long spreadNs = java.util.Arrays.stream(laneDoneNs).max().orElse(0)
+            - java.util.Arrays.stream(laneDoneNs).min().orElse(0);
+        return new Run(((double) sizeMib * (1 << 20)) / elapsedNs * 1e9, spreadNs);
     }
 
-    private static void print(Case c, String variant, List<Double> rates, double ratio) {
+    private static void print(Case c, String variant, List<Double> rates, double spreadMs, double ratio) {
         final List<Double> sorted = new ArrayList<>(rates);
         Collections.sort(sorted);
-        System.out.printf(Locale.ROOT, "%-40s %-14s x%d %9.1f   %7.1f-%-7.1f %s%n", c.name(), variant, c.lanes(),
-            median(rates) / 1e6, sorted.get(0) / 1e6, sorted.get(sorted.size() - 1) / 1e6,
+        System.out.printf(Locale.ROOT, "%-40s %-14s x%d %9.1f   %7.1f-%-7.1f %12.1f %s%n", c.name(), variant,
+            c.lanes(), median(rates) / 1e6, sorted.get(0) / 1e6, sorted.get(sorted.size() - 1) / 1e6, spreadMs,
             Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.3f", ratio));
     }
 
