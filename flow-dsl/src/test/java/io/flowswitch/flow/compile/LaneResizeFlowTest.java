@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.stage.SourceStage;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.ladder.Receipt;
@@ -154,6 +155,43 @@ class LaneResizeFlowTest {
         assertEquals(1, emptyDone.chunks(), "one empty chunk says where the flow ends");
         assertPoolsFull(emptyFlow);
         StreamTestKit.assertAllStagesStopped(flows.materializer());
+    }
+
+    @Test
+    void parkedLanesHoldNoThread() throws Exception {
+        final byte[] data = data(2 * 1024 * 1024 + 3);
+        final CompiledFlow flow = compile(data, 8L << 20, 8);
+        assertTrue(flow.resizeReplicas(ACCELERATOR, 1));
+        final CompletableFuture<FlowResult> result = flows.start(flow);
+        waitFor(() -> flow.bytesRead() >= CHUNK, flow, "the active lane reading");
+        // Seven lanes parked, one reading: no thread may be inside more than one lane's source stage.
+        int mostInSources = 0;
+        for (int i = 0; i < 20 && !result.isDone(); i++) {
+            mostInSources = Math.max(mostInSources, threadsInSourceStages());
+            Thread.sleep(5);
+        }
+        assertTrue(mostInSources <= 1, mostInSources + " threads inside lanes' source stages at once");
+        assertEquals(0, sourceBytes(flow, 1) + sourceBytes(flow, 7));
+        assertTrue(flow.resizeReplicas(ACCELERATOR, 8));
+        final FlowResult done = result.get(30, TimeUnit.SECONDS);
+        assertTrue(done.succeeded(), () -> String.valueOf(done.error()));
+        assertEquals(sha256(data), sha256(Files.readAllBytes(out())));
+        assertPoolsFull(flow);
+        StreamTestKit.assertAllStagesStopped(flows.materializer());
+    }
+
+    /** Threads whose stack is inside a {@code SourceStage} now. */
+    private static int threadsInSourceStages() {
+        int count = 0;
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().startsWith(SourceStage.class.getName())) {
+                    count++;
+                    break;
+                }
+            }
+        }
+        return count;
     }
 
     @Test
