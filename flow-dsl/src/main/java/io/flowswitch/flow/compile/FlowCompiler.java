@@ -199,7 +199,8 @@ public final class FlowCompiler {
                 }
                 final int count = lanes > 1 ? lanes : Math.max(1, stage.replicas());
                 for (int r = 0; r < count; r++) {
-                    final Device device = recoveries.withFault(i, stage, kind.create(params(i, stage, count), context), r);
+                    final Device device = recoveries.withFault(i, stage, kind.create(params(i, stage, count), context), r,
+                        lanes > 1);
                     instances.add(i == stages.size() - 1 ? recoveries.withEvents(i, stage, device, spec.events()) : device);
                 }
                 recoveries.add(i, stageName(i, stage), kind, stage, params(i, stage, count));
