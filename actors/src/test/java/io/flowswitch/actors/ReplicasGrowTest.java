@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.driver.MediaDriverNode;
 import io.flowswitch.flow.FlowResult;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.accel.SharedAcceleratorKind;

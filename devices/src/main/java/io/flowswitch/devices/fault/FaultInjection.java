@@ -73,7 +73,7 @@ public final class FaultInjection {
      */
     public static Device wrap(Device device, FaultState state, boolean primary, String stage) {
         if (device instanceof TransformDevice transform) {
-            return new FaultyTransform(transform, state, primary, stage);
+            return new FaultyTransform(transform, state, primary, -1, stage);
         }
         if (device instanceof SourceDevice source) {
             return new FaultySource(source, state, primary, stage);
@@ -82,6 +82,15 @@ public final class FaultInjection {
             return new FaultySink(sink, state, primary, stage);
         }
         throw new IllegalArgumentException(stage + ": cannot inject a fault into " + device.getClass().getSimpleName());
+    }
+
+    /**
+     * As {@link #wrap}, for the transform of lane {@code lane} in a flow that runs as lanes: no lane is the
+     * first instance, so a fault that strikes the first instance strikes the lane that first meets a chunk
+     * at or past the fault's chunk (a restart of it is then wrapped as the first instance, by {@link #wrap}).
+     */
+    public static Device wrapLane(TransformDevice device, FaultState state, int lane, String stage) {
+        return new FaultyTransform(device, state, false, lane, stage);
     }
 
     /**

@@ -12,6 +12,8 @@ public final class FaultState {
     private final Fault fault;
     private final AtomicInteger fired = new AtomicInteger();
     private final AtomicBoolean crashed = new AtomicBoolean();
+    /** In lanes: the lane the fault struck, the first to meet a chunk at or past the fault's; -1 before. */
+    private final AtomicInteger struckLane = new AtomicInteger(-1);
     /** Who crashes the device actor of the stage's first instance; null when no node runs the flow. */
     private volatile Runnable actorCrasher;
     /** Who decides about an {@code mtu-change}; null: the flow has no rules for it and ends. */
@@ -97,6 +99,24 @@ public final class FaultState {
             }
             return decidedMtuBytes;
         }
+    }
+
+    /**
+     * In a flow that runs as lanes no lane is first in the stream (they claim chunks from a shared cursor),
+     * so a fault that strikes the first instance strikes the lane that first meets a chunk at or past the
+     * fault's chunk, and stays on that lane: whether lane {@code lane}, meeting chunk {@code sequence}, is it.
+     */
+    boolean strikesLane(int lane, long sequence) {
+        final int struck = struckLane.get();
+        if (struck >= 0) {
+            return struck == lane;
+        }
+        return sequence >= fault.atChunk() && (struckLane.compareAndSet(-1, lane) || struckLane.get() == lane);
+    }
+
+    /** Whether the fault struck lane {@code lane} (see {@link #strikesLane}). */
+    boolean struckLane(int lane) {
+        return struckLane.get() == lane;
     }
 
     boolean crashed() {

@@ -23,15 +23,18 @@ import io.flowswitch.devices.frame.MtuChange;
 final class FaultyTransform extends ForwardingTransform implements Checkpointable {
     private final FaultState state;
     private final boolean primary;
+    /** In a flow that runs as lanes, this instance's lane; -1 otherwise. */
+    private final int lane;
     private final String stage;
     private Chunk stalled;
     /** Whether this instance met the path's MTU change already. */
     private boolean mtuChanged;
 
-    FaultyTransform(TransformDevice device, FaultState state, boolean primary, String stage) {
+    FaultyTransform(TransformDevice device, FaultState state, boolean primary, int lane, String stage) {
         super(device);
         this.state = state;
         this.primary = primary;
+        this.lane = lane;
         this.stage = stage;
     }
 
@@ -43,7 +46,8 @@ final class FaultyTransform extends ForwardingTransform implements Checkpointabl
     @Override
     public void accept(Chunk input) {
         final long sequence = input.header().sequence();
-        if (state.fault().type() == Fault.Type.ACTOR_CRASH && primary && sequence >= state.fault().atChunk()) {
+        final boolean struck = lane < 0 ? primary : state.strikesLane(lane, sequence);
+        if (state.fault().type() == Fault.Type.ACTOR_CRASH && struck && sequence >= state.fault().atChunk()) {
             if (state.crashActor()) {
                 // The instance's control died with this chunk in it: nothing comes out until the flow's
                 // supervisor sees the actor die and the stage climbs its ladder.
@@ -56,7 +60,7 @@ final class FaultyTransform extends ForwardingTransform implements Checkpointabl
                 + " (injected fault)");
         }
         try {
-            FaultInjection.failOrDelay(state, primary, stage, sequence);
+            FaultInjection.failOrDelay(state, struck, stage, sequence);
         } catch (RuntimeException e) {
             input.release();
             throw e;
@@ -94,7 +98,8 @@ final class FaultyTransform extends ForwardingTransform implements Checkpointabl
 
     @Override
     public void endOfInput() {
-        if (primary && state.crashed() && state.fault().type() != Fault.Type.ACTOR_CRASH) {
+        if ((lane < 0 ? primary : state.struckLane(lane)) && state.crashed()
+            && state.fault().type() != Fault.Type.ACTOR_CRASH) {
             FaultInjection.failOrDelay(state, true, stage, -1);
         }
         device.endOfInput();

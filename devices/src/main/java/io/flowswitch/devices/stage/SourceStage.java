@@ -16,8 +16,9 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * Emits the chunks a {@link SourceDevice} reads, numbering them: flow id, sequence from 0, byte offset,
  * FIRST on the first and, when the source knows its size, LAST on the last (an empty source of known
  * size gives one empty FIRST|LAST chunk).
- * One chunk per pull, taken from the flow's pool; an empty pool is back pressure (the stage waits for a
- * release, it never allocates). The device may block, so this stage runs on a blocking dispatcher.
+ * In a lane ({@link LaneCursor}) it reads whichever chunk it claims, by position, and only while the lane
+ * is active. One chunk per pull, taken from the flow's pool; an empty pool is back pressure (the stage waits
+ * for a release, it never allocates). The device may block, so this stage runs on a blocking dispatcher.
  * Ownership of each emitted chunk passes downstream. The stage closes the device when it stops.
  */
 public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
@@ -27,29 +28,43 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
     private final ChunkPool pool;
     private final long flowId;
     private final StageCounters counters;
+    /** The chunk positions this lane shares with the flow's other lanes; null in a chain. */
+    private final LaneCursor cursor;
     private final int lane;
-    private final int lanes;
     private final int chunkBytes;
 
     public SourceStage(SourceDevice device, ChunkPool pool, long flowId, StageCounters counters) {
-        this(device, pool, flowId, counters, 0, 1, 0);
+        this.device = device;
+        this.pool = pool;
+        this.flowId = flowId;
+        this.counters = counters;
+        this.cursor = null;
+        this.lane = 0;
+        this.chunkBytes = 0;
+        this.out = Outlet.create(counters.stage() + ".out");
+        this.shape = SourceShape.of(out);
     }
 
     /**
-     * A source for lane {@code lane} of {@code lanes}: it reads chunks {@code lane}, {@code lane + lanes},
-     * ... by position ({@link SourceDevice#readChunk}), numbered by their place in the whole source.
+     * A source for lane {@code lane} of {@code cursor}'s lanes: while the lane is active it claims the next
+     * chunk index from the cursor and reads that chunk by position ({@link SourceDevice#readChunk}), numbered
+     * by its place in the whole source; while parked it waits, holding no thread, for the cursor to wake it.
+     * It completes once a claim passes the end of the source, parked or not.
      */
-    public SourceStage(SourceDevice device, ChunkPool pool, long flowId, StageCounters counters, int lane, int lanes,
-        int chunkBytes) {
-        if (lane < 0 || lanes < 1 || lane >= lanes) {
-            throw new IllegalArgumentException("lane " + lane + " of " + lanes);
+    public SourceStage(SourceDevice device, ChunkPool pool, long flowId, StageCounters counters, LaneCursor cursor,
+        int lane, int chunkBytes) {
+        if (lane < 0 || lane >= cursor.lanes()) {
+            throw new IllegalArgumentException("lane " + lane + " of " + cursor.lanes());
+        }
+        if (chunkBytes < 1) {
+            throw new IllegalArgumentException("chunkBytes must be positive: " + chunkBytes);
         }
         this.device = device;
         this.pool = pool;
         this.flowId = flowId;
         this.counters = counters;
+        this.cursor = cursor;
         this.lane = lane;
-        this.lanes = lanes;
         this.chunkBytes = chunkBytes;
         this.out = Outlet.create(counters.stage() + ".out");
         this.shape = SourceShape.of(out);
@@ -63,10 +78,11 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
         return new GraphStageLogic(shape) {
-            /** Chunks this stage has pushed; in a lane, every {@code lanes}-th chunk of the source. */
-            private long emitted;
             /** Where the next chunk starts, in a chain (a lane computes it from the chunk's index). */
             private long byteOffset;
+            private long nextSequence;
+            /** A lane that found itself parked with a pull pending: the cursor's wake-up resumes it. */
+            private boolean parked;
             private Runnable poolWakeUp;
 
             {
@@ -91,14 +107,35 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                     }
                 });
                 poolWakeUp = () -> retry.invoke(Boolean.TRUE);
+                if (cursor != null) {
+                    final AsyncCallback<Boolean> resume = createAsyncCallback(ignored -> {
+                        // Only a lane that parked itself with a pull pending has anything to resume; an
+                        // active one claims at its next pull, one waiting for the pool at the pool's wake-up.
+                        if (parked) {
+                            parked = false;
+                            emitNext();
+                        }
+                    });
+                    cursor.onWake(lane, () -> resume.invoke(Boolean.TRUE));
+                }
             }
 
             /**
-             * Reads and pushes the next chunk: in a chain the source's next one ({@link SourceDevice#read}),
-             * in lane {@code lane} of {@code lanes} chunk {@code lane + n * lanes} by position
-             * ({@link SourceDevice#readChunk}). Either way numbered by its place in the whole source.
+             * Reads and pushes the next chunk: in a chain the source's next one ({@link SourceDevice#read}), in
+             * a lane the one it claims from the cursor, by position ({@link SourceDevice#readChunk}). Either
+             * way numbered by its place in the whole source.
              */
             private void emitNext() {
+                if (cursor != null) {
+                    if (cursor.passedEnd()) {
+                        completeStage();
+                        return;
+                    }
+                    if (cursor.parked(lane)) {
+                        parked = true;
+                        return;
+                    }
+                }
                 Chunk chunk = pool.acquire();
                 while (chunk == null) {
                     if (!pool.awaitRelease(poolWakeUp)) {
@@ -106,12 +143,12 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                     }
                     chunk = pool.acquire();
                 }
-                final long index = lane + emitted * lanes;
-                final long offset = lanes > 1 ? index * chunkBytes : byteOffset;
+                final long index = cursor != null ? cursor.claim() : nextSequence;
+                final long offset = cursor != null ? index * chunkBytes : byteOffset;
                 final long startNs = System.nanoTime();
                 int length;
                 try {
-                    length = lanes > 1 ? device.readChunk(chunk, index) : device.read(chunk);
+                    length = cursor != null ? device.readChunk(chunk, index) : device.read(chunk);
                 } catch (RuntimeException e) {
                     chunk.release();
                     // A device error is the flow's result, not a crash: fail quietly, the result says it.
@@ -129,6 +166,9 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                 if (length < 0) {
                     if (index != 0 || sizeBytes != 0) {
                         chunk.release();
+                        if (cursor != null) {
+                            cursor.passEnd();
+                        }
                         completeStage();
                         return;
                     }
@@ -142,7 +182,7 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
                     .sequence(index)
                     .byteOffset(offset)
                     .flags((index == 0 ? ChunkFlags.FIRST : 0) | (last ? ChunkFlags.LAST : 0));
-                emitted++;
+                nextSequence++;
                 byteOffset += length;
                 counters.countOut(length);
                 push(out, chunk);
@@ -150,6 +190,9 @@ public final class SourceStage extends GraphStage<SourceShape<Chunk>> {
 
             @Override
             public void postStop() {
+                if (cursor != null) {
+                    cursor.onWake(lane, null);
+                }
                 device.close();
             }
         };

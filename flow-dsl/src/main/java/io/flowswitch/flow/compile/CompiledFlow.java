@@ -8,6 +8,7 @@ import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.port.DataPort;
+import io.flowswitch.devices.stage.LaneCursor;
 import io.flowswitch.devices.stage.PortReaderStage;
 import io.flowswitch.devices.stage.PortWriterStage;
 import io.flowswitch.devices.stage.ReplicaBalance;
@@ -88,6 +89,8 @@ public final class CompiledFlow {
     private final int[] pooledReplicas;
     /** Set under {@link #pooledReplicas}' lock when the flow ends: no pool grows after its chunks are counted. */
     private boolean poolsCounted;
+    /** The chunk positions the lanes claim, and how many of them claim; null unless the flow runs as lanes. */
+    private final LaneCursor laneCursor;
     private final SharedKillSwitch killSwitch;
     private final AtomicBoolean started = new AtomicBoolean();
     /** What stopped the flow first: an island's error or an abort's cause; the result carries it. */
@@ -113,6 +116,7 @@ public final class CompiledFlow {
         // A source joined to its sink is a long-lived hand-over (an application's pipe), not a small flow.
         this.direct = directSmallFlows && oneIsland && !sourceJoined && recoveries.none();
         this.catalog = catalog;
+        this.laneCursor = lanes > 1 ? new LaneCursor(lanes) : null;
         this.killSwitch = KillSwitches.shared("flow-" + flowId);
         this.pooledReplicas = new int[spec.stages().size()];
         for (int i = 0; i < pooledReplicas.length; i++) {
@@ -172,7 +176,8 @@ public final class CompiledFlow {
     /** Where each edge's chunks travel, e.g. {@code aeron:ipc stream 1001}, or how the lanes run. */
     public List<String> edges() {
         if (lanes > 1) {
-            return List.of(lanes + " lanes, each fused end to end on one thread");
+            return List.of(lanes + " lanes (" + laneCursor.activeLanes()
+                + " active), each fused end to end on one thread, claiming chunks from a shared cursor");
         }
         if (direct) {
             return List.of("direct: a small flow, its devices in a plain loop on one thread");
@@ -192,16 +197,26 @@ public final class CompiledFlow {
     /**
      * Changes how many replicas of stage {@code index} take new chunks, while the flow runs: the balance
      * in front of them parks or unparks replicas between two chunks, and the merge behind them keeps the
-     * sequence, so no byte is lost, duplicated or reordered. Only a stage balanced over replicas can (not
-     * lanes, whose chunks are split by position, nor a single instance), up to the replicas it was compiled
-     * with ({@link #replicaCeiling}). Unparking a replica that never ran first adds its chunks to the pool
-     * (allocated here, on the caller's thread). Safe from any thread; one caller at a time.
+     * sequence, so no byte is lost, duplicated or reordered, up to the replicas it was compiled with ({@link
+     * #replicaCeiling}). Unparking a replica that never ran first adds its chunks to the pool (allocated here,
+     * on the caller's thread). In a flow that runs as lanes, {@code index} is any stage the flow asked to
+     * replicate and {@code active} the lanes that claim chunks from the shared cursor: the others park after
+     * the chunk they hold (see {@link LaneCursor}). A single instance cannot. Called before {@link #run}, it
+     * sets the count the flow starts with. Safe from any thread; one caller at a time.
      *
-     * @param active the replicas wanted, from 1 to the stage's ceiling
-     * @return whether the running flow took it
+     * @param active the replicas (or lanes) wanted, from 1 to the stage's ceiling
+     * @return whether the flow took it
      */
     public boolean resizeReplicas(int index, int active) {
-        if (lanes > 1 || oneIsland || index <= 0 || index >= devices.size() - 1 || devices.get(index).size() < 2
+        if (lanes > 1) {
+            if (index <= 0 || index >= devices.size() - 1 || spec.stages().get(index).replicas() < 2
+                || active < 1 || active > lanes) {
+                return false;
+            }
+            laneCursor.activate(active);
+            return true;
+        }
+        if (oneIsland || index <= 0 || index >= devices.size() - 1 || devices.get(index).size() < 2
             || active < 1 || active > devices.get(index).size()) {
             return false;
         }
@@ -220,8 +235,11 @@ public final class CompiledFlow {
         return true;
     }
 
-    /** How many replicas of stage {@code index} take new chunks now. */
+    /** How many replicas of stage {@code index} take new chunks now (for lanes, how many lanes claim). */
     public int activeReplicas(int index) {
+        if (lanes > 1) {
+            return laneCursor.activeLanes();
+        }
         final AtomicInteger active = activeReplicas.get(index);
         return active != null ? active.get() : plannedReplicas(index);
     }
@@ -242,6 +260,11 @@ public final class CompiledFlow {
 
     private AtomicInteger activeReplicas(int index, int replicas) {
         return activeReplicas.computeIfAbsent(index, i -> new AtomicInteger(Math.min(replicas, plannedReplicas(i))));
+    }
+
+    /** The flow's chunk pools, one per island or lane (a fused flow's one pool once per island). */
+    List<ChunkPool> pools() {
+        return islandPools;
     }
 
     /** How many parallel lanes the flow runs as; 1 when it runs as a chain of islands. */
@@ -361,8 +384,10 @@ public final class CompiledFlow {
     private org.apache.pekko.stream.javadsl.RunnableGraph<CompletionStage<Done>> lane(int lane) {
         final int last = spec.stages().size() - 1;
         final ChunkPool pool = islandPools.get(lane);
-        Source<Chunk, NotUsed> body = Source.fromGraph(new SourceStage((SourceDevice) devices.get(0).get(lane), pool,
-            flowId, counters.get(0).get(lane), lane, lanes, spec.chunkBytes())).via(killSwitch.flow());
+        final SourceDevice source = (SourceDevice) devices.get(0).get(lane);
+        Source<Chunk, NotUsed> body = Source.fromGraph(lanes > 1
+            ? new SourceStage(source, pool, flowId, counters.get(0).get(lane), laneCursor, lane, spec.chunkBytes())
+            : new SourceStage(source, pool, flowId, counters.get(0).get(lane))).via(killSwitch.flow());
         for (int i = 1; i < last; i++) {
             body = body.via(Flow.fromGraph(transformStage(i, lane, pool)));
         }

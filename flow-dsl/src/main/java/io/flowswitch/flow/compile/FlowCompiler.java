@@ -222,7 +222,7 @@ public final class FlowCompiler {
                     : ceiling(replicaCeilings, i, stage);
                 for (int r = 0; r < count; r++) {
                     final Device created = i == 0 && r == 0 ? source : kind.create(params(i, stage, count), context);
-                    final Device device = recoveries.withFault(i, stage, created, r);
+                    final Device device = recoveries.withFault(i, stage, created, r, lanes > 1);
                     instances.add(i == stages.size() - 1 ? recoveries.withEvents(i, stage, device, spec.events()) : device);
                 }
                 recoveries.add(i, stageName(i, stage), kind, stage, params(i, stage, count));
@@ -296,8 +296,9 @@ public final class FlowCompiler {
      * its whole chain allows lanes (a positional source and sink, only lane-safe transforms); else 1, and
      * a replicated stage is balanced over its replicas and merged back in order.
      *
-     * <p>Lanes are the cheaper way to replicate a slow device: each lane reads its own chunks, transforms
-     * them and writes them in place, on one thread, with no hand-off at all.
+     * <p>Lanes are the cheaper way to replicate a slow device: each lane claims chunks from a cursor the
+     * lanes share, transforms them and writes them in place, on one thread, with no hand-off at all. All
+     * of them are created; {@link CompiledFlow#resizeReplicas} says how many claim.
      */
     public int lanes(FlowSpec spec) {
         final List<StageSpec> stages = spec.stages();

@@ -88,8 +88,11 @@ final class Recoveries {
             || spec.events().acts();
     }
 
-    /** {@code device}, wrapped with the stage's fault if it has one; replica 0 is the stage's first instance. */
-    Device withFault(int index, StageSpec stage, Device device, int replica) {
+    /**
+     * {@code device}, wrapped with the stage's fault if it has one; replica 0 is the stage's first instance.
+     * In lanes ({@code lanes}), a transform's fault strikes the lane that first meets its chunk instead.
+     */
+    Device withFault(int index, StageSpec stage, Device device, int replica, boolean lanes) {
         if (stage.faultText().isEmpty()) {
             return device;
         }
@@ -101,6 +104,9 @@ final class Recoveries {
             }
             return created;
         });
+        if (lanes && device instanceof io.flowswitch.devices.TransformDevice transform) {
+            return FaultInjection.wrapLane(transform, state, replica, FlowCompiler.stageName(index, stage));
+        }
         return FaultInjection.wrap(device, state, replica == 0, FlowCompiler.stageName(index, stage));
     }
 

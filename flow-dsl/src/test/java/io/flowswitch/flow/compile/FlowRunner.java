@@ -36,6 +36,10 @@ final class FlowRunner implements BeforeAllCallback, AfterAllCallback {
         system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    Materializer materializer() {
+        return materializer;
+    }
+
     /** Compiles {@code spec}: opens its files and sockets and creates its devices. */
     CompiledFlow compile(FlowSpec spec, long flowId) {
         return new FlowCompiler(DeviceCatalog.builtIn(), null).compile(spec, flowId);
