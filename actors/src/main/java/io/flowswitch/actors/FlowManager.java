@@ -233,9 +233,8 @@ public final class FlowManager {
      * @param placement the planner's placement when a stage asked for {@code replicas auto} (after a re-plan,
      *     the last one announced); else null
      * @param events who hears of the flow, or null
-     * @param compiledReplicas each ledger stage's replicas as compiled, its ceiling, when its replicated stages
-     *     are balanced (so a re-plan can park and unpark them while it runs, up to it); empty when it runs as
-     *     lanes or unplaced
+     * @param compiledReplicas each ledger stage's replicas as compiled, its ceiling (so a re-plan can park and
+     *     unpark replicas or lanes while it runs, up to it); empty when unplaced
      * @param ledgerStages how the ledger numbers the flow's stages
      */
     private record Flow(ActorRef<FlowSupervisor.Command> supervisor, ActorRef<?> owner, FlowRequest request,
@@ -450,9 +449,10 @@ public final class FlowManager {
                 lease.instances().stream().map(InstanceId::toString).toList(), lease.bytesPerSecond()),
                 progressIntervalNs);
         final FlowCancel cancel = new FlowCancel(m.flowId());
-        // A flow balanced over replicas is compiled with room to grow; lanes keep the split they start with.
-        final List<Integer> ceilings = placement != null && compiler.lanes(spec) == 1
-            ? ceilings(spec, request, placement, ledgerStages) : List.of();
+        // A flow with replicas auto is compiled with room to grow, balanced or as lanes.
+        final List<Integer> ceilings = placement != null
+            ? ReplicaCeilings.of(placement, admission.pool(), grants.find(request.principal()), maxReplicaCeiling)
+            : List.of();
         final ActorRef<FlowSupervisor.Command> supervisor = context.spawn(
             FlowSupervisor.create(m.flowId(), spec, compiler, m.compiled(), m.result(), context.getSelf(), events,
                 cancel, smallFlowLoopInSupervisor, ceilings.isEmpty() ? ceilings : ledgerStages.byFlowStage(ceilings)),
@@ -491,36 +491,12 @@ public final class FlowManager {
             : Optional.of("flow " + flowId + " refused: " + String.join("; ", clauses));
     }
 
-    /**
-     * Each ledger stage's replicas as compiled: its placement's, or for a {@code replicas auto} stage of a stateless
-     * kind, as many as a re-plan may grow it to ({@link ReplicaCeilings}; parked until then). A flow that
-     * would run as lanes at those counts keeps its placement: how lanes grow is the lanes' own.
-     */
-    private List<Integer> ceilings(FlowSpec spec, FlowRequest request, Placement placement,
-        LedgerStages ledgerStages) {
-        final List<Integer> ceilings = ReplicaCeilings.of(placement, admission.pool(),
-            grants.find(request.principal()), maxReplicaCeiling);
-        return compiler.lanes(atCeilings(spec, ledgerStages.byFlowStage(ceilings))) == 1 ? ceilings
-            : replicas(placement);
-    }
-
     /** {@code spec} with each {@code replicas auto} stage given the replicas {@code placement} chose. */
     static FlowSpec resolved(FlowSpec spec, Placement placement, LedgerStages ledgerStages) {
         final List<StageSpec> stages = new ArrayList<>();
         for (int i = 0; i < spec.stages().size(); i++) {
             final StageSpec stage = spec.stages().get(i);
             stages.add(stage.isAuto() ? stage.withReplicas(placement.stage(ledgerStages.ledgerStage(i)).replicas())
-                : stage);
-        }
-        return spec.withStages(stages);
-    }
-
-    /** {@code spec} with each stage raised to its ceiling (one per flow stage) where that is more than it runs. */
-    private static FlowSpec atCeilings(FlowSpec spec, List<Integer> ceilings) {
-        final List<StageSpec> stages = new ArrayList<>();
-        for (int i = 0; i < spec.stages().size(); i++) {
-            final StageSpec stage = spec.stages().get(i);
-            stages.add(i < ceilings.size() && ceilings.get(i) > stage.replicas() ? stage.withReplicas(ceilings.get(i))
                 : stage);
         }
         return spec.withStages(stages);
@@ -787,8 +763,8 @@ public final class FlowManager {
     /**
      * Re-plans the live flows with {@code replicas auto} on a kind whose measured rate moved past the margin
      * from the rate their placement was made with, and tells each flow whose replica counts would change
-     * ({@link FlowEvent.Replanned}). A flow whose replicated stages are balanced changes its replicas as it
-     * runs, within those it was compiled with ({@link #appliesLive}); a flow that runs as lanes keeps them.
+     * ({@link FlowEvent.Replanned}). The flow changes its replicas (or lanes) as it runs, within those it was
+     * compiled with ({@link #appliesLive}).
      * Flows opened from now on are planned with the measured rates ({@link #planningPool}).
      */
     private void replanRunning(Set<String> kinds) {
@@ -835,9 +811,9 @@ public final class FlowManager {
     }
 
     /**
-     * Moves a running flow's lease to {@code after} when the flow can take it while it runs: its replicated
-     * stages are balanced (not lanes) and every stage keeps within the replicas it was compiled with (its
-     * ceiling), which the balance parks and unparks. A flow still being set up keeps its plan. The ledger is
+     * Moves a running flow's lease to {@code after} when the flow can take it while it runs: every stage keeps
+     * within the replicas it was compiled with (its ceiling), which the balance (or the lanes' cursor) parks
+     * and unparks. A flow still being set up keeps its plan. The ledger is
      * moved here, before the supervisor resizes the flow: a refusal (the instances it would grow onto are
      * taken) leaves the lease and the flow as they were.
      */

@@ -263,9 +263,7 @@ public final class FlowSupervisor {
     private Behavior<Command> onReplanned(Replanned m) {
         if (compiled != null) {
             // A stage that is not balanced over replicas (a source, a sink, a single instance) stays as it is.
-            for (int i = 0; i < m.replicas().size(); i++) {
-                compiled.resizeReplicas(i, m.replicas().get(i));
-            }
+            compiled.resizeReplicas(m.replicas());
         }
         emit(m.event());
         return Behaviors.same();

@@ -172,6 +172,40 @@ class ReplicasGrowTest {
     }
 
     @Test
+    void aFlowThatRunsAsLanesGrowsItsLanesWhileItRunsAndKeepsEveryByte() throws Exception {
+        final byte[] bytes = input("in.bin", 512 * 1024 + 17, 26);
+        final Path out = dir.resolve("out.bin");
+        // Positional ends and a lane-safe device: the flow runs as lanes, compiled at the ceiling, one claiming.
+        final Opened flow = open(Flows.from(Devices.file(dir.resolve("in.bin")))
+            .via(Devices.rateLimit(REPLICA_BYTES_PER_SECOND, 0).withAutoReplicas()).to(Devices.fileSink(out))
+            .chunkBytes(CHUNK_BYTES).rateBytesPerSecond(100 * MIB).build());
+        flow.events().expectMessageClass(FlowEvent.Admitted.class, WAIT);
+        flow.events().expectMessageClass(FlowEvent.Started.class, WAIT);
+        final CompiledFlow compiled = flow.open().compiled().join();
+        assertEquals(4, compiled.lanes(), "compiled with a lane per instance of the kind");
+        assertEquals(1, compiled.activeReplicas(1), "started with the one lane its plan needs");
+        assertEquals(1, rateLimitUsage().leases(), "a parked lane holds no lease");
+
+        measure(25 * MIB);
+        final FlowEvent.Replanned grown = flow.events().expectMessageClass(FlowEvent.Replanned.class, WAIT);
+        assertTrue(grown.appliesToRunningFlow(), grown.toString());
+        assertEquals("file-source -> rate-limit x4 -> file-sink", grown.placement());
+        assertEquals(4, compiled.activeReplicas(1));
+        assertEquals(4, rateLimitUsage().leases());
+
+        assertInstanceOf(FlowEvent.Completed.class, flow.events().receiveMessage(WAIT));
+        final FlowResult result = flow.open().result().get(30, TimeUnit.SECONDS);
+        assertTrue(result.succeeded(), String.valueOf(result.error()));
+        assertEquals(sha256(bytes), sha256(Files.readAllBytes(out)), "every chunk written once, at its place");
+        final long[] chunks = chunksPerReplica(result);
+        assertEquals(bytes.length / CHUNK_BYTES + 1, Arrays.stream(chunks).sum());
+        for (int lane = 1; lane < 4; lane++) {
+            assertTrue(chunks[lane] > 0, "lane " + lane + " claimed chunks once unparked: " + Arrays.toString(chunks));
+        }
+        awaitEveryLeaseBack();
+    }
+
+    @Test
     void growthTheLedgerRefusesLeavesTheFlowRunningOnWhatItHad() throws Exception {
         final byte[] bytes = input("in.bin", 384 * 1024 + 7, 22);
         final Path out = dir.resolve("out.bin");

@@ -117,6 +117,10 @@ public final class CompiledFlow {
         this.direct = directSmallFlows && oneIsland && !sourceJoined && recoveries.none();
         this.catalog = catalog;
         this.laneCursor = lanes > 1 ? new LaneCursor(lanes) : null;
+        if (laneCursor != null) {
+            // Compiled with a ceiling, a lane flow starts with the lanes its spec asks for; the others park.
+            laneCursor.activate(plannedLanes());
+        }
         this.killSwitch = KillSwitches.shared("flow-" + flowId);
         this.pooledReplicas = new int[spec.stages().size()];
         for (int i = 0; i < pooledReplicas.length; i++) {
@@ -209,8 +213,7 @@ public final class CompiledFlow {
      */
     public boolean resizeReplicas(int index, int active) {
         if (lanes > 1) {
-            if (index <= 0 || index >= devices.size() - 1 || spec.stages().get(index).replicas() < 2
-                || active < 1 || active > lanes) {
+            if (index <= 0 || index >= devices.size() - 1 || active < 1 || active > lanes) {
                 return false;
             }
             laneCursor.activate(active);
@@ -235,6 +238,28 @@ public final class CompiledFlow {
         return true;
     }
 
+    /**
+     * As {@link #resizeReplicas(int, int)} for every stage at once, {@code replicasByStage} giving one count per
+     * stage (sources, sinks and single instances are left as they are). A flow that runs as lanes takes the
+     * most any of its transforms wants: each lane carries every stage.
+     */
+    public void resizeReplicas(List<Integer> replicasByStage) {
+        if (replicasByStage.isEmpty()) {
+            return;
+        }
+        if (lanes > 1) {
+            int most = 1;
+            for (int i = 1; i < Math.min(replicasByStage.size(), devices.size()) - 1; i++) {
+                most = Math.max(most, replicasByStage.get(i));
+            }
+            resizeReplicas(1, Math.min(most, lanes));
+            return;
+        }
+        for (int i = 0; i < replicasByStage.size(); i++) {
+            resizeReplicas(i, replicasByStage.get(i));
+        }
+    }
+
     /** How many replicas of stage {@code index} take new chunks now (for lanes, how many lanes claim). */
     public int activeReplicas(int index) {
         if (lanes > 1) {
@@ -256,6 +281,15 @@ public final class CompiledFlow {
     /** The replicas of stage {@code index} that run from the start: its spec's, within what was compiled. */
     private int plannedReplicas(int index) {
         return Math.min(devices.get(index).size(), Math.max(1, spec.stages().get(index).replicas()));
+    }
+
+    /** The lanes that claim chunks from the start: as many as the most replicas its spec asks of a stage. */
+    private int plannedLanes() {
+        int most = 1;
+        for (StageSpec stage : spec.stages()) {
+            most = Math.max(most, stage.replicas());
+        }
+        return Math.min(lanes, most);
     }
 
     private AtomicInteger activeReplicas(int index, int replicas) {

@@ -187,8 +187,8 @@ public final class FlowCompiler {
      * asks) and starts with only its spec's {@code replicas} taking chunks, the others parked until {@link
      * CompiledFlow#resizeReplicas} unparks them. A parked replica that never runs has its device and an idle
      * stream stage (no thread), and no chunk: the pools hold chunks for the replicas that run, and grow when
-     * more do. Only a flow balanced over replicas takes a ceiling; one that runs as lanes or as one island
-     * (a small flow) is compiled as its spec says.
+     * more do. A chain that runs as lanes at its ceilings is compiled with that many lanes, of which as many
+     * as its spec asks claim chunks, the others parked. A small flow (one island) is compiled as its spec says.
      *
      * @param replicaCeilings per stage, the most replicas it may run with; empty (or a count no larger than the
      *     spec's) for none
@@ -196,7 +196,9 @@ public final class FlowCompiler {
     public CompiledFlow compileChecked(FlowSpec spec, long flowId, List<Integer> replicaCeilings) {
         final FlowContext context = new FlowContext(flowId, spec.chunkBytes(), spec.keys());
         final List<StageSpec> stages = spec.stages();
-        final int lanes = lanes(spec);
+        // With ceilings, a chain that runs as lanes is compiled with the lanes its stages may grow to.
+        final int ceilingLanes = lanes(atCeilings(spec, replicaCeilings));
+        int lanes = ceilingLanes;
         final List<List<Device>> devices = new ArrayList<>();
         final List<DataPort> ports = new ArrayList<>();
         final boolean oneIsland;
@@ -207,7 +209,10 @@ public final class FlowCompiler {
             // The source first: whether the flow is small (one island, no ceiling) depends on its size.
             source = (SourceDevice) catalog.find(stages.get(0).kind()).orElseThrow()
                 .create(params(0, stages.get(0), lanes > 1 ? lanes : 1), context);
-            final boolean small = lanes == 1 && small(spec, source);
+            final boolean small = lanes(spec) == 1 && small(spec, source);
+            if (small) {
+                lanes = 1;
+            }
             for (int i = 0; i < stages.size(); i++) {
                 final StageSpec stage = stages.get(i);
                 final DeviceKind kind = catalog.find(stage.kind()).orElseThrow();
@@ -317,6 +322,20 @@ public final class FlowCompiler {
             }
         }
         return replicas;
+    }
+
+    /** {@code spec} with each stage at the replicas it is compiled with ({@link #ceiling}). */
+    private FlowSpec atCeilings(FlowSpec spec, List<Integer> replicaCeilings) {
+        if (replicaCeilings.isEmpty()) {
+            return spec;
+        }
+        final List<StageSpec> stages = new ArrayList<>();
+        for (int i = 0; i < spec.stages().size(); i++) {
+            final StageSpec stage = spec.stages().get(i);
+            final int compiled = ceiling(replicaCeilings, i, stage);
+            stages.add(compiled > Math.max(1, stage.replicas()) ? stage.withReplicas(compiled) : stage);
+        }
+        return spec.withStages(stages);
     }
 
     /**
