@@ -62,10 +62,7 @@ record StreamPoolSettings(int maxIdleStreams, long maxIdleLogBytes, int prewarmS
         return new StreamPoolSettings(streams, bytes, Math.min(prewarm, streams));
     }
 
-    /**
-     * A driver context with these bounds, pre-warming streams shaped for the default Aeron port (32 chunks of the
-     * default chunk size), which also serves every smaller chunk: their ports share its term.
-     */
+    /** A driver context with these bounds, pre-warming streams shaped for the default Aeron port (32 chunks of 64 KiB). */
     MediaDriverNode.Context driverContext() {
         return new MediaDriverNode.Context().maxIdleIpcStreams(maxIdleStreams).maxIdleIpcLogBytes(maxIdleLogBytes)
             .prewarmIpcStreams(prewarmStreams).prewarmShape(FlowSpec.DEFAULT_AERON_PORT_CAPACITY_CHUNKS,

@@ -175,7 +175,7 @@ public final class MediaDriverNode implements AutoCloseable {
         public static final long DEFAULT_MAX_PARK_NS = 100_000;
         /** Enough for four flows of four Aeron edges kept warm. */
         public static final int DEFAULT_MAX_IDLE_IPC_STREAMS = 16;
-        /** Sixteen streams of a 4 MiB term (three terms each: what a port of 32 chunks of up to 64 KiB takes) fit. */
+        /** Sixteen streams of a 4 MiB term (three terms each) fit; five of the 16 MiB term of 32 chunks of 64 KiB. */
         public static final long DEFAULT_MAX_IDLE_IPC_LOG_BYTES = 256L * 1024 * 1024;
         /** A bound on idle streams; more than a node's /dev/shm would hold in any sane setting. */
         public static final int MAX_IDLE_IPC_STREAMS_LIMIT = 4096;

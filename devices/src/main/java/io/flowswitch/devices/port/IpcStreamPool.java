@@ -96,8 +96,8 @@ public final class IpcStreamPool implements AutoCloseable {
                 opened++;
             }
         }
-        return new AeronIpcPort("aeron:ipc stream " + streamId + " (" + description + ")",
-            AeronIpcPort.creditFor(capacityChunks, maxPayloadBytes, termLengthBytes), stream, this);
+        return new AeronIpcPort("aeron:ipc stream " + streamId + " (" + description + ")", capacityChunks, stream,
+            this);
     }
 
     /**

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowswitch.devices.chunk.Chunk;
-import io.flowswitch.devices.chunk.ChunkHeader;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.driver.MediaDriverNode;
 import java.io.File;
@@ -178,67 +177,6 @@ class IpcStreamPoolTest {
     }
 
     @Test
-    void aTermHoldsThePortsCreditInItsWindowAndSixteenDefaultStreamsFitTheDefaultBound() {
-        // The default Aeron port: 32 chunks of 64 KiB. Its full credit is a few KiB over a 4 MiB term's 2 MiB window;
-        // it takes the 31 chunks that window holds rather than a log twice as large.
-        final int term = AeronIpcPort.termLengthFor(32, MAX_PAYLOAD_BYTES);
-        assertEquals(4 << 20, term);
-        assertEquals(31, AeronIpcPort.creditFor(32, MAX_PAYLOAD_BYTES, term));
-        assertTrue(16 * 3L * term <= MediaDriverNode.Context.DEFAULT_MAX_IDLE_IPC_LOG_BYTES);
-        // Smaller chunks share that term with their full credit.
-        final int small = 16 * 1024 + Chunk.HEADROOM + Chunk.TAILROOM;
-        assertEquals(term, AeronIpcPort.termLengthFor(32, small));
-        assertEquals(32, AeronIpcPort.creditFor(32, small, term));
-        // Every shape: the credit's chunks fit the window, the credit is at least 7/8 of what was asked, and the
-        // largest chunk is at most an eighth of the term (Aeron's largest message).
-        for (int chunkBytes : new int[] {1024, 4096, 32 * 1024, 64 * 1024, 256 * 1024, 1024 * 1024}) {
-            for (int capacity : new int[] {1, 2, 8, 32, 64, 1024}) {
-                final int payload = chunkBytes + Chunk.HEADROOM + Chunk.TAILROOM;
-                if ((long) capacity * payload > 256L << 20) {
-                    continue;
-                }
-                final int t = AeronIpcPort.termLengthFor(capacity, payload);
-                final int credit = AeronIpcPort.creditFor(capacity, payload, t);
-                final String shape = capacity + " x " + chunkBytes + " B: term " + t + ", credit " + credit;
-                assertTrue(credit * AeronIpcPort.logBytesPerMessage(payload) <= t / 2, shape);
-                assertTrue(credit >= capacity - capacity / 8 && credit <= capacity, shape);
-                assertTrue(8L * (ChunkHeader.LENGTH + payload) <= t, shape);
-                assertTrue(t == 4 << 20 || (capacity - capacity / 8) * AeronIpcPort.logBytesPerMessage(payload) > t / 4
-                    || 8L * (ChunkHeader.LENGTH + payload) > t / 2, "no smaller term would do: " + shape);
-            }
-        }
-        // What a message really takes: one 64 KiB chunk is two frames, the MTU's and the rest's.
-        // (40 bytes of chunk header and 65 728 of payload: 65 472 in the first frame, 296 and a frame header in the second.)
-        assertEquals(MediaDriverNode.Context.IPC_MTU_BYTES + 352, AeronIpcPort.logBytesPerMessage(MAX_PAYLOAD_BYTES));
-        assertEquals(1120, AeronIpcPort.logBytesPerMessage(1024), "40 + 1024 + 32, aligned to 32");
-    }
-
-    @Test
-    void aPortOfTheDefaultShapeCarriesItsCreditWithoutAeronPushingBack() throws Exception {
-        try (MediaDriverNode node = launch(4, 1L << 30)) {
-            final ChunkPool chunks = new ChunkPool(CHUNK_BYTES, 40);
-            final AeronIpcPort port = node.ipcStreams().lease("edge 1->2", 32, MAX_PAYLOAD_BYTES);
-            assertEquals(31, port.capacityChunks());
-            // Payloads grown into the head- and tailroom, the largest a device may hand on: the window holds them all.
-            for (int i = 0; i < 31; i++) {
-                final Chunk chunk = chunks.acquire();
-                final int length = chunk.array().length - ChunkHeader.LENGTH;
-                java.util.Arrays.fill(chunk.array(), ChunkHeader.LENGTH,
-                    chunk.array().length, (byte) i);
-                chunk.payload(ChunkHeader.LENGTH, length);
-                chunk.header().flowId(9).sequence(i).byteOffset((long) i * length);
-                assertEquals(DataPort.OK, port.offer(chunk), "chunk " + i);
-            }
-            assertEquals(DataPort.NO_CREDIT, port.offer(filled(chunks, 31, 100, (byte) 31)), "out of credit first");
-            for (int i = 0; i < 31; i++) {
-                final Chunk chunk = port.poll(chunks);
-                assertEquals(i, chunk.header().sequence());
-                chunk.release();
-            }
-        }
-    }
-
-    @Test
     void prewarmOpensStreamsInTheBackgroundThatTheFirstLeasesTake() throws Exception {
         try (MediaDriverNode node = MediaDriverNode.launch(new MediaDriverNode.Context().maxIdleIpcStreams(3)
             .prewarmIpcStreams(5).prewarmShape(32, MAX_PAYLOAD_BYTES))) {
@@ -252,10 +190,9 @@ class IpcStreamPoolTest {
             assertEquals(3, stats.idleStreams(), "no more than the pool keeps: " + stats);
             assertEquals(3, stats.opened(), stats.toString());
             final ChunkPool chunks = new ChunkPool(CHUNK_BYTES, 8);
-            // A 16 KiB port has the same term: it takes a pre-warmed stream too.
-            for (int payload : new int[] {MAX_PAYLOAD_BYTES, 16 * 1024 + Chunk.HEADROOM + Chunk.TAILROOM}) {
-                final AeronIpcPort port = pool.lease("edge 1->2", 32, payload);
-                final byte[] sent = randomBytes(payload, payload == MAX_PAYLOAD_BYTES ? 3 * CHUNK_BYTES + 77 : 10_000);
+            for (int flow = 0; flow < 2; flow++) {
+                final AeronIpcPort port = pool.lease("edge 1->2", 32, MAX_PAYLOAD_BYTES);
+                final byte[] sent = randomBytes(flow, 3 * CHUNK_BYTES + 77);
                 assertArrayEquals(sha256(sent), sha256(transfer(port, chunks, sent, 1)));
                 port.close();
             }
