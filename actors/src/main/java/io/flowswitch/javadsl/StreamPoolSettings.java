@@ -2,7 +2,10 @@ package io.flowswitch.javadsl;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.driver.MediaDriverNode;
+import io.flowswitch.flow.FlowSpec;
 
 /**
  * How many connected Aeron IPC streams a node keeps between flows, read once from
@@ -10,12 +13,16 @@ import io.flowswitch.devices.driver.MediaDriverNode;
  *
  * @param maxIdleStreams idle streams kept at most; 0 opens and closes a stream per Aeron edge of every flow
  * @param maxIdleLogBytes log bytes (three terms a stream) of the idle streams, at most
+ * @param prewarmStreams streams opened in the background right after start and kept idle, for the first flows
  */
-record StreamPoolSettings(int maxIdleStreams, long maxIdleLogBytes) {
+record StreamPoolSettings(int maxIdleStreams, long maxIdleLogBytes, int prewarmStreams) {
     static final String ROOT = "flowswitch.node.aeron-stream-pool";
+    /** Streams a node opens in the background at start: the four Aeron edges of one five-stage flow. */
+    static final int DEFAULT_PREWARM_STREAMS = 4;
 
     static final StreamPoolSettings DEFAULTS = new StreamPoolSettings(
-        MediaDriverNode.Context.DEFAULT_MAX_IDLE_IPC_STREAMS, MediaDriverNode.Context.DEFAULT_MAX_IDLE_IPC_LOG_BYTES);
+        MediaDriverNode.Context.DEFAULT_MAX_IDLE_IPC_STREAMS, MediaDriverNode.Context.DEFAULT_MAX_IDLE_IPC_LOG_BYTES,
+        DEFAULT_PREWARM_STREAMS);
 
     static StreamPoolSettings from(Config root) {
         if (!root.hasPath(ROOT)) {
@@ -42,12 +49,24 @@ record StreamPoolSettings(int maxIdleStreams, long maxIdleLogBytes) {
         if (bytes < 0) {
             throw bad("max-idle-log-bytes", "must be a size in bytes >= 0, such as 256MiB, got " + bytes);
         }
-        return new StreamPoolSettings(streams, bytes);
+        final int prewarm;
+        try {
+            prewarm = config.hasPath("prewarm-streams") ? config.getInt("prewarm-streams") : DEFAULT_PREWARM_STREAMS;
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            throw bad("prewarm-streams", "must be a whole number >= 0, such as 4");
+        }
+        if (prewarm < 0) {
+            throw bad("prewarm-streams", "must be >= 0, such as 4, got " + prewarm);
+        }
+        // More than the pool keeps would be opened only to be closed: max-idle-streams = 0 (no pool) pre-warms none.
+        return new StreamPoolSettings(streams, bytes, Math.min(prewarm, streams));
     }
 
-    /** A driver context with these bounds. */
+    /** A driver context with these bounds, pre-warming streams shaped for the default Aeron port (32 chunks of 64 KiB). */
     MediaDriverNode.Context driverContext() {
-        return new MediaDriverNode.Context().maxIdleIpcStreams(maxIdleStreams).maxIdleIpcLogBytes(maxIdleLogBytes);
+        return new MediaDriverNode.Context().maxIdleIpcStreams(maxIdleStreams).maxIdleIpcLogBytes(maxIdleLogBytes)
+            .prewarmIpcStreams(prewarmStreams).prewarmShape(FlowSpec.DEFAULT_AERON_PORT_CAPACITY_CHUNKS,
+                FlowContext.DEFAULT_CHUNK_BYTES + Chunk.HEADROOM + Chunk.TAILROOM);
     }
 
     private static ConfigException bad(String key, String message) {

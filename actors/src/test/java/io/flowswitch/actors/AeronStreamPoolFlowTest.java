@@ -40,9 +40,45 @@ class AeronStreamPoolFlowTest {
     @TempDir
     Path dir;
 
+    /** A node that opens no stream before its first flow, so that the counts are the flows' own. */
+    private static FlowSwitch startWithoutPrewarm() {
+        return FlowSwitch.start(ConfigFactory.parseString("flowswitch.node.aeron-stream-pool.prewarm-streams = 0")
+            .withFallback(ConfigFactory.load()), DeviceCatalog.builtIn());
+    }
+
+    @Test
+    void theFirstFlowAfterStartTakesPrewarmedStreams() throws Exception {
+        try (FlowSwitch node = FlowSwitch.start()) {
+            // Start does not wait for them: the default four streams connect in the background.
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (node.ipcStreams().idleStreams() < 4 && System.nanoTime() < deadlineNs) {
+                Thread.sleep(5);
+            }
+            final IpcStreamPool.Stats warm = node.ipcStreams();
+            assertEquals(4, warm.idleStreams(), warm.toString());
+            assertEquals(4, warm.opened(), warm.toString());
+            final Path in = randomFile("in.bin", 1_000_000, 1);
+            final Path out = dir.resolve("out.bin");
+            // Four Aeron edges of the default port (64 KiB chunks, 32 a port): the shape the streams were opened for.
+            for (int flow = 0; flow < 2; flow++) {
+                final FlowResult result = run(node, Flows.from(Devices.file(in)).via(Devices.crc32c())
+                    .via(Devices.sha256()).via(Devices.crc32c()).to(Devices.fileSink(out))
+                    .transport(Transport.AERON_IPC).build());
+                assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+                assertEquals(sha256(in), sha256(out));
+            }
+            final IpcStreamPool.Stats stats = node.ipcStreams();
+            assertEquals(4, stats.opened(), "no flow opened a stream of its own: " + stats);
+            assertEquals(8, stats.reused(), stats.toString());
+            assertEquals(0, stats.leasedStreams(), stats.toString());
+            assertEquals(4, stats.idleStreams(), stats.toString());
+            StreamTestKit.assertAllStagesStopped(Materializer.matFromSystem(node.system()));
+        }
+    }
+
     @Test
     void consecutiveFlowsReuseTheSameStreamsWithIdenticalBytes() throws Exception {
-        try (FlowSwitch node = FlowSwitch.start()) {
+        try (FlowSwitch node = startWithoutPrewarm()) {
             final Path out = dir.resolve("out.bin");
             for (int flow = 0; flow < 25; flow++) {
                 final Path in = randomFile("in-" + flow + ".bin", 150_000 + flow * 1_111, flow);
@@ -93,7 +129,7 @@ class AeronStreamPoolFlowTest {
     @Test
     void flowsInParallelEachGetTheirOwnStreamsAndTheirOwnBytes() throws Exception {
         final int parallel = 4;
-        try (FlowSwitch node = FlowSwitch.start()) {
+        try (FlowSwitch node = startWithoutPrewarm()) {
             for (int round = 0; round < 3; round++) {
                 final List<CompletableFuture<FlowResult>> running = new ArrayList<>();
                 final List<Path> inputs = new ArrayList<>();

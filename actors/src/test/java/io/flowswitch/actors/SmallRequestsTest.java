@@ -101,8 +101,8 @@ class SmallRequestsTest {
 
     /**
      * A request into a sink the caller reads back (its output's SHA-256): the same digest on the flow path (with
-     * replicas), on the direct path, and of the file the same request writes as a flow. A fixed salt makes the
-     * ciphertext reproducible.
+     * replicas), on the direct path, and of the file the same request writes as a flow and on the direct path. A
+     * fixed salt makes the ciphertext reproducible.
      */
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {1024, 3 * CHUNK + 7})
@@ -121,6 +121,11 @@ class SmallRequestsTest {
         ok(node.run(Flows.from(Devices.file(in)).via(encrypt, 2).to(Devices.fileSink(out)).chunkBytes(CHUNK)
             .key("k", KEY).build()).completion().toCompletableFuture().get(10, TimeUnit.SECONDS));
         final String file = sha256(Files.readAllBytes(out));
+        // File to file on the direct path: the same bytes as the flow's file.
+        final Path directOut = dir.resolve("direct-out.enc");
+        ok(small.direct(Flows.from(Devices.file(in)).via(encrypt, 2).to(Devices.fileSink(directOut)).chunkBytes(CHUNK)
+            .key("k", KEY).build()));
+        assertEquals(file, sha256(Files.readAllBytes(directOut)), "the direct path writes the flow's bytes");
         assertEquals(file, flow, "the flow's digest is that of the file it writes");
         assertEquals(file, direct, "the direct path's digest is the flow's");
         assertEquals(file, again);

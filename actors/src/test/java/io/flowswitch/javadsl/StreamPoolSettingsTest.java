@@ -19,14 +19,22 @@ class StreamPoolSettingsTest {
     @Test
     void referenceDefaultsMatchTheDriverDefaults() {
         assertEquals(StreamPoolSettings.DEFAULTS, StreamPoolSettings.from(ConfigFactory.load()));
-        assertEquals(new StreamPoolSettings(0, 64L << 20), StreamPoolSettings.from(
-            with("flowswitch.node.aeron-stream-pool { max-idle-streams = 0, max-idle-log-bytes = 64MiB }")));
+        assertEquals(new StreamPoolSettings(16, 256L << 20, 4), StreamPoolSettings.DEFAULTS);
+        assertEquals(new StreamPoolSettings(0, 64L << 20, 0), StreamPoolSettings.from(
+            with("flowswitch.node.aeron-stream-pool { max-idle-streams = 0, max-idle-log-bytes = 64MiB }")),
+            "no pool: nothing pre-warmed, without having to say so");
+        assertEquals(new StreamPoolSettings(8, 256L << 20, 8), StreamPoolSettings.from(
+            with("flowswitch.node.aeron-stream-pool { max-idle-streams = 8, prewarm-streams = 12 }")),
+            "no more pre-warmed than the pool keeps");
+        assertEquals(2, StreamPoolSettings.from(with("flowswitch.node.aeron-stream-pool.prewarm-streams = 2"))
+            .driverContext().prewarmIpcStreams());
     }
 
     @Test
     void badValuesNameTheirKey() {
         for (String bad : new String[] {"max-idle-streams = -1", "max-idle-streams = 5000",
-            "max-idle-streams = lots", "max-idle-log-bytes = -1", "max-idle-log-bytes = huge"}) {
+            "max-idle-streams = lots", "max-idle-log-bytes = -1", "max-idle-log-bytes = huge",
+            "prewarm-streams = -1", "prewarm-streams = some"}) {
             final ConfigException e = assertThrows(ConfigException.class,
                 () -> StreamPoolSettings.from(with("flowswitch.node.aeron-stream-pool." + bad)), bad);
             final String key = bad.substring(0, bad.indexOf(' '));

@@ -3,6 +3,7 @@ package io.flowswitch.cli;
 import io.flowswitch.actors.DeviceActor;
 import io.flowswitch.actors.FlowManager;
 import io.flowswitch.devices.DeviceKind;
+import io.flowswitch.devices.port.IpcStreamPool;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.proto.DeviceCapabilities;
 import io.flowswitch.proto.Health;
@@ -34,7 +35,9 @@ import picocli.CommandLine.Spec;
         "Lists the device kinds of a node and their instances: role, instance count, leases in use and the"
             + " limit, the rate the node's ledger has reserved of the kind and its limit, the rate one instance measured"
             + " (a self-benchmark at start, then running flows; - when not measured), health, functions, whether the kind is stateful (pinned to one instance per flow), whether"
-            + " a software reference path exists, and what the kind does."},
+            + " a software reference path exists, and what the kind does.",
+        "After the table: the node's pool of connected Aeron IPC streams kept between flows (idle streams and their"
+            + " log bytes, the pool's bounds, streams flows hold now, opened and reused so far)."},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.DONE_LINE, ExitCodes.FLOW_FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REJECTED_LINE},
     footerHeading = "%nExamples:%n",
@@ -120,16 +123,20 @@ final class DevicesCommand implements Callable<Integer> {
     public Integer call() {
         final FlowSwitch node = root.acquireNode();
         final List<KindView> kinds;
+        final IpcStreamPool.Stats streams;
         try {
             kinds = describe(node);
+            streams = node.ipcStreams();
         } finally {
             root.releaseNode(node);
         }
         final PrintWriter out = spec.commandLine().getOut();
         if (format == Format.JSON) {
-            printJson(out, kinds);
+            printJson(out, kinds, streams);
         } else {
             printText(out, kinds);
+            out.println();
+            out.println(streamsLine(streams));
         }
         out.flush();
         return ExitCodes.DONE;
@@ -199,6 +206,18 @@ final class DevicesCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The node's pool of connected Aeron IPC streams, after the table: {@code aeron streams: 4 idle (12 MiB of
+     * log each...), 0 leased; ...}.
+     */
+    static String streamsLine(IpcStreamPool.Stats streams) {
+        return String.format(Locale.ROOT, "aeron streams: %d idle (%s of log; keeps at most %d, %s), %d leased;"
+                + " %d opened, %d reused, %d closed unclean, %d closed over bound", streams.idleStreams(),
+            Rates.formatBytes(streams.idleLogBytes()), streams.maxIdleStreams(),
+            Rates.formatBytes(streams.maxIdleLogBytes()), streams.leasedStreams(), streams.opened(), streams.reused(),
+            streams.closedUnclean(), streams.closedOverBound());
+    }
+
     private static String line(String[] row, int[] widths) {
         final StringBuilder text = new StringBuilder();
         for (int c = 0; c < row.length; c++) {
@@ -210,8 +229,13 @@ final class DevicesCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    private static void printJson(PrintWriter out, List<KindView> kinds) {
+    private static void printJson(PrintWriter out, List<KindView> kinds, IpcStreamPool.Stats streams) {
         out.println("{");
+        out.println("  \"aeronStreams\": {\"idle\": " + streams.idleStreams() + ", \"idleLogBytes\": "
+            + streams.idleLogBytes() + ", \"leased\": " + streams.leasedStreams() + ", \"opened\": " + streams.opened()
+            + ", \"reused\": " + streams.reused() + ", \"closedUnclean\": " + streams.closedUnclean()
+            + ", \"closedOverBound\": " + streams.closedOverBound() + ", \"maxIdleStreams\": "
+            + streams.maxIdleStreams() + ", \"maxIdleLogBytes\": " + streams.maxIdleLogBytes() + "},");
         out.println("  \"kinds\": [");
         for (int k = 0; k < kinds.size(); k++) {
             final KindView view = kinds.get(k);

@@ -197,8 +197,8 @@ class CliFlowTest {
     void devicesListsEveryKindOnce() {
         final Cli.Outcome text = cli("devices");
         text.assertDone();
-        final List<String> listed = text.out().lines().skip(1).filter(line -> !line.startsWith(" "))
-            .map(line -> line.split("\\s+")[0]).toList();
+        final List<String> listed = text.out().lines().skip(1).takeWhile(line -> !line.isEmpty())
+            .filter(line -> !line.startsWith(" ")).map(line -> line.split("\\s+")[0]).toList();
         assertEquals(shared.node().catalog().kinds().stream().map(DeviceKind::name).toList(), listed);
 
         final Cli.Outcome json = cli("devices", "--format", "json");
@@ -214,6 +214,34 @@ class CliFlowTest {
         assertEquals(shared.node().catalog().kinds().size(), count(json.out(), "\"measuredBytesPerSecond\": "),
             "every kind shows its measured rate (0 when not measured)");
         assertTrue(json.out().strip().startsWith("{") && json.out().strip().endsWith("}"));
+    }
+
+    @Test
+    void devicesShowsTheNodesAeronStreamPool() throws IOException {
+        final Path in = randomFile("in.bin", 300_000);
+        final Path out = dir.resolve("out.bin");
+        cli("run", "--from", "file-source:path=" + in, "--via", "sha256", "--via", "crc32c",
+            "--to", "file-sink:path=" + out, "--chunk", "16KiB", "--transport", "aeron", "--no-progress").assertDone();
+        assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(out));
+        // The flow's streams are back in the pool (the flow's result comes after its ports closed), and nothing runs now.
+        final io.flowswitch.devices.port.IpcStreamPool.Stats stats = shared.node().ipcStreams();
+        assertEquals(0, stats.leasedStreams(), stats.toString());
+        assertTrue(stats.idleStreams() >= 2 && stats.opened() + stats.reused() >= 2, stats.toString());
+
+        final Cli.Outcome text = cli("devices");
+        text.assertDone();
+        final String line = text.out().lines().filter(l -> l.startsWith("aeron streams: ")).findFirst().orElseThrow();
+        final io.flowswitch.devices.port.IpcStreamPool.Stats now = shared.node().ipcStreams();
+        assertTrue(line.startsWith("aeron streams: " + now.idleStreams() + " idle ("
+            + io.flowswitch.scheduler.Rates.formatBytes(now.idleLogBytes()) + " of log; keeps at most 16, 256 MiB), 0 leased; "
+            + now.opened() + " opened, " + now.reused() + " reused"), text.out());
+
+        final Cli.Outcome json = cli("devices", "--format", "json");
+        json.assertDone();
+        assertTrue(json.out().contains("\"aeronStreams\": {\"idle\": " + now.idleStreams() + ", \"idleLogBytes\": "
+            + now.idleLogBytes() + ", \"leased\": 0, \"opened\": " + now.opened() + ", \"reused\": " + now.reused()),
+            json.out());
+        assertTrue(json.out().contains("\"maxIdleStreams\": 16, \"maxIdleLogBytes\": " + (256L << 20) + "}"), json.out());
     }
 
     @Test

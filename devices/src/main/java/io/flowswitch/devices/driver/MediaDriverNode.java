@@ -4,6 +4,8 @@ import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.flowswitch.devices.FlowContext;
+import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.port.IpcStreamPool;
 import java.io.File;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,6 +108,11 @@ public final class MediaDriverNode implements AutoCloseable {
             node.aeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(node.driver.aeronDirectoryName())
                 .idleStrategy(new SleepingMillisIdleStrategy(1)));
+            if (context.prewarmIpcStreams() > 0) {
+                // In the background: the node is ready now, and the first flows find the streams connected.
+                node.ipcStreams.prewarm(context.prewarmIpcStreams(), context.prewarmPortCapacityChunks(),
+                    context.prewarmMaxPayloadBytes());
+            }
             return node;
         } catch (RuntimeException e) {
             CloseHelper.quietClose(node);
@@ -168,10 +175,14 @@ public final class MediaDriverNode implements AutoCloseable {
         public static final long DEFAULT_MAX_PARK_NS = 100_000;
         /** Enough for four flows of four Aeron edges kept warm. */
         public static final int DEFAULT_MAX_IDLE_IPC_STREAMS = 16;
-        /** Sixteen streams of a 4 MiB term (three terms each) fit. */
+        /** Sixteen streams of a 4 MiB term (three terms each) fit; five of the 16 MiB term of 32 chunks of 64 KiB. */
         public static final long DEFAULT_MAX_IDLE_IPC_LOG_BYTES = 256L * 1024 * 1024;
         /** A bound on idle streams; more than a node's /dev/shm would hold in any sane setting. */
         public static final int MAX_IDLE_IPC_STREAMS_LIMIT = 4096;
+        /** The shape of a pre-warmed stream by default: a port of 32 chunks of 64 KiB, head- and tailroom included. */
+        public static final int DEFAULT_PREWARM_PORT_CAPACITY_CHUNKS = 32;
+        public static final int DEFAULT_PREWARM_MAX_PAYLOAD_BYTES =
+            FlowContext.DEFAULT_CHUNK_BYTES + Chunk.HEADROOM + Chunk.TAILROOM;
 
         private String aeronDirectoryName;
         private int defaultIpcTermLengthBytes = DEFAULT_IPC_TERM_LENGTH_BYTES;
@@ -179,6 +190,9 @@ public final class MediaDriverNode implements AutoCloseable {
         private long maxParkNs = DEFAULT_MAX_PARK_NS;
         private int maxIdleIpcStreams = DEFAULT_MAX_IDLE_IPC_STREAMS;
         private long maxIdleIpcLogBytes = DEFAULT_MAX_IDLE_IPC_LOG_BYTES;
+        private int prewarmIpcStreams;
+        private int prewarmPortCapacityChunks = DEFAULT_PREWARM_PORT_CAPACITY_CHUNKS;
+        private int prewarmMaxPayloadBytes = DEFAULT_PREWARM_MAX_PAYLOAD_BYTES;
 
         public String aeronDirectoryName() {
             return aeronDirectoryName;
@@ -237,6 +251,35 @@ public final class MediaDriverNode implements AutoCloseable {
             return this;
         }
 
+        public int prewarmIpcStreams() {
+            return prewarmIpcStreams;
+        }
+
+        /**
+         * Streams opened in the background right after start and kept idle (within the pool's bounds), so that the
+         * node's first flows with Aeron edges do not wait for the driver; 0 (the default here) opens none. No more
+         * are opened than the pool's bounds keep idle.
+         */
+        public Context prewarmIpcStreams(int value) {
+            this.prewarmIpcStreams = value;
+            return this;
+        }
+
+        public int prewarmPortCapacityChunks() {
+            return prewarmPortCapacityChunks;
+        }
+
+        public int prewarmMaxPayloadBytes() {
+            return prewarmMaxPayloadBytes;
+        }
+
+        /** The port the pre-warmed streams are shaped for: its capacity and its largest payload (with head- and tailroom). */
+        public Context prewarmShape(int portCapacityChunks, int maxPayloadBytes) {
+            this.prewarmPortCapacityChunks = portCapacityChunks;
+            this.prewarmMaxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
         /** Fills in defaults and checks every value; throws {@link IllegalArgumentException} naming the setting. */
         public Context conclude() {
             if (aeronDirectoryName == null) {
@@ -257,6 +300,13 @@ public final class MediaDriverNode implements AutoCloseable {
             }
             if (maxIdleIpcLogBytes < 0) {
                 throw new IllegalArgumentException("maxIdleIpcLogBytes must be >= 0, got " + maxIdleIpcLogBytes);
+            }
+            if (prewarmIpcStreams < 0) {
+                throw new IllegalArgumentException("prewarmIpcStreams must be >= 0, got " + prewarmIpcStreams);
+            }
+            if (prewarmPortCapacityChunks < 1 || prewarmMaxPayloadBytes < 1) {
+                throw new IllegalArgumentException("the pre-warmed streams' port needs a capacity and a payload >= 1, got "
+                    + prewarmPortCapacityChunks + " chunks of " + prewarmMaxPayloadBytes + " bytes");
             }
             return this;
         }

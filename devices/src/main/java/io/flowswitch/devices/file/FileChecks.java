@@ -26,6 +26,18 @@ final class FileChecks {
 
     /** Checks that {@code path} is a regular file this process may read. */
     static void requireReadableFile(String stage, Path path) {
+        requireRegularFile(stage, path);
+        if (!Files.isReadable(path)) {
+            throw new DeviceException(NOT_READABLE, stage + ": cannot read " + path + ": permission denied");
+        }
+    }
+
+    /**
+     * The part of {@link #requireReadableFile} that opening the file cannot tell by failing: that something is
+     * there and that it is a regular file (opening a pipe would block until a writer comes, and opening a
+     * directory succeeds). Permission is left to the open, which reports it.
+     */
+    static void requireRegularFile(String stage, Path path) {
         final BasicFileAttributes attributes = attributes(stage, "read", path);
         if (attributes == null) {
             throw new DeviceException(NOT_FOUND, stage + ": cannot read " + path + ": no such file");
@@ -39,9 +51,6 @@ final class FileChecks {
             throw new DeviceException(NOT_READABLE,
                 stage + ": cannot read " + path + ": not a regular file (a pipe, socket or device)");
         }
-        if (!Files.isReadable(path)) {
-            throw new DeviceException(NOT_READABLE, stage + ": cannot read " + path + ": permission denied");
-        }
     }
 
     /**
@@ -50,6 +59,12 @@ final class FileChecks {
      * the target does not exist yet.
      */
     static void requireWritableTarget(String stage, Path target, boolean overwrite) {
+        requireWritableDirectory(stage, target);
+        requireReplaceableTarget(stage, target, overwrite);
+    }
+
+    /** That the directory of {@code target} exists, is a directory and may be written. */
+    static void requireWritableDirectory(String stage, Path target) {
         final Path parent = parentOf(target);
         final BasicFileAttributes parentAttributes = attributes(stage, "write", parent);
         if (parentAttributes == null) {
@@ -64,6 +79,14 @@ final class FileChecks {
             throw new DeviceException(NOT_WRITABLE,
                 stage + ": cannot write " + target + ": directory " + parent + " is not writable (permission denied)");
         }
+    }
+
+    /**
+     * The part of {@link #requireWritableTarget} that creating a file next to the target cannot tell by failing:
+     * the target is not a directory (the rename at the end would fail, after every byte was written) and, unless
+     * {@code overwrite}, does not exist yet.
+     */
+    static void requireReplaceableTarget(String stage, Path target, boolean overwrite) {
         final BasicFileAttributes targetAttributes = attributes(stage, "write", target);
         if (targetAttributes != null) {
             if (targetAttributes.isDirectory()) {

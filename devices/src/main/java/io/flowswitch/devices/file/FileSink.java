@@ -64,6 +64,11 @@ public final class FileSink implements PositionalSink {
         this.sync = sync;
     }
 
+    /**
+     * Creates the partial file next to {@code target}. The directory is not checked first: creating the file is
+     * the check, and only when it fails does the directory get looked at, so that the error says what is wrong
+     * with it (as {@code validate()} would) and a request that succeeds costs no look-up it does not need.
+     */
     static FileSink open(String stage, Path target, boolean overwrite, boolean sync) {
         final Path directory = FileChecks.parentOf(target);
         final String name = target.getFileName() == null ? "output" : target.getFileName().toString();
@@ -82,13 +87,16 @@ public final class FileSink implements PositionalSink {
                         + ": could not find a free name for the partial file in " + directory, e);
                 }
             } catch (NoSuchFileException e) {
+                FileChecks.requireWritableDirectory(stage, target);
                 throw new DeviceException(FileChecks.NOT_FOUND,
                     stage + ": cannot write " + target + ": directory " + directory + " does not exist", e);
             } catch (AccessDeniedException e) {
+                FileChecks.requireWritableDirectory(stage, target);
                 throw new DeviceException(FileChecks.NOT_WRITABLE,
                     stage + ": cannot write " + target + ": cannot create a file in " + directory
                         + " (permission denied)", e);
             } catch (IOException e) {
+                FileChecks.requireWritableDirectory(stage, target);
                 throw new DeviceException(IoReasons.isNoSpace(e) ? FileChecks.NO_SPACE : FileChecks.NOT_WRITABLE,
                     stage + ": cannot write " + target + ": cannot create a file in " + directory + ": "
                         + IoReasons.of(e), e);

@@ -1,5 +1,6 @@
 package io.flowswitch.devices.file;
 
+import io.flowswitch.devices.DeviceException;
 import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.DeviceParams;
 import io.flowswitch.devices.DeviceRole;
@@ -63,14 +64,26 @@ public final class FileSinkKind implements DeviceKind {
         FileChecks.requireWritableTarget(params.stage(), path, overwrite);
     }
 
-    /** Creates the partial file next to the target. The caller owns the returned device and closes it. */
+    /**
+     * Creates the partial file next to the target. The caller owns the returned device and closes it.
+     *
+     * <p>The file system may have changed since {@link #validate}, so the target is checked again, but only what
+     * creating the partial file cannot tell by failing (one look-up of the target); a directory that is missing
+     * or not writable is found by that creation, and reported with the same sentence as {@code validate}'s.
+     */
     @Override
     public FileSink create(DeviceParams params, FlowContext context) {
         params.requireOnly(PARAMETERS);
         final Path path = params.path(PATH);
         final boolean overwrite = ParamChecks.bool(params, OVERWRITE, true);
         final boolean sync = ParamChecks.bool(params, SYNC, false);
-        FileChecks.requireWritableTarget(params.stage(), path, overwrite);
+        try {
+            FileChecks.requireReplaceableTarget(params.stage(), path, overwrite);
+        } catch (DeviceException e) {
+            // A directory that is the problem comes first, as in validate().
+            FileChecks.requireWritableDirectory(params.stage(), path);
+            throw e;
+        }
         return FileSink.open(params.stage(), path, overwrite, sync);
     }
 }

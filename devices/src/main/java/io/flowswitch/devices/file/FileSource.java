@@ -17,7 +17,9 @@ import java.util.Map;
  * <p>Every chunk is filled to {@code min(chunk.payloadCapacity(), flow chunk size)} bytes except the
  * last, so chunk boundaries depend only on the chunk size, which makes a re-read (replay after a fault)
  * produce the same chunks. The file is read to its end as found while reading; {@link #sizeBytes()} is
- * its size when opened, for progress reports.
+ * its size when opened, for progress reports. A read that reaches that size returns at once rather than
+ * read again only to find the end (a file that grew meanwhile is read on by the next call, whose chunk
+ * then follows a short one).
  *
  * <p>Ownership: {@link #read} writes into a chunk the caller owns and keeps no reference to its payload
  * (only a reusable view of its array, see {@link ArrayViews}). The device owns its file channel and
@@ -98,6 +100,11 @@ public final class FileSource implements SourceDevice {
                     break;
                 }
                 positionBytes += n;
+                if (positionBytes == sizeBytes) {
+                    // The size it had when opened: a read now would most likely only find the end. Should the
+                    // file have grown, the next call reads on.
+                    break;
+                }
             }
         } catch (IOException e) {
             throw new DeviceException(FileChecks.IO,

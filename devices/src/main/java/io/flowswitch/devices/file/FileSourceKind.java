@@ -57,8 +57,9 @@ public final class FileSourceKind implements DeviceKind {
         params.requireOnly(PARAMETERS);
         final Path path = params.path(PATH);
         // Checked again: the file system may have changed since validate(), and opening a directory
-        // succeeds on some systems, failing only at the first read with a less clear message.
-        FileChecks.requireReadableFile(params.stage(), path);
+        // succeeds on some systems, failing only at the first read with a less clear message. Permission is
+        // left to the open, which reports it in the same words (and costs no look-up of its own).
+        FileChecks.requireRegularFile(params.stage(), path);
         return FileSource.open(params.stage(), path, context.chunkBytes());
     }
 }

@@ -28,7 +28,10 @@ import org.agrona.MutableDirectBuffer;
  * <p>The term is sized so that the publication window (half the term) is several times the port's
  * full credit: the window only moves when the driver's conductor runs, so a window just as large as
  * the credit would stall the writer between conductor cycles. Aeron's own back pressure is then a
- * rare event, and the credit is what bounds memory.
+ * rare event, and the credit is what bounds memory. (Terms sized to the credit alone, a 4 MiB term for 32
+ * chunks of 64 KiB with the credit cut to the 27 its window lets through, made a 64 KiB Aeron edge run at
+ * 0.34-0.49 of a plain loop against 0.59-0.66 on a loaded 2-core machine: a writer that Aeron pushes back
+ * waits for a timer, and on busy cores the conductor that moves the window runs late.)
  */
 public final class AeronIpcPort extends CreditedPort {
     private static final int FRAGMENT_LIMIT = 16;

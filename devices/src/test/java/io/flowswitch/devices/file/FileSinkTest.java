@@ -177,10 +177,13 @@ class FileSinkTest {
     void fileInPlaceOfTheDirectoryIsNotWritable() throws IOException {
         final Path notADir = Files.write(dir.resolve("plain.txt"), new byte[1]);
         final Path out = notADir.resolve("out.bin");
-        final DeviceException e = assertThrows(DeviceException.class,
-            () -> kind.validate(params("path", out.toString()), context));
-        assertEquals("NOT_WRITABLE", e.code());
-        assertEquals(STAGE + ": cannot write " + out + ": " + notADir + " is not a directory", e.getMessage());
+        final DeviceParams params = params("path", out.toString());
+        for (Executable call : new Executable[] {() -> kind.validate(params, context),
+            () -> kind.create(params, context).close()}) {
+            final DeviceException e = assertThrows(DeviceException.class, call);
+            assertEquals("NOT_WRITABLE", e.code());
+            assertEquals(STAGE + ": cannot write " + out + ": " + notADir + " is not a directory", e.getMessage());
+        }
     }
 
     @Test
@@ -203,11 +206,16 @@ class FileSinkTest {
         try {
             assumeFalse(Files.isWritable(locked), "this user (root?) may write a directory without write permission");
             final Path out = locked.resolve("out.bin");
-            final DeviceException e = assertThrows(DeviceException.class,
-                () -> kind.validate(params("path", out.toString()), context));
-            assertEquals("NOT_WRITABLE", e.code());
-            assertTrue(e.getMessage().startsWith(STAGE + ": cannot write " + out + ": directory " + locked),
-                e.getMessage());
+            final DeviceParams params = params("path", out.toString());
+            // create() finds it by failing to create the partial file, and says it as validate() does.
+            for (Executable call : new Executable[] {() -> kind.validate(params, context),
+                () -> kind.create(params, context).close()}) {
+                final DeviceException e = assertThrows(DeviceException.class, call);
+                assertEquals("NOT_WRITABLE", e.code());
+                assertEquals(STAGE + ": cannot write " + out + ": directory " + locked
+                    + " is not writable (permission denied)", e.getMessage());
+            }
+            assertEquals(List.of(), listDir(locked));
         } finally {
             // Let @TempDir clean up.
             Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -245,6 +253,10 @@ class FileSinkTest {
     }
 
     private List<String> listDir() {
+        return listDir(dir);
+    }
+
+    private static List<String> listDir(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {

@@ -108,10 +108,33 @@ class FileSourceTest {
         final Path path = Files.write(dir.resolve("secret.bin"), new byte[10]);
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("---------"));
         assumeFalse(Files.isReadable(path), "this user (root?) may read a file without read permission");
-        final DeviceException e = assertThrows(DeviceException.class,
-            () -> kind.validate(params("path", path.toString()), context));
-        assertEquals("NOT_READABLE", e.code());
-        assertEquals(STAGE + ": cannot read " + path + ": permission denied", e.getMessage());
+        final DeviceParams params = params("path", path.toString());
+        // create() leaves permission to the open itself: the same code and sentence either way.
+        for (Executable call : new Executable[] {() -> kind.validate(params, context),
+            () -> kind.create(params, context).close()}) {
+            final DeviceException e = assertThrows(DeviceException.class, call);
+            assertEquals("NOT_READABLE", e.code());
+            assertEquals(STAGE + ": cannot read " + path + ": permission denied", e.getMessage());
+        }
+    }
+
+    @Test
+    void readStopsAtTheSizeWhenOpenedAndReadsOnWhatWasAppendedAfter() throws IOException {
+        final byte[] first = ChunkLoops.randomBytes(1000, 1);
+        final byte[] appended = ChunkLoops.randomBytes(500, 2);
+        final Path path = Files.write(dir.resolve("growing.bin"), first);
+        try (FileSource source = kind.create(params("path", path.toString()), context)) {
+            final Chunk chunk = Chunk.unpooled(CHUNK);
+            assertEquals(first.length, source.read(chunk), "the size it had when opened, without reading on");
+            assertArrayEquals(first, java.util.Arrays.copyOfRange(chunk.array(), chunk.payloadOffset(),
+                chunk.payloadEnd()));
+            Files.write(path, appended, java.nio.file.StandardOpenOption.APPEND);
+            assertEquals(appended.length, source.read(chunk), "what was appended, on the next call");
+            assertArrayEquals(appended, java.util.Arrays.copyOfRange(chunk.array(), chunk.payloadOffset(),
+                chunk.payloadEnd()));
+            assertEquals(-1, source.read(chunk));
+            assertEquals(Map.of("bytes", Integer.toString(first.length + appended.length)), source.results());
+        }
     }
 
     @Test

@@ -177,6 +177,41 @@ class IpcStreamPoolTest {
     }
 
     @Test
+    void prewarmOpensStreamsInTheBackgroundThatTheFirstLeasesTake() throws Exception {
+        try (MediaDriverNode node = MediaDriverNode.launch(new MediaDriverNode.Context().maxIdleIpcStreams(3)
+            .prewarmIpcStreams(5).prewarmShape(32, MAX_PAYLOAD_BYTES))) {
+            final IpcStreamPool pool = node.ipcStreams();
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (pool.stats().idleStreams() < 3 && System.nanoTime() < deadlineNs) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(50);
+            IpcStreamPool.Stats stats = pool.stats();
+            assertEquals(3, stats.idleStreams(), "no more than the pool keeps: " + stats);
+            assertEquals(3, stats.opened(), stats.toString());
+            final ChunkPool chunks = new ChunkPool(CHUNK_BYTES, 8);
+            for (int flow = 0; flow < 2; flow++) {
+                final AeronIpcPort port = pool.lease("edge 1->2", 32, MAX_PAYLOAD_BYTES);
+                final byte[] sent = randomBytes(flow, 3 * CHUNK_BYTES + 77);
+                assertArrayEquals(sha256(sent), sha256(transfer(port, chunks, sent, 1)));
+                port.close();
+            }
+            stats = pool.stats();
+            assertEquals(3, stats.opened(), "the leases opened nothing: " + stats);
+            assertEquals(2, stats.reused(), stats.toString());
+        }
+        // A node closed while it pre-warms stops, and leaves nothing behind.
+        final MediaDriverNode node = MediaDriverNode.launch(new MediaDriverNode.Context().prewarmIpcStreams(16)
+            .maxIdleIpcLogBytes(1L << 30));
+        final String directory = node.aeronDirectoryName();
+        node.close();
+        assertFalse(new File(directory).exists(), "no driver files left");
+        assertEquals(0, node.ipcStreams().stats().idleStreams());
+        assertThrows(IllegalArgumentException.class,
+            () -> new MediaDriverNode.Context().prewarmIpcStreams(-1).conclude());
+    }
+
+    @Test
     void idleStreamsAreBoundedByCountBytesAndShape() throws Exception {
         final int smallPayload = 4096 + Chunk.HEADROOM + Chunk.TAILROOM;
         final long smallLog = 3L * AeronIpcPort.termLengthFor(4, smallPayload);
