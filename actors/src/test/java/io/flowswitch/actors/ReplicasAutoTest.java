@@ -5,32 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.flowswitch.devices.DeviceCatalog;
-import io.flowswitch.devices.driver.MediaDriverNode;
+import io.flowswitch.actors.SensedRateLimitNode.Opened;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
-import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.Flows;
-import io.flowswitch.scheduler.DevicePool;
-import io.flowswitch.scheduler.Grants;
-import io.flowswitch.scheduler.PoolDefaults;
-import io.flowswitch.scheduler.RateChange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,50 +28,25 @@ import org.junit.jupiter.api.io.TempDir;
  * (and keeps its bytes), and the next flows are planned with the measured rate.
  */
 class ReplicasAutoTest {
-    /** Four modelled accelerators of 100 MiB/s each, beside file devices of 1 GiB/s (the default). */
-    private static final Config CONFIG = ConfigFactory.parseString("""
-            flowswitch.node.progress-interval = 0
-            flowswitch.pool.rate-limit { instances = 4, rate-bytes-per-second = 100MiB }
-            """).withFallback(ConfigFactory.load());
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = SensedRateLimitNode.WAIT;
 
-    private ActorTestKit testKit;
-    private MediaDriverNode driver;
-    private ActorRef<FlowManager.Command> manager;
-    private long nextFlowId = 1;
+    private SensedRateLimitNode node;
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void start() {
-        testKit = ActorTestKit.create("auto", CONFIG);
-        driver = MediaDriverNode.launch();
-        final DeviceCatalog catalog = DeviceCatalog.builtIn();
-        // The rate limiter's speed is its parameter, so the node does not sense it; here it stands for an
-        // accelerator whose measured speed can change. Only samples of 1 GiB count: the test's own flows
-        // (a rate limiter at its parameter's speed) are too small to move it, the sample the test sends is not.
-        final FlowManager.RateSensing sensing = new FlowManager.RateSensing(Map.of(), Set.of("rate-limit"),
-            Set.of("rate-limit"), FlowManager.DEFAULT_HALF_LIFE_NS, 1L << 30, RateChange.DEFAULT);
-        manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, driver),
-            DevicePool.fromConfig(CONFIG, DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD)),
-            Grants.unrestricted(), 8, sensing, null), "manager");
+        node = new SensedRateLimitNode("auto");
     }
 
     @AfterEach
     void stop() {
-        testKit.shutdownTestKit();
-        driver.close();
+        node.close();
     }
 
-    private record Opened(FlowManager.OpenFlow open, TestProbe<FlowEvent> events) {}
-
     private Opened open(FlowSpec spec) {
-        final TestProbe<FlowEvent> events = testKit.createTestProbe();
-        final FlowManager.OpenFlow open = new FlowManager.OpenFlow(nextFlowId++, spec, new CompletableFuture<>(),
-            new CompletableFuture<>(), null, events.getRef());
-        manager.tell(open);
-        return new Opened(open, events);
+        return node.open(spec);
     }
 
     private static List<String> rateLimitInstances(FlowEvent.Admitted admitted) {
@@ -132,8 +93,7 @@ class ReplicasAutoTest {
         running.events().expectMessageClass(FlowEvent.Started.class, WAIT);
 
         // The accelerator turns out to run at 2 GiB/s: one instance is then faster than the file devices.
-        manager.tell(new FlowManager.StagesMeasured(999, List.of(new FlowManager.RateSample("rate-limit", 1L << 30,
-            500_000_000L))));
+        node.measure(2L << 30);
         final FlowEvent.Replanned replanned = running.events().expectMessageClass(FlowEvent.Replanned.class, WAIT);
         assertEquals("rate-limit measured 2 GiB/s per instance, planned 100 MiB/s", replanned.reason());
         assertEquals("file-source -> rate-limit -> file-sink", replanned.placement());
@@ -165,16 +125,13 @@ class ReplicasAutoTest {
         assertEquals(4, rateLimitInstances(running.events().expectMessageClass(FlowEvent.Admitted.class, WAIT)).size());
         running.events().expectMessageClass(FlowEvent.Started.class, WAIT);
 
-        manager.tell(new FlowManager.StagesMeasured(999, List.of(new FlowManager.RateSample("rate-limit", 1L << 30,
-            500_000_000L))));
+        node.measure(2L << 30);
         final FlowEvent.Replanned replanned = running.events().expectMessageClass(FlowEvent.Replanned.class, WAIT);
         assertEquals("file-source -> rate-limit -> crc32c -> file-sink", replanned.placement());
         assertTrue(replanned.appliesToRunningFlow());
         final CompiledFlow compiled = running.open().compiled().join();
         assertEquals(1, compiled.activeReplicas(1), "three of the four replicas are parked");
-        final TestProbe<FlowManager.Usage> usage = testKit.createTestProbe();
-        manager.tell(new FlowManager.GetUsage(usage.getRef()));
-        assertEquals(1, usage.receiveMessage(WAIT).kinds().get("rate-limit").leases(),
+        assertEquals(1, node.rateLimitUsage().leases(),
             "the ledger holds one accelerator for the flow now");
 
         assertInstanceOf(FlowEvent.Completed.class, running.events().receiveMessage(WAIT));
@@ -202,20 +159,16 @@ class ReplicasAutoTest {
         running.events().expectMessageClass(FlowEvent.Started.class, WAIT);
         final CompiledFlow compiled = running.open().compiled().join();
 
-        manager.tell(new FlowManager.StagesMeasured(998, List.of(new FlowManager.RateSample("rate-limit", 1L << 30,
-            500_000_000L))));
+        node.measure(2L << 30);
         assertTrue(running.events().expectMessageClass(FlowEvent.Replanned.class, WAIT).appliesToRunningFlow());
         assertEquals(1, compiled.activeReplicas(1));
         // Then it measures 50 MiB/s: the file devices would need 21; the four it was compiled with come back.
-        manager.tell(new FlowManager.StagesMeasured(999, List.of(new FlowManager.RateSample("rate-limit", 1L << 30,
-            20_000_000_000L))));
+        node.measure((1L << 30) / 20);
         final FlowEvent.Replanned again = running.events().expectMessageClass(FlowEvent.Replanned.class, WAIT);
         assertTrue(again.appliesToRunningFlow(), again.toString());
         assertEquals("file-source -> rate-limit x4 -> crc32c -> file-sink", again.placement());
         assertEquals(4, compiled.activeReplicas(1));
-        final TestProbe<FlowManager.Usage> usage = testKit.createTestProbe();
-        manager.tell(new FlowManager.GetUsage(usage.getRef()));
-        assertEquals(4, usage.receiveMessage(WAIT).kinds().get("rate-limit").leases());
+        assertEquals(4, node.rateLimitUsage().leases());
 
         assertInstanceOf(FlowEvent.Completed.class, running.events().receiveMessage(WAIT));
         final FlowResult result = running.open().result().get(30, TimeUnit.SECONDS);

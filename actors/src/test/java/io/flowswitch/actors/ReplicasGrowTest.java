@@ -5,21 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.flowswitch.actors.SensedRateLimitNode.Opened;
 import io.flowswitch.devices.testkit.Eventually;
-import io.flowswitch.devices.DeviceCatalog;
-import io.flowswitch.devices.driver.MediaDriverNode;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.compile.CompiledFlow;
-import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.Flows;
-import io.flowswitch.scheduler.DevicePool;
-import io.flowswitch.scheduler.Grants;
-import io.flowswitch.scheduler.PoolDefaults;
-import io.flowswitch.scheduler.RateChange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,14 +20,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,51 +35,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicasGrowTest {
     private static final long MIB = 1L << 20;
-    /** Four modelled accelerators the ledger counts at 100 MiB/s each; each replica's device runs at 256 KiB/s. */
-    private static final Config CONFIG = ConfigFactory.parseString("""
-            flowswitch.node.progress-interval = 0
-            flowswitch.pool.rate-limit { instances = 4, rate-bytes-per-second = 100MiB }
-            """).withFallback(ConfigFactory.load());
+    /** Each replica's device runs at 256 KiB/s (the ledger counts each instance at 100 MiB/s). */
     private static final long REPLICA_BYTES_PER_SECOND = 256 * 1024;
     private static final int CHUNK_BYTES = 4096;
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = SensedRateLimitNode.WAIT;
 
-    private ActorTestKit testKit;
-    private MediaDriverNode driver;
-    private ActorRef<FlowManager.Command> manager;
-    private long nextFlowId = 1;
+    private SensedRateLimitNode node;
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void start() {
-        testKit = ActorTestKit.create("grow", CONFIG);
-        driver = MediaDriverNode.launch();
-        final DeviceCatalog catalog = DeviceCatalog.builtIn();
-        // As in ReplicasAutoTest: the rate limiter stands for an accelerator whose measured speed can change, and
-        // only the samples the test sends (1 GiB) are large enough to count.
-        final FlowManager.RateSensing sensing = new FlowManager.RateSensing(Map.of(), Set.of("rate-limit"),
-            Set.of("rate-limit"), FlowManager.DEFAULT_HALF_LIFE_NS, 1L << 30, RateChange.DEFAULT);
-        manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, driver),
-            DevicePool.fromConfig(CONFIG, DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD)),
-            Grants.unrestricted(), 8, sensing, null), "manager");
+        node = new SensedRateLimitNode("grow");
     }
 
     @AfterEach
     void stop() {
-        testKit.shutdownTestKit();
-        driver.close();
+        node.close();
     }
 
-    private record Opened(FlowManager.OpenFlow open, TestProbe<FlowEvent> events) {}
-
     private Opened open(FlowSpec spec) {
-        final TestProbe<FlowEvent> events = testKit.createTestProbe();
-        final FlowManager.OpenFlow open = new FlowManager.OpenFlow(nextFlowId++, spec, new CompletableFuture<>(),
-            new CompletableFuture<>(), null, events.getRef());
-        manager.tell(open);
-        return new Opened(open, events);
+        return node.open(spec);
     }
 
     /**
@@ -105,17 +69,12 @@ class ReplicasGrowTest {
             .build();
     }
 
-    /** The kind measured at {@code bytesPerSecond}: one sample long enough (busy time) to outweigh any before it. */
     private void measure(long bytesPerSecond) {
-        final long bytes = 1L << 30;
-        manager.tell(new FlowManager.StagesMeasured(0, List.of(new FlowManager.RateSample("rate-limit", bytes,
-            bytes * 1_000_000_000L / bytesPerSecond))));
+        node.measure(bytesPerSecond);
     }
 
     private FlowManager.KindUsage rateLimitUsage() {
-        final TestProbe<FlowManager.Usage> usage = testKit.createTestProbe();
-        manager.tell(new FlowManager.GetUsage(usage.getRef()));
-        return usage.receiveMessage(WAIT).kinds().get("rate-limit");
+        return node.rateLimitUsage();
     }
 
     private void awaitEveryLeaseBack() throws Exception {
@@ -277,14 +236,8 @@ class ReplicasGrowTest {
 
     @Test
     void aCeilingOfOneCompilesTheFlowAsPlanned() throws Exception {
-        testKit.shutdownTestKit();
-        testKit = ActorTestKit.create("grow-off", ConfigFactory.parseString(
-            "flowswitch.node.max-replica-ceiling = 1").withFallback(CONFIG));
-        final DeviceCatalog catalog = DeviceCatalog.builtIn();
-        manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, driver),
-            DevicePool.fromConfig(CONFIG, DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD)),
-            Grants.unrestricted(), 8, new FlowManager.RateSensing(Map.of(), Set.of("rate-limit"), Set.of("rate-limit"),
-                FlowManager.DEFAULT_HALF_LIFE_NS, 1L << 30, RateChange.DEFAULT), null), "manager");
+        node.close();
+        node = new SensedRateLimitNode("grow-off", ConfigFactory.parseString("flowswitch.node.max-replica-ceiling = 1"));
         final byte[] bytes = input("in.bin", 256 * 1024, 25);
         final Opened flow = open(growable(dir.resolve("in.bin"), dir.resolve("out.bin")));
         flow.events().expectMessageClass(FlowEvent.Admitted.class, WAIT);
