@@ -67,6 +67,55 @@ final class DeviceShares {
         place(lease);
     }
 
+    /**
+     * A ladder's redirect grew the flow's lease to {@code lease} with {@code spare} for its ledger stage
+     * {@code ledgerStage}: the flow joins the spare (which is re-split), and the device the ladder makes next
+     * for that stage paces at the flow's part of the spare, not of the instance that failed. The other
+     * replicas keep their instances. Call it before the ladder hears of the spare.
+     */
+    void spared(Lease lease, int ledgerStage, InstanceId spare) {
+        final SharedAcceleratorKind kind = kinds.get(spare.kind());
+        if (kind == null) {
+            return;
+        }
+        final Set<InstanceId> touched = leave(lease.flowId());
+        touched.addAll(join(lease));
+        touched.forEach(this::resplit);
+        // The kind counts the flow's stages of its own kind, as place() hands them over.
+        int ordinal = 0;
+        for (StageLease stage : lease.stages()) {
+            if (stage.stage() == ledgerStage) {
+                kind.redirect(lease.flowId(), ordinal, spare.index());
+                return;
+            }
+            if (stage.kind().equals(spare.kind())) {
+                ordinal++;
+            }
+        }
+    }
+
+    /**
+     * {@code instance}'s device actor died and the ledger took it out of the leases of {@code flows}: they
+     * leave it, and it is re-split among the flows still on it.
+     */
+    void lost(InstanceId instance, List<Long> flows) {
+        final Map<Long, FairShare.Tenant> onInstance = tenants.get(instance);
+        if (onInstance == null) {
+            return;
+        }
+        for (long flowId : flows) {
+            onInstance.remove(flowId);
+            final Set<InstanceId> held = instancesByFlow.get(flowId);
+            if (held != null) {
+                held.remove(instance);
+            }
+        }
+        if (onInstance.isEmpty()) {
+            tenants.remove(instance);
+        }
+        resplit(instance);
+    }
+
     /** The flow ended: the instances it was on are re-split among the flows left. Idempotent. */
     void released(long flowId) {
         kinds.values().forEach(kind -> kind.forget(flowId));

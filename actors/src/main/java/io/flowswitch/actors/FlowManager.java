@@ -615,8 +615,9 @@ public final class FlowManager {
     private Behavior<Command> onLeaseSpare(LeaseSpare m) {
         final Flow flow = flows.get(m.flowId());
         // The ladder names the flow's stage; the ledger numbers the devices a tee or pass stage holds too.
+        final int ledgerStage = flow != null ? flow.ledgerStages().ledgerStage(m.stage()) : -1;
         final Admission.SpareLease spare = flow != null
-            ? admission.leaseSpare(m.flowId(), flow.ledgerStages().ledgerStage(m.stage()))
+            ? admission.leaseSpare(m.flowId(), ledgerStage)
             : new Admission.SpareLease(null, null, "flow " + m.flowId() + " is not running");
         if (!spare.granted()) {
             m.reply().completeExceptionally(new FlowException("NO_SPARE_INSTANCE", spare.refusal()));
@@ -629,6 +630,8 @@ public final class FlowManager {
             flow.supervisor().tell(new FlowSupervisor.WatchDevices(List.of(
                 new FlowSupervisor.LeasedDevice(m.stage(), -1, spare.instance().toString(), device))));
         }
+        // Before the ladder hears of it: the device it makes next paces at the spare's part.
+        shares.spared(spare.lease(), ledgerStage, spare.instance());
         m.reply().complete(spare.instance().toString());
         observe();
         return Behaviors.same();
@@ -646,6 +649,7 @@ public final class FlowManager {
         }
         final InstanceId instance = new InstanceId(m.kind(), m.index());
         final List<Long> held = admission.releaseInstance(instance);
+        shares.lost(instance, held);
         context.getLog().warn("device actor of {} stopped; released from flows {}; starting it again", instance, held);
         final DeviceKind kind = compiler.catalog().find(m.kind()).orElseThrow();
         final DeviceCapacity capacity = admission.pool().require(m.kind());

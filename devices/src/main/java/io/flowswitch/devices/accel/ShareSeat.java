@@ -15,6 +15,8 @@ final class ShareSeat {
     /** The rate of the part it last held, or the instance's whole rate if it never held one. */
     private volatile long lastBytesPerSecond;
     private boolean closed;
+    /** The instance a ladder's redirect moved the seat's replica to, or -1: it then follows its placement. */
+    private int redirectedTo = -1;
 
     ShareSeat(long unplacedBytesPerSecond) {
         this.lastBytesPerSecond = unplacedBytesPerSecond;
@@ -34,6 +36,16 @@ final class ShareSeat {
     /** Whether its device closed. */
     boolean closed() {
         return closed;
+    }
+
+    /** The instance a redirect leased for the seat's replica, or -1 when the replica is where it was placed. */
+    int redirectedTo() {
+        return redirectedTo;
+    }
+
+    /** The seat's device runs on instance {@code index}, which a ladder's redirect leased, whatever the placement says. */
+    void redirectTo(int index) {
+        redirectedTo = index;
     }
 
     /** Its device closed: it holds no part from now on, whatever the scheduler binds. */

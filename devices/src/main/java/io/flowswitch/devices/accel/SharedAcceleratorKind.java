@@ -5,7 +5,10 @@ import io.flowswitch.devices.DeviceRole;
 import io.flowswitch.devices.FlowContext;
 import io.flowswitch.devices.internal.KindCapabilities;
 import io.flowswitch.proto.DeviceCapabilities;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +117,14 @@ public final class SharedAcceleratorKind implements ModelledAcceleratorKind {
                 final int closed = replicas.indexOf(replicas.stream().filter(ShareSeat::closed).findFirst()
                     .orElse(null));
                 if (closed >= 0) {
+                    // A redirect's device runs on the spare its ladder leased, not on the instance that failed.
+                    final Deque<Integer> spares = placed.sparesByStage.get(
+                        new ArrayList<>(placed.seatsByStage.keySet()).indexOf(params.stage()));
+                    if (spares != null && !spares.isEmpty()) {
+                        seat.redirectTo(spares.poll());
+                    } else {
+                        seat.redirectTo(replicas.get(closed).redirectedTo());
+                    }
                     replicas.set(closed, seat);
                 } else {
                     replicas.add(seat);
@@ -153,6 +164,23 @@ public final class SharedAcceleratorKind implements ModelledAcceleratorKind {
         }
     }
 
+    /**
+     * A ladder's {@code redirect instance} leased instance {@code instance} for the flow's stage {@code stage}
+     * (of this kind, counted in order as in {@link #place}), after its failed device closed: the device the
+     * ladder makes next in the failed one's place paces at the flow's part of {@code instance}. Call it after
+     * the {@link SharedAccelerator#share} that gave the flow its part there, before the ladder makes the
+     * device. A flow no scheduler placed is left alone. The scheduler's thread only.
+     */
+    public void redirect(long flowId, int stage, int instance) {
+        final FlowSeats seats = flows.get(flowId);
+        if (seats == null || instance < 0 || instance >= instances.size()) {
+            return;
+        }
+        synchronized (seats) {
+            seats.sparesByStage.computeIfAbsent(stage, s -> new ArrayDeque<>()).add(instance);
+        }
+    }
+
     /** The flow ended: its placement is forgotten (its devices have closed, or keep the parts they had). */
     public void forget(long flowId) {
         flows.remove(flowId);
@@ -186,7 +214,8 @@ public final class SharedAcceleratorKind implements ModelledAcceleratorKind {
             final List<Integer> placed = stage < seats.instancesByStage.size() ? seats.instancesByStage.get(stage)
                 : List.of();
             for (int r = 0; r < replicas.size(); r++) {
-                final int index = r < placed.size() ? placed.get(r) : -1;
+                final int redirected = replicas.get(r).redirectedTo();
+                final int index = redirected >= 0 ? redirected : r < placed.size() ? placed.get(r) : -1;
                 replicas.get(r).bind(index >= 0 && index < instances.size() ? instances.get(index).find(flowId) : null);
             }
             stage++;
@@ -207,6 +236,8 @@ public final class SharedAcceleratorKind implements ModelledAcceleratorKind {
     private static final class FlowSeats {
         private List<List<Integer>> instancesByStage = List.of();
         private final Map<String, List<ShareSeat>> seatsByStage = new LinkedHashMap<>();
+        /** Per stage (counted as in {@link #place}), the spares redirects leased that no device took yet. */
+        private final Map<Integer, Deque<Integer>> sparesByStage = new HashMap<>();
     }
 
     private static long latencyUs(DeviceParams params) {
