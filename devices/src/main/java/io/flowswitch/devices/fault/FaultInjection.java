@@ -76,7 +76,7 @@ public final class FaultInjection {
             return new FaultyTransform(transform, state, primary, -1, stage);
         }
         if (device instanceof SourceDevice source) {
-            return new FaultySource(source, state, primary, stage);
+            return new FaultySource(source, state, primary, -1, stage);
         }
         if (device instanceof SinkDevice sink) {
             return new FaultySink(sink, state, primary, stage);
@@ -91,6 +91,15 @@ public final class FaultInjection {
      */
     public static Device wrapLane(TransformDevice device, FaultState state, int lane, String stage) {
         return new FaultyTransform(device, state, false, lane, stage);
+    }
+
+    /**
+     * As {@link #wrap}, for the source of lane {@code lane} in a flow that runs as lanes: a fault that strikes
+     * the first instance strikes the lane that reads the fault's chunk, as a chain's source meets it there
+     * (sources have no ladder: the flow ends).
+     */
+    public static Device wrapLane(SourceDevice device, FaultState state, int lane, String stage) {
+        return new FaultySource(device, state, false, lane, stage);
     }
 
     /**

@@ -114,6 +114,20 @@ public final class FaultState {
         return sequence >= fault.atChunk() && (struckLane.compareAndSet(-1, lane) || struckLane.get() == lane);
     }
 
+    /**
+     * As {@link #strikesLane}, for a source read as lanes: the lanes claim every chunk exactly once, so the
+     * fault strikes the lane that reads the fault's own chunk, whatever order the lanes read in, and stays on
+     * it, as a chain's source meets it at that chunk: whether lane {@code lane}, reading chunk {@code
+     * sequence}, is it.
+     */
+    boolean strikesSourceLane(int lane, long sequence) {
+        final int struck = struckLane.get();
+        if (struck >= 0) {
+            return struck == lane;
+        }
+        return sequence == fault.atChunk() && (struckLane.compareAndSet(-1, lane) || struckLane.get() == lane);
+    }
+
     /** Whether the fault struck lane {@code lane} (see {@link #strikesLane}). */
     boolean struckLane(int lane) {
         return struckLane.get() == lane;

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** In lanes, a fault of the first instance strikes the lane that first meets its chunk, and stays there. */
+/**
+ * In lanes, a transform's fault of the first instance strikes the lane that first meets its chunk, a source's
+ * the lane that reads its chunk, and stays there.
+ */
 class LaneFaultTest {
     @Test
     void theFirstLaneToMeetTheFaultsChunkIsStruckAndNoOther() {
@@ -18,5 +21,16 @@ class LaneFaultTest {
         assertTrue(state.strikesLane(1, 4), "the struck lane stays struck");
         assertTrue(state.struckLane(1));
         assertFalse(state.struckLane(0));
+    }
+
+    @Test
+    void aSourcesFaultStrikesTheLaneThatReadsItsChunkEvenAfterLaterChunksWereRead() {
+        final FaultState state = new FaultState(Fault.parse("permanent@2", "stage 1 (file-source)"));
+        assertFalse(state.strikesSourceLane(0, 3), "chunk 3 read before chunk 2: no lane is struck yet");
+        assertFalse(state.strikesSourceLane(2, 4));
+        assertTrue(state.strikesSourceLane(1, 2), "lane 1 reads the fault's chunk");
+        assertFalse(state.strikesSourceLane(0, 5));
+        assertTrue(state.strikesSourceLane(1, 6), "the struck lane stays struck");
+        assertTrue(state.struckLane(1));
     }
 }

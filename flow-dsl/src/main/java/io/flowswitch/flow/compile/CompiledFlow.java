@@ -426,7 +426,8 @@ public final class CompiledFlow {
             body = body.via(Flow.fromGraph(transformStage(i, lane, pool)));
         }
         final String name = "flow-" + flowId + ".lane" + lane;
-        return body.toMat(Sink.fromGraph(new SinkStage((SinkDevice) devices.get(last).get(lane),
+        final SinkDevice sink = (SinkDevice) devices.get(last).get(lane);
+        return body.toMat(Sink.fromGraph(new SinkStage(lanes > 1 ? new LaneFailureSink(sink, this::laneFailed) : sink,
                 counters.get(last).get(lane))), Keep.right())
             .withAttributes(ActorAttributes.dispatcher(BLOCKING_DISPATCHER)
                 .and(org.apache.pekko.stream.Attributes.name(name)));
@@ -591,6 +592,17 @@ public final class CompiledFlow {
         final long chunks = counters.get(0).stream().mapToLong(StageCounters::chunksOut).sum();
         return new FlowResult(flowId, spec.name(), bytesRead(), bytesDone(), chunks, elapsedNs, List.copyOf(reports),
             error, receipt());
+    }
+
+    /**
+     * A lane's sink is aborted: its failure is the flow's (unless one came first) before the lanes' shared
+     * sink closes under the others, and the other lanes stop, parked ones too.
+     */
+    private void laneFailed(Throwable error) {
+        final Throwable cause = unwrap(error);
+        if (firstFailure.compareAndSet(null, cause)) {
+            killSwitch.abort(cause);
+        }
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -90,7 +90,8 @@ final class Recoveries {
 
     /**
      * {@code device}, wrapped with the stage's fault if it has one; replica 0 is the stage's first instance.
-     * In lanes ({@code lanes}), a transform's fault strikes the lane that first meets its chunk instead.
+     * In lanes ({@code lanes}), a transform's fault strikes the lane that first meets its chunk instead, and
+     * a source's the lane that reads its chunk.
      */
     Device withFault(int index, StageSpec stage, Device device, int replica, boolean lanes) {
         if (stage.faultText().isEmpty()) {
@@ -106,6 +107,9 @@ final class Recoveries {
         });
         if (lanes && device instanceof io.flowswitch.devices.TransformDevice transform) {
             return FaultInjection.wrapLane(transform, state, replica, FlowCompiler.stageName(index, stage));
+        }
+        if (lanes && device instanceof io.flowswitch.devices.SourceDevice source) {
+            return FaultInjection.wrapLane(source, state, replica, FlowCompiler.stageName(index, stage));
         }
         return FaultInjection.wrap(device, state, replica == 0, FlowCompiler.stageName(index, stage));
     }
