@@ -2,6 +2,7 @@ package io.flowswitch.actors;
 
 import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.compile.CompiledFlow;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,6 +22,8 @@ final class FlowCancel {
     /** Written before {@link #flow}, read after it. */
     private boolean loopInSupervisor;
     private volatile CompiledFlow flow;
+    /** The last re-plan's counts the manager applied to the lease before the flow compiled; guarded by this. */
+    private List<Integer> replicasBeforeCompile;
 
     FlowCancel(long flowId) {
         this.flowId = flowId;
@@ -50,9 +53,25 @@ final class FlowCancel {
      */
     void compiled(CompiledFlow compiled, boolean loopInSupervisor) {
         this.loopInSupervisor = loopInSupervisor;
-        flow = compiled;
+        synchronized (this) {
+            flow = compiled;
+            if (replicasBeforeCompile != null) {
+                compiled.resizeReplicas(replicasBeforeCompile);
+            }
+        }
         if (reason.get() != null) {
             abort(compiled);
+        }
+    }
+
+    /**
+     * The manager moved the flow's lease to a re-plan's replica counts ({@code replicasByFlowStage}, one per
+     * stage of the flow) before the flow was compiled: the flow starts with them, once compiled and before it
+     * runs. Once it is compiled this does nothing: its supervisor resizes it as the re-plan's message comes.
+     */
+    synchronized void replannedBeforeCompile(List<Integer> replicasByFlowStage) {
+        if (flow == null) {
+            replicasBeforeCompile = List.copyOf(replicasByFlowStage);
         }
     }
 

@@ -817,20 +817,22 @@ public final class FlowManager {
     /**
      * Moves a running flow's lease to {@code after} when the flow can take it while it runs: every stage keeps
      * within the replicas it was compiled with (its ceiling), which the balance (or the lanes' cursor) parks
-     * and unparks. A flow still being set up keeps its plan. The ledger is
+     * and unparks. A flow still being set up is held to the ceilings it is being compiled with, and starts
+     * with the new counts once compiled ({@link FlowCancel#replannedBeforeCompile}). The ledger is
      * moved here, before the supervisor resizes the flow: a refusal (the instances it would grow onto are
      * taken) leaves the lease and the flow as they were.
      */
     private boolean appliesLive(long flowId, Flow flow, Placement after) {
         final List<Integer> wanted = replicas(after);
         final CompiledFlow compiled = flow.cancel().compiledFlow();
-        if (flow.compiledReplicas().size() != wanted.size() || compiled == null) {
+        if (flow.compiledReplicas().size() != wanted.size()) {
             return false;
         }
         for (int i = 0; i < wanted.size(); i++) {
             // What was compiled, not what was asked: a small flow runs as one island, without its ceiling.
             final int flowStage = flow.ledgerStages().flowStage(i);
-            final int ceiling = flowStage >= 0 ? compiled.replicaCeiling(flowStage) : 1;
+            final int ceiling = flowStage < 0 ? 1 : compiled != null ? compiled.replicaCeiling(flowStage)
+                : Integer.MAX_VALUE;
             final int compiledCount = Math.min(flow.compiledReplicas().get(i), ceiling);
             if (wanted.get(i) > compiledCount || wanted.get(i) < 1 || compiledCount == 1 && wanted.get(i) != 1) {
                 return false;
@@ -844,6 +846,9 @@ public final class FlowManager {
         old.ifPresent(lease -> tellInstances(lease, new DeviceActor.Release(flowId)));
         shares.replaced(granted.lease());
         tellInstances(granted.lease(), new DeviceActor.Leased(flowId));
+        if (compiled == null) {
+            flow.cancel().replannedBeforeCompile(flow.ledgerStages().byFlowStage(wanted));
+        }
         return true;
     }
 
