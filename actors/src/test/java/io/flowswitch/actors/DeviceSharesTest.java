@@ -120,4 +120,21 @@ class DeviceSharesTest {
         shares.admitted(lease(1, 1, 0, 0));
         assertEquals(Map.of(), shares.parts(new InstanceId("file-source", 0)));
     }
+
+    @Test
+    void anInstanceWhoseDeviceActorDiedIsReSplitAmongTheFlowsLeftOnIt() {
+        shares.admitted(lease(1, 3, 0, 0));
+        shares.admitted(lease(2, 1, 0, 0));
+        shares.admitted(lease(3, 1, 1, 0));
+        assertEquals(100 * K, model(0).shareOf(2));
+        // The ledger took aes-card#0 out of flow 1's lease: flow 2 has it alone.
+        shares.lost(new InstanceId("aes-card", 0), List.of(1L));
+        assertEquals(Map.of(2L, 400 * K), shares.parts(new InstanceId("aes-card", 0)));
+        assertEquals(-1, model(0).shareOf(1));
+        assertEquals(400 * K, model(0).shareOf(2));
+        assertEquals(400 * K, model(1).shareOf(3), "the other instance is untouched");
+        shares.released(1);
+        shares.released(2);
+        assertEquals(0, model(0).tenants());
+    }
 }
