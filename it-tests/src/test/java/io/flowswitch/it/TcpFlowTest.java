@@ -71,9 +71,16 @@ class TcpFlowTest {
 
         assertTrue(sent.succeeded(), () -> String.valueOf(sent.error()));
         assertTrue(got.succeeded(), () -> String.valueOf(got.error()));
-        assertEquals(sent.bytesOut(), got.bytesOut(), "every byte sent was received");
+        final String receivedDigest = Tools.sha256sum(received);
+        // Both sides' counters, the sink devices' own counts and the digests: a mismatch then says which side
+        // is wrong (a counter, or the bytes themselves).
+        final String sides = transport + ": sender " + sent.bytesOut() + " bytes out (" + lastStage(sent)
+            + "), receiver " + got.bytesOut() + " (" + lastStage(got) + "), file " + Files.size(received)
+            + " bytes, sha256 " + receivedDigest + " against the tap's " + sent.result("sha256");
+        assertEquals(sent.bytesOut(), got.bytesOut(), () -> "every byte sent was received: " + sides);
+        assertEquals(Files.size(received), got.bytesOut(), () -> "the receiver counted what it wrote: " + sides);
         assertTrue(sent.bytesOut() < data.length / 2, "gzip compressed the data");
-        assertEquals(Tools.sha256sum(received), sent.result("sha256"), "the tap digest equals sha256sum's");
+        assertEquals(receivedDigest, sent.result("sha256"), () -> "the tap digest equals sha256sum's: " + sides);
         final Path unzipped = dir.resolve("unzipped.bin");
         Tools.run(received, unzipped, "gzip", "-dc");
         assertArrayEquals(data, Files.readAllBytes(unzipped), "gzip -d reads the flow's output");
@@ -87,6 +94,11 @@ class TcpFlowTest {
             .completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertFalse(result.succeeded());
         assertTrue(result.error().getMessage().contains("127.0.0.1:" + port), result.error().getMessage());
+    }
+
+    /** The sink's counters and the results its device reported (its own byte count among them). */
+    private static FlowResult.StageReport lastStage(FlowResult result) {
+        return result.stages().get(result.stages().size() - 1);
     }
 
     static byte[] compressibleData(int size) {

@@ -47,6 +47,9 @@ public final class SinkStage extends GraphStageWithMaterializedValue<SinkShape<C
                     @Override
                     public void onPush() {
                         final Chunk chunk = grab(in);
+                        // Read while this stage owns the chunk: once released, another stage's thread may take
+                        // it from the pool (the pool hands the last released chunk out first) and reset it.
+                        final int payloadLength = chunk.payloadLength();
                         final long startNs = System.nanoTime();
                         try {
                             device.write(chunk);
@@ -57,7 +60,7 @@ public final class SinkStage extends GraphStageWithMaterializedValue<SinkShape<C
                             chunk.release();
                         }
                         counters.addBusyNs(System.nanoTime() - startNs);
-                        counters.countIn(chunk.payloadLength());
+                        counters.countIn(payloadLength);
                         pull(in);
                     }
 
