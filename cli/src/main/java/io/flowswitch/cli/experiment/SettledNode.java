@@ -11,10 +11,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
- * Waits, before a request is timed, until the node has settled from the requests before it: no flow holds a
- * lease in the manager's ledger. A flow's lease comes back when its supervisor has stopped, after every actor
- * under it (stages, lanes); its result completes before that, so without the wait the next request, on either
- * path, would be timed while the last flow is still being taken down on the other core.
+ * Waits, before a request is timed, until the node has settled from the requests before it: no flow open (the
+ * manager has no flow supervisor that has not stopped, with every actor under it) and no lease held. A flow's
+ * result completes, and its lease goes back, before its supervisor has stopped, so without the wait the next
+ * request, on either path, could be timed while the last flow is still being taken down on the other core.
  *
  * <p>Polls the node's usage (the manager's {@code GetUsage}), pausing between polls (50 us, doubling up to
  * 1 ms: no spinning on a shared core), and fails with a sentence saying what is still held once
@@ -34,6 +34,7 @@ final class SettledNode {
     private final long timeoutNs;
     private long[] waitsNs = new long[256];
     private int waits;
+    private int waitsFindingFlows;
 
     SettledNode(UsageSource source, long timeoutNs) {
         if (timeoutNs <= 0) {
@@ -53,18 +54,23 @@ final class SettledNode {
         final long startNs = System.nanoTime();
         final long deadlineNs = startNs + timeoutNs;
         long pauseNs = FIRST_PAUSE_NS;
+        boolean firstRead = true;
         while (true) {
             final FlowManager.Usage usage = read(before, deadlineNs);
-            if (usage.liveLeases() == 0) {
+            if (usage.openFlows() == 0 && usage.liveLeases() == 0) {
                 final long waitedNs = System.nanoTime() - startNs;
                 record(waitedNs);
                 return waitedNs;
             }
+            if (firstRead) {
+                waitsFindingFlows++;
+                firstRead = false;
+            }
             final long leftNs = deadlineNs - System.nanoTime();
             if (leftNs <= 0) {
                 throw new IllegalStateException("the node did not settle within " + millis(timeoutNs) + " before "
-                    + before + ": " + usage.liveLeases() + " flow(s) still hold a lease (" + held(usage)
-                    + "), so the request cannot be timed on a quiet node");
+                    + before + ": " + usage.openFlows() + " flow(s) not stopped yet, " + usage.liveLeases()
+                    + " holding a lease (" + held(usage) + "), so the request cannot be timed on a quiet node");
             }
             LockSupport.parkNanos(Math.min(pauseNs, leftNs));
             if (Thread.interrupted()) {
@@ -77,6 +83,11 @@ final class SettledNode {
     /** Waits measured so far. */
     int waits() {
         return waits;
+    }
+
+    /** Waits whose first read found a flow not stopped yet: the node had not settled when asked. */
+    int waitsFindingFlows() {
+        return waitsFindingFlows;
     }
 
     /** The median wait so far, in nanoseconds; 0 before any. */

@@ -46,10 +46,10 @@ import picocli.CommandLine.Option;
             + " direct loop. The two paths' digests must agree (with --request aes, a fixed salt makes them"
             + " comparable).",
         "Every flow and bypass request is timed on a settled node: before it starts, the experiment waits until no"
-            + " flow holds a lease (the node's usage), i.e. the last flow's supervisor, stages and lanes have stopped"
-            + " and the manager has its lease back. A flow's result completes before that, and without the wait the"
-            + " request after it (either path) would pay for the take-down running on another core. The wait is"
-            + " not timed; a node that does not settle within --settle-timeout fails the run.",
+            + " flow is open and no lease held (the node's usage): the last flow's supervisor, and every actor under"
+            + " it, has stopped. A flow's result completes before that, and without the wait the request after it"
+            + " (either path) could pay for the take-down running on another core. The wait is not timed; a node"
+            + " that does not settle within --settle-timeout fails the run.",
         "After --warm-up requests on each path, the node calibrates its threshold on the same request (set-up cost and per-byte cost"
             + " of both paths, from a 1 KiB and a calibration-size request). The best fixed threshold is where the"
             + " measured flow and bypass times cross (interpolated between the two sizes around the crossing):"
@@ -115,8 +115,8 @@ public final class SmallRequestsExperiment extends Experiment {
     Integer warmUpRuns;
 
     @Option(names = "--settle-timeout", paramLabel = "MS", defaultValue = "10000",
-        description = "How long to wait, in milliseconds, for the node to settle (no flow holding a lease) before a"
-            + " timed request; the run fails if it does not. Default: ${DEFAULT-VALUE}.")
+        description = "How long to wait, in milliseconds, for the node to settle (no flow open, no lease held)"
+            + " before a timed request; the run fails if it does not. Default: ${DEFAULT-VALUE}.")
     long settleTimeoutMs;
 
     private int warmUp;
@@ -192,8 +192,9 @@ public final class SmallRequestsExperiment extends Experiment {
                     p.flowNs() / p.bypassNs(), p.flowSinkNs() / 1e3, p.bypassSinkNs() / 1e3,
                     p.flowSinkNs() / p.bypassSinkNs());
             }
-            output.line("  each flow and bypass request timed on a settled node (no flow holding a lease): %d waits,"
-                + " median %.1f us, longest %.1f us (not timed)", settled.waits(), settled.medianWaitNs() / 1e3,
+            output.line("  each flow and bypass request timed on a settled node (no flow open, no lease held):"
+                + " %d waits, %d of them found a flow not stopped yet; median %.1f us, longest %.1f us (not timed)",
+                settled.waits(), settled.waitsFindingFlows(), settled.medianWaitNs() / 1e3,
                 settled.maxWaitNs() / 1e3);
             // The same calibration once more, after the sweep: how far apart two calibrations land says how
             // much of any miss is the machine's noise.

@@ -27,25 +27,29 @@ class SettledNodeTest {
     @TempDir
     Path dir;
 
-    private static FlowManager.Usage leases(int live) {
+    /** {@code open} flows not stopped yet, of which {@code leased} still hold a rate-limit lease. */
+    private static FlowManager.Usage usage(int open, int leased) {
         return new FlowManager.Usage(Map.of("rate-limit", new FlowManager.KindUsage("rate-limit", 16, 64L << 20, 4,
-            live * (64L << 20), live, 64L << 20, Math.min(live, 1), 0)), live);
+            leased * (64L << 20), leased, 64L << 20, Math.min(leased, 1), 0)), leased, open);
     }
 
     @Test
-    void returnsOnlyOnceNoFlowHoldsALease() throws Exception {
+    void returnsOnlyOnceNoFlowIsOpenAndNoLeaseHeld() throws Exception {
         final AtomicInteger polls = new AtomicInteger();
-        // Two flows finishing: two leases, then one, then none.
-        final SettledNode settled = new SettledNode(
-            () -> CompletableFuture.completedFuture(leases(Math.max(0, 2 - polls.getAndIncrement()))),
-            TimeUnit.SECONDS.toNanos(10));
+        // Two flows finishing: both open, one holding its lease; then one open, its lease back; then none.
+        final SettledNode settled = new SettledNode(() -> {
+            final int poll = polls.getAndIncrement();
+            return CompletableFuture.completedFuture(poll == 0 ? usage(2, 1) : poll == 1 ? usage(1, 0) : usage(0, 0));
+        }, TimeUnit.SECONDS.toNanos(10));
         final long waitedNs = settled.await("a request");
         assertEquals(3, polls.get());
         assertEquals(1, settled.waits());
+        assertEquals(1, settled.waitsFindingFlows());
         assertTrue(waitedNs > 0 && settled.maxWaitNs() == waitedNs, () -> waitedNs + " vs " + settled.maxWaitNs());
         settled.await("another request");
         assertEquals(4, polls.get(), "a settled node is read once");
         assertEquals(2, settled.waits());
+        assertEquals(1, settled.waitsFindingFlows());
     }
 
     @Test
@@ -53,18 +57,20 @@ class SettledNodeTest {
         final AtomicInteger polls = new AtomicInteger();
         final SettledNode settled = new SettledNode(() -> {
             polls.incrementAndGet();
-            return CompletableFuture.completedFuture(leases(1));
+            return CompletableFuture.completedFuture(usage(1, 1));
         }, TimeUnit.MILLISECONDS.toNanos(200));
         final long startNs = System.nanoTime();
         final IllegalStateException e = assertThrows(IllegalStateException.class,
             () -> settled.await("a file-to-file flow request at 1KiB"));
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         assertEquals("the node did not settle within 200 ms before a file-to-file flow request at 1KiB: 1 flow(s)"
-            + " still hold a lease (rate-limit: 1), so the request cannot be timed on a quiet node", e.getMessage());
+            + " not stopped yet, 1 holding a lease (rate-limit: 1), so the request cannot be timed on a quiet node",
+            e.getMessage());
         assertTrue(elapsedMs >= 200 && elapsedMs < 5_000, () -> "gave up after " + elapsedMs + " ms");
         // Paused between polls (50 us doubling to 1 ms), not spinning: at most a few hundred in 200 ms.
         assertTrue(polls.get() > 2 && polls.get() < 1_000, () -> polls.get() + " polls");
         assertEquals(0, settled.waits());
+        assertEquals(1, settled.waitsFindingFlows());
     }
 
     @Test
@@ -89,7 +95,7 @@ class SettledNodeTest {
             "--work", dir.toString());
         commandLine.getOut().flush();
         assertEquals(0, exitCode, () -> out + "\n" + err);
-        final Matcher waits = Pattern.compile("timed on a settled node \\(no flow holding a lease\\): (\\d+) waits")
+        final Matcher waits = Pattern.compile("timed on a settled node \\(no flow open, no lease held\\): (\\d+) waits")
             .matcher(out.toString());
         assertTrue(waits.find(), out::toString);
         // One size, 5 rounds of four timed requests, then one wait before the batched ones.
