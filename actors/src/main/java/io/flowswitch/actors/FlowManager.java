@@ -186,8 +186,10 @@ public final class FlowManager {
      *
      * @param kinds per device kind, by name
      * @param liveLeases flows holding a lease
+     * @param openFlows flows whose supervisor has not stopped yet; a flow's lease comes back, and its result
+     *     completes, before its supervisor and the actors under it have stopped, so this counts a flow longer
      */
-    public record Usage(Map<String, KindUsage> kinds, int liveLeases) {
+    public record Usage(Map<String, KindUsage> kinds, int liveLeases, int openFlows) {
         public Usage {
             kinds = Map.copyOf(kinds);
         }
@@ -219,6 +221,7 @@ public final class FlowManager {
 
     /** How long a redirect waits for the ledger to lease it an instance before it counts as refused. */
     private static final long SPARE_TIMEOUT_MS = 1_000;
+    private static final String SUPERVISOR_PREFIX = "flow-";
     /**
      * Supervisors run on the blocking dispatcher: set-up compiles the flow in the supervisor's own handler
      * (opening files, sockets and Aeron streams may block), without a hop to another thread and back.
@@ -476,7 +479,7 @@ public final class FlowManager {
     }
 
     private static String supervisorName(long flowId) {
-        return "flow-" + flowId;
+        return SUPERVISOR_PREFIX + flowId;
     }
 
     /** The refusal of a plan that left a stage without an instance, or empty when every stage has one. */
@@ -887,6 +890,12 @@ public final class FlowManager {
                 capacity.rateBytesPerSecond(), capacity.leasesPerInstance(), inUse, leases, maxInUse, maxLeases,
                 measured.containsKey(capacity.kind()) ? measured.get(capacity.kind()).bytesPerSecond() : 0));
         }
-        return new Usage(kinds, admission.leases().size());
+        int openFlows = 0;
+        for (ActorRef<Void> child : context.getChildren()) {
+            if (child.path().name().startsWith(SUPERVISOR_PREFIX)) {
+                openFlows++;
+            }
+        }
+        return new Usage(kinds, admission.leases().size(), openFlows);
     }
 }

@@ -45,6 +45,11 @@ import picocli.CommandLine.Option;
             + " output is its SHA-256, in the result) on both paths, which measures what a flow costs beyond the"
             + " direct loop. The two paths' digests must agree (with --request aes, a fixed salt makes them"
             + " comparable).",
+        "Every flow and bypass request is timed on a settled node: before it starts, the experiment waits until no"
+            + " flow is open and no lease held (the node's usage): the last flow's supervisor, and every actor under"
+            + " it, has stopped. A flow's result completes before that, and without the wait the request after it"
+            + " (either path) could pay for the take-down running on another core. The wait is not timed; a node"
+            + " that does not settle within --settle-timeout fails the run.",
         "After --warm-up requests on each path, the node calibrates its threshold on the same request (set-up cost and per-byte cost"
             + " of both paths, from a 1 KiB and a calibration-size request). The best fixed threshold is where the"
             + " measured flow and bypass times cross (interpolated between the two sizes around the crossing):"
@@ -109,7 +114,13 @@ public final class SmallRequestsExperiment extends Experiment {
             + " over its first thousand runs or so (JIT). Default: 1000 (--quick: 10).")
     Integer warmUpRuns;
 
+    @Option(names = "--settle-timeout", paramLabel = "MS", defaultValue = "10000",
+        description = "How long to wait, in milliseconds, for the node to settle (no flow open, no lease held)"
+            + " before a timed request; the run fails if it does not. Default: ${DEFAULT-VALUE}.")
+    long settleTimeoutMs;
+
     private int warmUp;
+    private SettledNode settled;
 
     /** Medians per request: file to file (flow, bypass, batched) and into the caller's digest sink (flow, bypass). */
     record Point(long size, double flowNs, double bypassNs, double batchedNs, double flowSinkNs, double bypassSinkNs) {
@@ -129,9 +140,10 @@ public final class SmallRequestsExperiment extends Experiment {
             : accel ? 4 : Math.max(1, Runtime.getRuntime().availableProcessors());
         if (minSize < 1 || max < minSize || max > 1L << 30 || budget < 1 || concurrency < 1 || concurrency > 256
             || calibrationBytes < 64 * 1024 || calibrationBytes > 1L << 30 || replicas < 1 || replicas > 64
-            || accelRate < 1024 || warmUp < 0) {
+            || accelRate < 1024 || warmUp < 0 || settleTimeoutMs < 1 || settleTimeoutMs > 600_000) {
             throw usage("need 1 <= --min-size <= --max-size <= 1GiB, --bytes-per-point >= 1, --concurrency 1..256,"
-                + " --calibration-size 64KiB..1GiB, --replicas 1..64, --accel-rate >= 1KiB");
+                + " --calibration-size 64KiB..1GiB, --replicas 1..64, --accel-rate >= 1KiB,"
+                + " --settle-timeout 1..600000");
         }
         final byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -154,6 +166,7 @@ public final class SmallRequestsExperiment extends Experiment {
              FlowSwitch node = ExperimentNode.start("flowswitch.small-requests { threshold = auto, calibration-bytes = "
                  + calibrationBytes + " }\nflowswitch.node.instances.rate-limit = " + Math.max(16, replicas))) {
             final SmallRequests small = node.smallRequests();
+            settled = new SettledNode(node::usage, TimeUnit.MILLISECONDS.toNanos(settleTimeoutMs));
             // Warm the signalling path (a flow's set-up keeps getting cheaper over its first thousand runs or so)
             // so that the sweep's small sizes, measured first, do not pay for the JIT.
             final Path warmIn = scratch.random("warm-up.bin", 1024, 7);
@@ -179,6 +192,10 @@ public final class SmallRequestsExperiment extends Experiment {
                     p.flowNs() / p.bypassNs(), p.flowSinkNs() / 1e3, p.bypassSinkNs() / 1e3,
                     p.flowSinkNs() / p.bypassSinkNs());
             }
+            output.line("  each flow and bypass request timed on a settled node (no flow open, no lease held):"
+                + " %d waits, %d of them found a flow not stopped yet; median %.1f us, longest %.1f us (not timed)",
+                settled.waits(), settled.waitsFindingFlows(), settled.medianWaitNs() / 1e3,
+                settled.maxWaitNs() / 1e3);
             // The same calibration once more, after the sweep: how far apart two calibrations land says how
             // much of any miss is the machine's noise.
             final SmallRequests.Calibration again = small.calibrate(request, scratch.directory());
@@ -213,20 +230,27 @@ public final class SmallRequestsExperiment extends Experiment {
         final long[] bypassTimes = new long[count];
         final long[] flowSinkTimes = new long[count];
         final long[] bypassSinkTimes = new long[count];
+        // Alternating, each request started on a settled node (see SettledNode): a flow's result completes
+        // before its supervisor, stages and lanes have stopped, and the request after it must not pay for that.
+        final String at = " at " + SizeParser.format(size);
         for (int i = 0; i < count; i++) {
+            settled.await("a caller-sink flow request" + at);
             final long flowSinkStartNs = System.nanoTime();
             ExperimentNode.succeeded(node.run(sinkRequest.request(in, out)).completion().toCompletableFuture()
                 .get(5, TimeUnit.MINUTES));
             flowSinkTimes[i] = System.nanoTime() - flowSinkStartNs;
+            settled.await("a caller-sink bypass request" + at);
             final long bypassSinkStartNs = System.nanoTime();
             ExperimentNode.succeeded(small.direct(sinkRequest.request(in, out)));
             bypassSinkTimes[i] = System.nanoTime() - bypassSinkStartNs;
             Files.deleteIfExists(out);
+            settled.await("a file-to-file flow request" + at);
             final long startNs = System.nanoTime();
             ExperimentNode.succeeded(node.run(request.request(in, out)).completion().toCompletableFuture()
                 .get(5, TimeUnit.MINUTES));
             flowTimes[i] = System.nanoTime() - startNs;
             Files.deleteIfExists(out);
+            settled.await("a file-to-file bypass request" + at);
             final long directStartNs = System.nanoTime();
             ExperimentNode.succeeded(small.direct(request.request(in, out)));
             bypassTimes[i] = System.nanoTime() - directStartNs;
@@ -236,6 +260,7 @@ public final class SmallRequestsExperiment extends Experiment {
         // Batched: `concurrency` callers, each waiting for its request before sending the next.
         final List<CompletableFuture<Void>> callers = new ArrayList<>();
         final int perCaller = Math.max(1, count / concurrency);
+        settled.await("the batched requests" + at);
         final long startNs = System.nanoTime();
         for (int c = 0; c < concurrency; c++) {
             final Path callerOut = scratch.file("batched-" + c + ".bin");
