@@ -73,7 +73,7 @@ public final class SmallRequests implements AutoCloseable {
     private static final int WARM_UP_RUNS = 100;
     /** Rounds over the sizes 4x apart, and over the sizes inside the bracket where the paths cross. */
     private static final int COARSE_ROUNDS = 9;
-    private static final int FINE_ROUNDS = 11;
+    private static final int FINE_ROUNDS = 15;
     /** The bracket is split into this many steps, evenly on a log size axis. */
     private static final int FINE_STEPS = 4;
 
@@ -304,6 +304,22 @@ public final class SmallRequests implements AutoCloseable {
             final double x = x0 + (x1 - x0) * gapNs[i] / (double) (gapNs[i] - gapNs[i + 1]);
             return Math.round(Math.exp(x));
         }
+
+        /**
+         * Where the paired gap falls to zero on the least-squares line through every size of the sweep: the gap
+         * is the flow's set-up cost less the bypass's extra cost per byte times the size, a line in the size,
+         * so all the sizes place the zero, not only the two noisy ones beside it. Falls back to {@link #zero}
+         * (-1 when the gap never changes sign) when the line does not fall, or falls to zero outside the sizes
+         * measured.
+         */
+        long zeroOfLine() {
+            final double[] gapLine = line(bytes, gapNs);
+            if (gapLine[1] >= 0) {
+                return zero();
+            }
+            final double at = -gapLine[0] / gapLine[1];
+            return at >= bytes[0] && at <= bytes[bytes.length - 1] ? Math.round(at) : zero();
+        }
     }
 
     /** {@code rounds} rounds, each visiting every size in turn with one flow and one direct request. */
@@ -353,8 +369,9 @@ public final class SmallRequests implements AutoCloseable {
     /**
      * The calibration: per-byte costs and set-up cost from least-squares lines through each path's medians
      * over the coarse sizes ({@code S + s f} and {@code s d}, reported), and the threshold where the paired
-     * gap falls to zero in the finest sweep that brackets it. Without a zero the line decides: always bypass
-     * when the flow is never cheaper per byte, else {@code S / (d - f)}.
+     * gap falls to zero: on the line through the gaps of the sweep inside the bracket, when there is one.
+     * Without a zero the line decides: always bypass when the flow is never cheaper per byte, else {@code S /
+     * (d - f)}.
      */
     private static Calibration fit(Sweep coarse, Sweep fine) {
         final double[] flowLine = line(coarse.bytes, coarse.flowNs);
@@ -362,7 +379,7 @@ public final class SmallRequests implements AutoCloseable {
         final double flowNsPerByte = Math.max(0, flowLine[1]);
         final double directNsPerByte = Math.max(0, directLine[1]);
         final double setupNs = Math.max(0, flowLine[0] - directLine[0]);
-        final long zero = fine.zero() >= 0 ? fine.zero() : coarse.zero();
+        final long zero = fine != coarse && fine.zeroOfLine() >= 0 ? fine.zeroOfLine() : coarse.zero();
         final SmallRequestThreshold threshold;
         if (zero >= 0) {
             threshold = new SmallRequestThreshold(zero, true);

@@ -110,8 +110,9 @@ public final class SmallRequestsExperiment extends Experiment {
     Long calibrationSize;
 
     @Option(names = "--warm-up", paramLabel = "N",
-        description = "1 KiB requests on each path before anything is timed: a flow's set-up keeps getting cheaper"
-            + " over its first thousand runs or so (JIT). Default: 1000 (--quick: 10).")
+        description = "1 KiB requests on each path before anything is timed or calibrated: a flow's set-up keeps"
+            + " getting cheaper over its first few thousand runs (JIT), and a threshold calibrated on a colder"
+            + " node comes out too high. Default: 5000 (--quick: 10).")
     Integer warmUpRuns;
 
     @Option(names = "--settle-timeout", paramLabel = "MS", defaultValue = "10000",
@@ -132,7 +133,7 @@ public final class SmallRequestsExperiment extends Experiment {
     @Override
     protected void run(ExperimentOutput output) throws Exception {
         final boolean accel = kind == Request.ACCEL;
-        warmUp = orDefault(warmUpRuns, 1000, 10);
+        warmUp = orDefault(warmUpRuns, 5000, 10);
         final long max = orDefault(maxSize, accel ? 4L << 20 : 32L << 20, 64L * 1024);
         final long budget = orDefault(bytesPerPoint, accel ? 32L << 20 : 128L << 20, 256L * 1024);
         final long calibrationBytes = calibrationSize != null ? calibrationSize : accel ? 2L << 20 : 16L << 20;
@@ -167,7 +168,7 @@ public final class SmallRequestsExperiment extends Experiment {
                  + calibrationBytes + " }\nflowswitch.node.instances.rate-limit = " + Math.max(16, replicas))) {
             final SmallRequests small = node.smallRequests();
             settled = new SettledNode(node::usage, TimeUnit.MILLISECONDS.toNanos(settleTimeoutMs));
-            // Warm the signalling path (a flow's set-up keeps getting cheaper over its first thousand runs or so)
+            // Warm the signalling path (a flow's set-up keeps getting cheaper over its first few thousand runs)
             // so that the sweep's small sizes, measured first, do not pay for the JIT.
             final Path warmIn = scratch.random("warm-up.bin", 1024, 7);
             final Path warmOut = scratch.file("warm-up.out");
