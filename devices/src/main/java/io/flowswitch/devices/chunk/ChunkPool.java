@@ -98,10 +98,7 @@ public final class ChunkPool {
         }
         // Published after the slots are filled: an acquire that sees the new count finds the new chunks.
         capacityChunks = before + added;
-        Runnable waiter;
-        while ((waiter = waiters.poll()) != null) {
-            waiter.run();
-        }
+        wakeWaiters();
         return added;
     }
 
@@ -179,6 +176,11 @@ public final class ChunkPool {
             throw releasedTwice(chunk);
         }
         hint = slot;
+        wakeWaiters();
+    }
+
+    /** Runs every wake-up asked for since the last release; each re-checks the pool. */
+    private void wakeWaiters() {
         Runnable waiter;
         while ((waiter = waiters.poll()) != null) {
             waiter.run();
