@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.port.IpcStreamPool;
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.Transport;
@@ -17,6 +18,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,10 +52,7 @@ class AeronStreamPoolFlowTest {
     void theFirstFlowAfterStartTakesPrewarmedStreams() throws Exception {
         try (FlowSwitch node = FlowSwitch.start()) {
             // Start does not wait for them: the default four streams connect in the background.
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (node.ipcStreams().idleStreams() < 4 && System.nanoTime() < deadlineNs) {
-                Thread.sleep(5);
-            }
+            Eventually.waitUntil(Duration.ofSeconds(20), () -> node.ipcStreams().idleStreams() >= 4);
             final IpcStreamPool.Stats warm = node.ipcStreams();
             assertEquals(4, warm.idleStreams(), warm.toString());
             assertEquals(4, warm.opened(), warm.toString());

@@ -3,6 +3,7 @@ package io.flowswitch.actors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowHandle;
@@ -11,6 +12,7 @@ import io.flowswitch.javadsl.Flows;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,12 +39,8 @@ class OpenFlowsUsageTest {
             waiting.cancel("the test is done with it");
             final FlowResult result = waiting.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertFalse(result.succeeded());
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            FlowManager.Usage after = usage(node);
-            while (after.openFlows() > 0 && System.nanoTime() < deadlineNs) {
-                Thread.sleep(1);
-                after = usage(node);
-            }
+            Eventually.waitUntil(Duration.ofSeconds(10), () -> usage(node).openFlows() == 0);
+            final FlowManager.Usage after = usage(node);
             assertEquals(0, after.openFlows(), "the supervisor never stopped: " + after);
             assertEquals(0, after.liveLeases(), after::toString);
         }

@@ -77,6 +77,13 @@ class ReplicasGrowTest {
         return node.rateLimitUsage();
     }
 
+    /** Waits until {@code chunks} more chunks have reached the flow's sink: the replicas as they are now did work. */
+    private static void awaitChunksPast(CompiledFlow compiled, int chunks) throws Exception {
+        final long from = compiled.bytesDone();
+        Eventually.assertWithin(WAIT, chunks + " more chunks through the flow",
+            () -> compiled.bytesDone() >= from + (long) chunks * CHUNK_BYTES);
+    }
+
     private void awaitEveryLeaseBack() throws Exception {
         Eventually.waitUntil(WAIT, () -> rateLimitUsage().leases() == 0);
         assertEquals(0, rateLimitUsage().leases(), "every lease is back");
@@ -211,7 +218,7 @@ class ReplicasGrowTest {
         measure(25 * MIB);
         assertTrue(flow.events().expectMessageClass(FlowEvent.Replanned.class, WAIT).appliesToRunningFlow());
         assertEquals(4, compiled.activeReplicas(1));
-        Thread.sleep(150);
+        awaitChunksPast(compiled, 16);
         // Fast again: one carries 100 MiB/s; three replicas park and their leases go back.
         measure(400 * MIB);
         final FlowEvent.Replanned shrunk = flow.events().expectMessageClass(FlowEvent.Replanned.class, WAIT);
@@ -219,7 +226,7 @@ class ReplicasGrowTest {
         assertEquals("file-source -> rate-limit -> crc32c -> file-sink", shrunk.placement());
         assertEquals(1, compiled.activeReplicas(1));
         assertEquals(1, rateLimitUsage().leases());
-        Thread.sleep(150);
+        awaitChunksPast(compiled, 16);
         measure(25 * MIB);
         final FlowEvent.Replanned regrown = flow.events().expectMessageClass(FlowEvent.Replanned.class, WAIT);
         assertTrue(regrown.appliesToRunningFlow(), regrown.toString());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.stage.SourceStage;
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.ladder.Receipt;
@@ -16,6 +17,7 @@ import io.flowswitch.javadsl.Flows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -231,12 +233,8 @@ class LaneResizeFlowTest {
     }
 
     private static void waitFor(BooleanSupplier condition, CompiledFlow flow, String what) throws Exception {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadlineNs) {
-                fail("waited 20 s for " + what + ":\n" + flow.debugState());
-            }
-            Thread.sleep(1);
+        if (!Eventually.waitUntil(Duration.ofSeconds(20), condition::getAsBoolean)) {
+            fail("waited 20 s for " + what + ":\n" + flow.debugState());
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.driver.MediaDriverNode;
+import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.Transport;
@@ -14,6 +15,7 @@ import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.Flows;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,7 +114,7 @@ class ReplicaCeilingFlowTest {
                     spec(dir.resolve("in.bin"), out, 1L << 20, transport), 5, List.of(1, 4, 1, 1));
                 final int before = poolCapacities(flow).get(1);
                 final var result = RUNNER.start(flow);
-                Thread.sleep(100);
+                Eventually.assertWithin(Duration.ofSeconds(10), "the flow reading", () -> flow.bytesRead() > 0);
                 assertTrue(flow.resizeReplicas(1, 4));
                 assertEquals(before + 3 * 6, poolCapacities(flow).get(1), transport + ": six chunks per replica");
                 final FlowResult done = result.get(30, TimeUnit.SECONDS);
