@@ -6,6 +6,7 @@ import io.flowswitch.flow.FlowException;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
+import io.flowswitch.scheduler.PathCrossing;
 import io.flowswitch.scheduler.SmallRequestThreshold;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,6 +77,9 @@ public final class SmallRequests implements AutoCloseable {
     private static final int FINE_ROUNDS = 15;
     /** The bracket is split into this many steps, evenly on a log size axis. */
     private static final int FINE_STEPS = 4;
+    /** How many times calibration doubles past calibration-bytes looking for the crossing, and how far at most. */
+    private static final int MAX_EXTENSIONS = 2;
+    private static final long MAX_CALIBRATION_BYTES = 1L << 30;
 
     private final FlowSwitch node;
     private final SmallRequestSettings settings;
@@ -218,7 +222,8 @@ public final class SmallRequests implements AutoCloseable {
 
     /**
      * Measures both paths with requests of {@code template}'s shape (sizes 4x apart from 1 KiB to {@code
-     * calibration-bytes}, then sizes inside the bracket where the paths cross; random bytes in a scratch
+     * calibration-bytes}, twice and four times that while the paths still approach there, then sizes inside
+     * the bracket where the paths cross; random bytes in a scratch
      * directory under {@code workDir}, removed afterwards) and sets the threshold from them; a configured threshold still wins in {@link #threshold()}.
      *
      * @throws FlowException when a calibration request fails
@@ -256,15 +261,19 @@ public final class SmallRequests implements AutoCloseable {
                 coarse.add(size);
             }
             coarse.add(largeBytes);
-            final Sweep first = sweep(coarse, COARSE_ROUNDS, template, scratch, out);
+            Sweep first = sweep(coarse, COARSE_ROUNDS, template, scratch, out);
+            // The paths may cross past calibration-bytes (when they cost nearly the same per byte, the crossing
+            // lies far out and moves): while the gap is still positive but falls, measure twice as far.
+            for (int i = 0; i < MAX_EXTENSIONS && first.bracket() < 0 && first.crossesBeyond()
+                && first.largest() <= MAX_CALIBRATION_BYTES / 2; i++) {
+                first = first.plus(sweep(List.of(first.largest() * 2), COARSE_ROUNDS, template, scratch, out));
+            }
             Sweep last = first;
-            final int bracket = first.crossing();
+            final int bracket = first.bracket();
             if (bracket >= 0) {
-                final long lowBytes = first.bytes[bracket];
-                final long highBytes = first.bytes[bracket + 1];
                 final List<Long> fine = new ArrayList<>();
-                for (int i = 0; i <= FINE_STEPS; i++) {
-                    fine.add(Math.round(lowBytes * Math.pow((double) highBytes / lowBytes, (double) i / FINE_STEPS)));
+                for (long size : PathCrossing.steps(first.bytes[bracket], first.bytes[bracket + 1], FINE_STEPS)) {
+                    fine.add(size);
                 }
                 last = sweep(fine, FINE_ROUNDS, template, scratch, out);
             }
@@ -283,42 +292,30 @@ public final class SmallRequests implements AutoCloseable {
      * paired differences {@code flow - direct}.
      */
     private record Sweep(long[] bytes, long[] flowNs, long[] directNs, long[] gapNs) {
-        /** The index {@code i} of the first size where the flow costs more and the next where it costs no more; -1 if none. */
-        int crossing() {
-            for (int i = 0; i + 1 < bytes.length; i++) {
-                if (gapNs[i] > 0 && gapNs[i + 1] <= 0) {
-                    return i;
-                }
-            }
-            return -1;
+        /** See {@link PathCrossing#bracket}. */
+        int bracket() {
+            return PathCrossing.bracket(bytes, gapNs);
         }
 
-        /** Where the paired gap falls to zero, interpolated on a log size axis; -1 if it never does. */
-        long zero() {
-            final int i = crossing();
-            if (i < 0) {
-                return -1;
-            }
-            final double x0 = Math.log(bytes[i]);
-            final double x1 = Math.log(bytes[i + 1]);
-            final double x = x0 + (x1 - x0) * gapNs[i] / (double) (gapNs[i] - gapNs[i + 1]);
-            return Math.round(Math.exp(x));
+        /** See {@link PathCrossing#crossesBeyond}. */
+        boolean crossesBeyond() {
+            return PathCrossing.crossesBeyond(bytes, gapNs);
         }
 
-        /**
-         * Where the paired gap falls to zero on the least-squares line through every size of the sweep: the gap
-         * is the flow's set-up cost less the bypass's extra cost per byte times the size, a line in the size,
-         * so all the sizes place the zero, not only the two noisy ones beside it. Falls back to {@link #zero}
-         * (-1 when the gap never changes sign) when the line does not fall, or falls to zero outside the sizes
-         * measured.
-         */
-        long zeroOfLine() {
-            final double[] gapLine = line(bytes, gapNs);
-            if (gapLine[1] >= 0) {
-                return zero();
-            }
-            final double at = -gapLine[0] / gapLine[1];
-            return at >= bytes[0] && at <= bytes[bytes.length - 1] ? Math.round(at) : zero();
+        long largest() {
+            return bytes[bytes.length - 1];
+        }
+
+        /** This sweep's sizes followed by {@code more}'s (larger ones). */
+        Sweep plus(Sweep more) {
+            return new Sweep(concat(bytes, more.bytes), concat(flowNs, more.flowNs), concat(directNs, more.directNs),
+                concat(gapNs, more.gapNs));
+        }
+
+        private static long[] concat(long[] a, long[] b) {
+            final long[] both = Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, both, a.length, b.length);
+            return both;
         }
     }
 
@@ -369,20 +366,23 @@ public final class SmallRequests implements AutoCloseable {
     /**
      * The calibration: per-byte costs and set-up cost from least-squares lines through each path's medians
      * over the coarse sizes ({@code S + s f} and {@code s d}, reported), and the threshold where the paired
-     * gap falls to zero: on the line through the gaps of the sweep inside the bracket, when there is one.
-     * Without a zero the line decides: always bypass when the flow is never cheaper per byte, else {@code S /
+     * gap falls to zero: on the line through the gaps of the sweep inside the bracket, when there is one
+     * ({@link PathCrossing}). Without a zero the lines decide: always bypass when the flow is never cheaper per byte, else {@code S /
      * (d - f)}.
      */
     private static Calibration fit(Sweep coarse, Sweep fine) {
-        final double[] flowLine = line(coarse.bytes, coarse.flowNs);
-        final double[] directLine = line(coarse.bytes, coarse.directNs);
+        final double[] flowLine = PathCrossing.line(coarse.bytes, coarse.flowNs);
+        final double[] directLine = PathCrossing.line(coarse.bytes, coarse.directNs);
         final double flowNsPerByte = Math.max(0, flowLine[1]);
         final double directNsPerByte = Math.max(0, directLine[1]);
         final double setupNs = Math.max(0, flowLine[0] - directLine[0]);
-        final long zero = fine != coarse && fine.zeroOfLine() >= 0 ? fine.zeroOfLine() : coarse.zero();
+        final double fineZero = fine != coarse ? PathCrossing.zeroOfLine(fine.bytes, fine.gapNs) : -1;
         final SmallRequestThreshold threshold;
-        if (zero >= 0) {
-            threshold = new SmallRequestThreshold(zero, true);
+        if (fineZero >= 0) {
+            threshold = new SmallRequestThreshold(Math.round(fineZero), true);
+        } else if (coarse.bracket() >= 0) {
+            threshold = new SmallRequestThreshold(Math.round(PathCrossing.interpolated(coarse.bytes, coarse.gapNs)),
+                true);
         } else if (coarse.gapNs[coarse.gapNs.length - 1] > 0) {
             // The flow cost more at every size measured: bypass everything, or beyond the sizes if the lines cross.
             threshold = SmallRequestThreshold.calibrate(setupNs, flowNsPerByte, directNsPerByte);
@@ -392,26 +392,6 @@ public final class SmallRequests implements AutoCloseable {
         }
         return new Calibration(coarse.flowNs[0], coarse.directNs[0], flowNsPerByte, directNsPerByte,
             Math.round(setupNs), threshold);
-    }
-
-    /** Least squares {@code y = a + b x}: {@code {a, b}}. */
-    private static double[] line(long[] x, long[] y) {
-        double mx = 0;
-        double my = 0;
-        for (int i = 0; i < x.length; i++) {
-            mx += x[i];
-            my += y[i];
-        }
-        mx /= x.length;
-        my /= x.length;
-        double sxy = 0;
-        double sxx = 0;
-        for (int i = 0; i < x.length; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-        }
-        final double b = sxx == 0 ? 0 : sxy / sxx;
-        return new double[] {my - b * mx, b};
     }
 
     /** Stops the workers; requests waiting in a batch end with a {@code CLOSED} error. */

@@ -7,6 +7,7 @@ import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
 import io.flowswitch.javadsl.SmallRequests;
+import io.flowswitch.scheduler.PathCrossing;
 import io.flowswitch.scheduler.Rates;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,10 +51,13 @@ import picocli.CommandLine.Option;
             + " it, has stopped. A flow's result completes before that, and without the wait the request after it"
             + " (either path) could pay for the take-down running on another core. The wait is not timed; a node"
             + " that does not settle within --settle-timeout fails the run.",
-        "After --warm-up requests on each path, the node calibrates its threshold on the same request (set-up cost and per-byte cost"
-            + " of both paths, from a 1 KiB and a calibration-size request). The best fixed threshold is where the"
-            + " measured flow and bypass times cross (interpolated between the two sizes around the crossing):"
-            + " below it bypass is cheaper, above it the flow is.",
+        "After --warm-up requests on each path, the node calibrates its threshold on the same request (its own sweep"
+            + " of both paths up to --calibration-size, see docs/scheduler.md). The best fixed threshold is where the"
+            + " measured flow and bypass times cross: below it bypass is cheaper, above it the flow is. The doubling"
+            + " sweep finds the two sizes between which the paired gap (each file-to-file flow minus the bypass timed"
+            + " beside it) changes sign; --crossing-rounds rounds over 5 sizes across that bracket then place the"
+            + " crossing on the least-squares line through their gaps (when the paths cost nearly the same per byte,"
+            + " the two sizes alone could put it anywhere between them).",
         "",
         "Targets: at 1 KiB, bypass at least 5x faster than the flow path, judged on the caller-sink figures (the"
             + " file-to-file ratio is printed beside it); the calibrated threshold (file to file) within 20% of the"
@@ -61,7 +65,7 @@ import picocli.CommandLine.Option;
         "",
         "Files: small-requests.csv (size, microseconds per request for each path, file to file and into the"
             + " caller's sink), small-requests.svg (the curves on a log size axis, the calibrated threshold and the"
-            + " crossing marked)."},
+            + " crossing marked), small-requests-crossing.csv (the finer sweep: size, median paired gap)."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  flowswitch experiment small-requests",
@@ -70,6 +74,8 @@ import picocli.CommandLine.Option;
 public final class SmallRequestsExperiment extends Experiment {
     private static final double SPEED_UP_TARGET = 5;
     private static final double THRESHOLD_TOLERANCE = 0.2;
+    /** The finer sweep across the crossing's bracket: this many steps, evenly on a log axis. */
+    private static final int CROSSING_STEPS = 4;
 
     /** What one request does. */
     enum Request { AES, ACCEL }
@@ -115,18 +121,29 @@ public final class SmallRequestsExperiment extends Experiment {
             + " node comes out too high. Default: 5000 (--quick: 10).")
     Integer warmUpRuns;
 
+    @Option(names = "--crossing-rounds", paramLabel = "N",
+        description = "Rounds of the finer sweep across the bracket where the flow starts to pay for itself (5 sizes,"
+            + " a flow and a bypass request each per round); 0: judge by the doubling sweep alone. Default: 15"
+            + " (--quick: 3).")
+    Integer crossingRoundsOption;
+
     @Option(names = "--settle-timeout", paramLabel = "MS", defaultValue = "10000",
         description = "How long to wait, in milliseconds, for the node to settle (no flow open, no lease held)"
             + " before a timed request; the run fails if it does not. Default: ${DEFAULT-VALUE}.")
     long settleTimeoutMs;
 
     private int warmUp;
+    private int crossingRounds;
     private SettledNode settled;
 
-    /** Medians per request: file to file (flow, bypass, batched) and into the caller's digest sink (flow, bypass). */
-    record Point(long size, double flowNs, double bypassNs, double batchedNs, double flowSinkNs, double bypassSinkNs) {
+    /**
+     * Medians per request: file to file (flow, bypass, batched) and into the caller's digest sink (flow, bypass);
+     * and the median of the paired file-to-file gaps, each flow minus the bypass timed right after it.
+     */
+    record Point(long size, double flowNs, double bypassNs, double batchedNs, double flowSinkNs, double bypassSinkNs,
+        long gapNs) {
         Point(long size, double flowNs, double bypassNs, double batchedNs) {
-            this(size, flowNs, bypassNs, batchedNs, Double.NaN, Double.NaN);
+            this(size, flowNs, bypassNs, batchedNs, Double.NaN, Double.NaN, Math.round(flowNs - bypassNs));
         }
     }
 
@@ -134,6 +151,7 @@ public final class SmallRequestsExperiment extends Experiment {
     protected void run(ExperimentOutput output) throws Exception {
         final boolean accel = kind == Request.ACCEL;
         warmUp = orDefault(warmUpRuns, 5000, 10);
+        crossingRounds = orDefault(crossingRoundsOption, 15, 3);
         final long max = orDefault(maxSize, accel ? 4L << 20 : 32L << 20, 64L * 1024);
         final long budget = orDefault(bytesPerPoint, accel ? 32L << 20 : 128L << 20, 256L * 1024);
         final long calibrationBytes = calibrationSize != null ? calibrationSize : accel ? 2L << 20 : 16L << 20;
@@ -141,10 +159,10 @@ public final class SmallRequestsExperiment extends Experiment {
             : accel ? 4 : Math.max(1, Runtime.getRuntime().availableProcessors());
         if (minSize < 1 || max < minSize || max > 1L << 30 || budget < 1 || concurrency < 1 || concurrency > 256
             || calibrationBytes < 64 * 1024 || calibrationBytes > 1L << 30 || replicas < 1 || replicas > 64
-            || accelRate < 1024 || warmUp < 0 || settleTimeoutMs < 1 || settleTimeoutMs > 600_000) {
+            || accelRate < 1024 || warmUp < 0 || crossingRounds < 0 || crossingRounds > 1000 || settleTimeoutMs < 1 || settleTimeoutMs > 600_000) {
             throw usage("need 1 <= --min-size <= --max-size <= 1GiB, --bytes-per-point >= 1, --concurrency 1..256,"
                 + " --calibration-size 64KiB..1GiB, --replicas 1..64, --accel-rate >= 1KiB,"
-                + " --settle-timeout 1..600000");
+                + " --crossing-rounds 0..1000, --settle-timeout 1..600000");
         }
         final byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -193,6 +211,7 @@ public final class SmallRequestsExperiment extends Experiment {
                     p.flowNs() / p.bypassNs(), p.flowSinkNs() / 1e3, p.bypassSinkNs() / 1e3,
                     p.flowSinkNs() / p.bypassSinkNs());
             }
+            final Crossing crossing = bestFixedThreshold(node, small, scratch, request, points, output);
             output.line("  each flow and bypass request timed on a settled node (no flow open, no lease held):"
                 + " %d waits, %d of them found a flow not stopped yet; median %.1f us, longest %.1f us (not timed)",
                 settled.waits(), settled.waitsFindingFlows(), settled.medianWaitNs() / 1e3,
@@ -203,7 +222,7 @@ public final class SmallRequestsExperiment extends Experiment {
             output.line("  calibrated again after the sweep: flow %.0f us and bypass %.0f us at 1 KiB, %.3f and %.3f"
                 + " ns/B: %s", again.flowSmallNs() / 1e3, again.directSmallNs() / 1e3, again.flowNsPerByte(),
                 again.directNsPerByte(), again.threshold());
-            report(output, points, calibration, accel ? "a " + Rates.format(accelRate) + " accelerator"
+            report(output, points, crossing, calibration, accel ? "a " + Rates.format(accelRate) + " accelerator"
                 : "AES-GCM");
         }
     }
@@ -229,6 +248,7 @@ public final class SmallRequestsExperiment extends Experiment {
         // Median of single requests, as calibration takes: a request the machine's other work delayed is noise.
         final long[] flowTimes = new long[count];
         final long[] bypassTimes = new long[count];
+        final long[] gapTimes = new long[count];
         final long[] flowSinkTimes = new long[count];
         final long[] bypassSinkTimes = new long[count];
         // Alternating, each request started on a settled node (see SettledNode): a flow's result completes
@@ -255,6 +275,7 @@ public final class SmallRequestsExperiment extends Experiment {
             final long directStartNs = System.nanoTime();
             ExperimentNode.succeeded(small.direct(request.request(in, out)));
             bypassTimes[i] = System.nanoTime() - directStartNs;
+            gapTimes[i] = flowTimes[i] - bypassTimes[i];
         }
         final double flowNs = median(flowTimes);
         final double bypassNs = median(bypassTimes);
@@ -275,7 +296,8 @@ public final class SmallRequestsExperiment extends Experiment {
         CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
         final double batchedNs = (System.nanoTime() - startNs) / (double) (perCaller * concurrency);
         Files.deleteIfExists(in);
-        return new Point(size, flowNs, bypassNs, batchedNs, median(flowSinkTimes), median(bypassSinkTimes));
+        return new Point(size, flowNs, bypassNs, batchedNs, median(flowSinkTimes), median(bypassSinkTimes),
+            Math.round(median(gapTimes)));
     }
 
     /** The digest a caller-sink request reports; throws unless it succeeded. */
@@ -295,8 +317,8 @@ public final class SmallRequestsExperiment extends Experiment {
             : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
     }
 
-    private static void report(ExperimentOutput output, List<Point> points, SmallRequests.Calibration calibration,
-        String device) throws java.io.IOException {
+    private static void report(ExperimentOutput output, List<Point> points, Crossing measured,
+        SmallRequests.Calibration calibration, String device) throws java.io.IOException {
         final Table table = new Table("size_bytes", "flow_us", "bypass_us", "batched_us", "flow_over_bypass",
             "flow_sink_us", "bypass_sink_us", "flow_over_bypass_sink");
         final double[] xs = new double[points.size()];
@@ -317,7 +339,7 @@ public final class SmallRequestsExperiment extends Experiment {
             bypassSink[i] = p.bypassSinkNs() / 1e3;
         }
         output.csv("small-requests", table);
-        final double crossing = crossing(points);
+        final double crossing = measured.bytes();
         final long calibrated = calibration.threshold().thresholdBytes();
         final SvgPlot plot = SvgPlot.lines("Time per request by size (" + device + ")", "request size",
                 "microseconds per request").logX().xTickFormat(x -> SizeParser.format((long) x))
@@ -351,28 +373,93 @@ public final class SmallRequestsExperiment extends Experiment {
         } else {
             final double off = calibration.threshold().alwaysBypass() ? Double.POSITIVE_INFINITY
                 : calibrated / crossing - 1;
+            final String doubling = measured.fineBytes().length == 0 || calibration.threshold().alwaysBypass() ? ""
+                : String.format(Locale.ROOT, "; against the doubling sweep alone, %s: %+.0f%%",
+                    Rates.formatBytes(measured.doublingBytes()), 100 * (calibrated / measured.doublingBytes() - 1));
             output.target("calibrated threshold within 20% of the best fixed one", String.format(Locale.ROOT,
-                "%s vs %s (%+.0f%%)", calibration.threshold().alwaysBypass() ? "always bypass"
-                    : Rates.formatBytes(calibrated), Rates.formatBytes(crossing), 100 * off),
+                "%s vs %s (%+.0f%%%s)", calibration.threshold().alwaysBypass() ? "always bypass"
+                    : Rates.formatBytes(calibrated), Rates.formatBytes(crossing), 100 * off, doubling),
                 Math.abs(off) <= THRESHOLD_TOLERANCE);
         }
     }
 
     /**
-     * Where the flow path's time falls below the bypass's: linear between the last size where bypass was
-     * cheaper and the first where the flow was (costs grow about linearly with size); -1 when it never does.
+     * Where the flow path's time falls below the bypass's on the doubling sweep: linear between the last size
+     * where the paired gap was positive and the first where it was not (costs grow about linearly with size);
+     * -1 when it never does.
      */
     static double crossing(List<Point> points) {
-        for (int i = 1; i < points.size(); i++) {
-            final Point before = points.get(i - 1);
-            final Point after = points.get(i);
-            final double gapBefore = before.flowNs() - before.bypassNs();
-            final double gapAfter = after.flowNs() - after.bypassNs();
-            if (gapBefore > 0 && gapAfter <= 0) {
-                final double t = gapBefore / (gapBefore - gapAfter);
-                return before.size() + t * (after.size() - before.size());
+        return PathCrossing.interpolated(points.stream().mapToLong(Point::size).toArray(),
+            points.stream().mapToLong(Point::gapNs).toArray());
+    }
+
+    /**
+     * The best fixed threshold: where the doubling sweep's paired gaps change sign, placed by a finer sweep across
+     * that bracket ({@code --crossing-rounds} rounds over {@link #CROSSING_STEPS} + 1 sizes, the zero of the
+     * least-squares line through their paired gaps). Two sizes 2x apart, each the median of a few requests,
+     * place a zero anywhere in their bracket when the paths run nearly parallel: the finer sweep is the
+     * reference the calibrated threshold is judged against. Without a bracket, the doubling sweep's answer.
+     */
+    private Crossing bestFixedThreshold(FlowSwitch node, SmallRequests small, Scratch scratch,
+        SmallRequests.RequestTemplate request, List<Point> points, ExperimentOutput output) throws Exception {
+        final long[] sizes = points.stream().mapToLong(Point::size).toArray();
+        final long[] gaps = points.stream().mapToLong(Point::gapNs).toArray();
+        final double doubling = crossing(points);
+        final int bracket = PathCrossing.bracket(sizes, gaps);
+        if (bracket < 0 || crossingRounds == 0) {
+            return new Crossing(doubling, doubling, new long[0], new long[0]);
+        }
+        final long[] fine = PathCrossing.steps(sizes[bracket], sizes[bracket + 1], CROSSING_STEPS);
+        final Path[] inputs = new Path[fine.length];
+        for (int i = 0; i < fine.length; i++) {
+            inputs[i] = scratch.random("crossing-" + fine[i] + ".bin", fine[i], fine[i] + 1);
+        }
+        final Path out = scratch.file("crossing.out");
+        final long[][] gapTimes = new long[fine.length][crossingRounds];
+        for (int round = 0; round < crossingRounds; round++) {
+            // Every size in each round, so that drift hits them all alike; which path goes first alternates.
+            for (int i = 0; i < fine.length; i++) {
+                final String at = " at " + SizeParser.format(fine[i]) + " (crossing)";
+                long flowNs = 0;
+                long bypassNs = 0;
+                for (int path = 0; path < 2; path++) {
+                    final boolean flow = (path + round) % 2 == 0;
+                    Files.deleteIfExists(out);
+                    settled.await((flow ? "a flow request" : "a bypass request") + at);
+                    final long startNs = System.nanoTime();
+                    if (flow) {
+                        ExperimentNode.succeeded(node.run(request.request(inputs[i], out)).completion()
+                            .toCompletableFuture().get(5, TimeUnit.MINUTES));
+                        flowNs = System.nanoTime() - startNs;
+                    } else {
+                        ExperimentNode.succeeded(small.direct(request.request(inputs[i], out)));
+                        bypassNs = System.nanoTime() - startNs;
+                    }
+                }
+                gapTimes[i][round] = flowNs - bypassNs;
             }
         }
-        return points.isEmpty() || points.get(0).flowNs() > points.get(0).bypassNs() ? -1 : points.get(0).size();
+        final long[] fineGaps = new long[fine.length];
+        final Table table = new Table("size_bytes", "gap_us");
+        for (int i = 0; i < fine.length; i++) {
+            fineGaps[i] = Math.round(median(gapTimes[i]));
+            table.row(fine[i], fineGaps[i] / 1e3);
+            Files.deleteIfExists(inputs[i]);
+        }
+        output.csv("small-requests-crossing", table);
+        final double zero = PathCrossing.zeroOfLine(fine, fineGaps);
+        output.line("  crossing: the doubling sweep's gaps change sign between %s and %s (%s interpolated); %d rounds"
+            + " over %d sizes across that bracket place it at %s (paired gaps, flow minus bypass: %s us)",
+            SizeParser.format(sizes[bracket]), SizeParser.format(sizes[bracket + 1]), Rates.formatBytes(doubling),
+            crossingRounds, fine.length, zero < 0 ? "none" : Rates.formatBytes(zero), java.util.Arrays.stream(fineGaps)
+                .mapToObj(g -> String.format(Locale.ROOT, "%.0f", g / 1e3)).collect(java.util.stream.Collectors
+                    .joining(", ")));
+        return new Crossing(zero < 0 ? doubling : zero, doubling, fine, fineGaps);
     }
+
+    /**
+     * The best fixed threshold ({@code bytes}, -1 when the flow never paid for itself), the doubling sweep's
+     * own estimate, and the finer sweep's sizes and median paired gaps (empty without one).
+     */
+    record Crossing(double bytes, double doublingBytes, long[] fineBytes, long[] fineGapNs) {}
 }

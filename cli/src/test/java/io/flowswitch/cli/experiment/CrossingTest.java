@@ -24,4 +24,14 @@ class CrossingTest {
         assertEquals(-1, SmallRequestsExperiment.crossing(List.of(point(1024, 5000, 100), point(2048, 5000, 200))));
         assertEquals(1024, SmallRequestsExperiment.crossing(List.of(point(1024, 50, 100), point(2048, 60, 200))));
     }
+
+    @Test
+    void judgesByThePairedGapsNotTheDifferenceOfMedians() {
+        // The medians say the flow still costs more at 2048 (2100 > 2000); the paired gaps say it costs 50 less:
+        // the requests beside each other are what the crossing is about.
+        final List<SmallRequestsExperiment.Point> points = List.of(
+            new SmallRequestsExperiment.Point(1024, 1600, 1000, 0, Double.NaN, Double.NaN, 600),
+            new SmallRequestsExperiment.Point(2048, 2100, 2000, 0, Double.NaN, Double.NaN, -50));
+        assertEquals(1024 + 1024 * 600 / 650.0, SmallRequestsExperiment.crossing(points), 1e-9);
+    }
 }

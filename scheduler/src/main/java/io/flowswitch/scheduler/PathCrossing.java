@@ -1,0 +1,111 @@
+package io.flowswitch.scheduler;
+
+/**
+ * Where the flow path starts to pay for itself, from measurements: at sizes {@code bytes[i]} (ascending) the
+ * flow's extra cost over the direct path, {@code gapNs[i] = flow − direct} (best the median of paired
+ * differences, each flow timed beside a direct run of the same request, so that drift hits both alike).
+ *
+ * <p>The gap is the flow's set-up cost less what the flow saves per byte times the size: a line in the size
+ * that falls through zero at the threshold ({@link SmallRequestThreshold}). When the two paths cost nearly
+ * the same per byte the line is shallow, and the medians beside the zero wander far along it from run to run;
+ * a line through several sizes inside the bracket places the zero better than the two sizes beside it.
+ * Stateless.
+ */
+public final class PathCrossing {
+    private PathCrossing() {
+    }
+
+    /** The index {@code i} of the first size where the flow costs more and the next where it costs no more; -1 if none. */
+    public static int bracket(long[] bytes, long[] gapNs) {
+        check(bytes, gapNs);
+        for (int i = 0; i + 1 < bytes.length; i++) {
+            if (gapNs[i] > 0 && gapNs[i + 1] <= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where the gap falls to zero, linear between the two sizes of the {@link #bracket}; the first size when
+     * the flow cost no more even there; -1 when the flow cost more at every size.
+     */
+    public static double interpolated(long[] bytes, long[] gapNs) {
+        final int i = bracket(bytes, gapNs);
+        if (i < 0) {
+            return bytes.length > 0 && gapNs[0] <= 0 ? bytes[0] : -1;
+        }
+        final double t = gapNs[i] / (double) (gapNs[i] - gapNs[i + 1]);
+        return bytes[i] + t * (bytes[i + 1] - bytes[i]);
+    }
+
+    /**
+     * Where the least-squares line through every size's gap falls to zero, when it falls and does so within the
+     * sizes measured; else {@link #interpolated}.
+     */
+    public static double zeroOfLine(long[] bytes, long[] gapNs) {
+        check(bytes, gapNs);
+        if (bytes.length >= 2) {
+            final double[] line = line(bytes, gapNs);
+            if (line[1] < 0) {
+                final double at = -line[0] / line[1];
+                if (at >= bytes[0] && at <= bytes[bytes.length - 1]) {
+                    return at;
+                }
+            }
+        }
+        return interpolated(bytes, gapNs);
+    }
+
+    /**
+     * Whether the gap still falls at the largest size (the flow's saving per byte shows) while it is still
+     * positive there: the paths would cross beyond the sizes measured.
+     */
+    public static boolean crossesBeyond(long[] bytes, long[] gapNs) {
+        check(bytes, gapNs);
+        final int last = bytes.length - 1;
+        return last >= 1 && gapNs[last] > 0 && gapNs[last] < gapNs[last - 1];
+    }
+
+    /** {@code steps + 1} sizes from {@code lowBytes} to {@code highBytes}, evenly on a log axis. */
+    public static long[] steps(long lowBytes, long highBytes, int steps) {
+        if (lowBytes < 1 || highBytes <= lowBytes || steps < 1) {
+            throw new SchedulerException(SchedulerException.Code.BAD_ARGUMENT, "need 1 <= low < high and steps >= 1,"
+                + " got " + lowBytes + ".." + highBytes + " in " + steps);
+        }
+        final long[] sizes = new long[steps + 1];
+        for (int i = 0; i <= steps; i++) {
+            sizes[i] = Math.round(lowBytes * Math.pow((double) highBytes / lowBytes, (double) i / steps));
+        }
+        sizes[steps] = highBytes;
+        return sizes;
+    }
+
+    /** Least squares {@code y = a + b x}: {@code {a, b}}. */
+    public static double[] line(long[] x, long[] y) {
+        check(x, y);
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < x.length; i++) {
+            mx += x[i];
+            my += y[i];
+        }
+        mx /= x.length;
+        my /= x.length;
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+        }
+        final double b = sxx == 0 ? 0 : sxy / sxx;
+        return new double[] {my - b * mx, b};
+    }
+
+    private static void check(long[] bytes, long[] gapNs) {
+        if (bytes.length != gapNs.length || bytes.length == 0) {
+            throw new SchedulerException(SchedulerException.Code.BAD_ARGUMENT, "need as many gaps as sizes, at least"
+                + " one, got " + bytes.length + " sizes and " + gapNs.length + " gaps");
+        }
+    }
+}
