@@ -125,6 +125,26 @@ class CliExperimentTest {
         assertEquals(List.of("small-requests.csv", "small-requests.svg"), listed(dir));
     }
 
+    @Test
+    void smallRequestsPlacesTheCrossingOnAFinerSweepAcrossItsBracket() throws Exception {
+        // A 64 MiB/s accelerator: 1 MiB takes 16 ms on the bypass's one instance and a quarter of that on the
+        // flow's four (16 chunks), so the flow pays for itself within the sweep, above its smallest size.
+        final Cli.Outcome run = cli("experiment", "small-requests", "--request", "accel", "--quick", "--min-size",
+            "16KiB", "--max-size", "1MiB", "--bytes-per-point", "1MiB", "--calibration-size", "1MiB",
+            "--crossing-rounds", "1", "--out", dir.toString(), "--work", dir.toString());
+        run.assertDone();
+        assertTrue(run.out().contains("crossing: the doubling sweep's gaps change sign between"), run.out());
+        final List<String> rows = Files.readAllLines(dir.resolve("small-requests-crossing.csv"));
+        assertEquals("size_bytes,gap_us", rows.get(0));
+        final List<Long> sizes = rows.subList(1, rows.size()).stream()
+            .map(row -> Long.parseLong(row.substring(0, row.indexOf(',')))).toList();
+        assertEquals(7, sizes.size(), rows::toString);
+        for (int i = 1; i < sizes.size(); i++) {
+            assertTrue(sizes.get(i) > sizes.get(i - 1), rows::toString);
+        }
+        assertTrue(sizes.get(0) >= 16 * 1024 && sizes.get(6) <= 1024 * 1024, "within the sweep: " + rows);
+    }
+
     private static List<String> listed(Path dir) throws java.io.IOException {
         try (var files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();

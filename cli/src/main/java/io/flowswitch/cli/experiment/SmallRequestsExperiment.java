@@ -55,7 +55,8 @@ import picocli.CommandLine.Option;
             + " of both paths up to --calibration-size, see docs/scheduler.md). The best fixed threshold is where the"
             + " measured flow and bypass times cross: below it bypass is cheaper, above it the flow is. The doubling"
             + " sweep finds the two sizes between which the paired gap (each file-to-file flow minus the bypass timed"
-            + " beside it) changes sign; --crossing-rounds rounds over 5 sizes across that bracket then place the"
+            + " beside it) changes sign; --crossing-rounds rounds over 7 sizes from half the lower to twice the upper"
+            + " (within the sweep) then place the"
             + " crossing on the least-squares line through their gaps (when the paths cost nearly the same per byte,"
             + " the two sizes alone could put it anywhere between them).",
         "",
@@ -74,8 +75,8 @@ import picocli.CommandLine.Option;
 public final class SmallRequestsExperiment extends Experiment {
     private static final double SPEED_UP_TARGET = 5;
     private static final double THRESHOLD_TOLERANCE = 0.2;
-    /** The finer sweep across the crossing's bracket: this many steps, evenly on a log axis. */
-    private static final int CROSSING_STEPS = 4;
+    /** The finer sweep across the crossing's bracket, widened: this many steps, evenly on a log axis. */
+    private static final int CROSSING_STEPS = 6;
 
     /** What one request does. */
     enum Request { AES, ACCEL }
@@ -122,7 +123,7 @@ public final class SmallRequestsExperiment extends Experiment {
     Integer warmUpRuns;
 
     @Option(names = "--crossing-rounds", paramLabel = "N",
-        description = "Rounds of the finer sweep across the bracket where the flow starts to pay for itself (5 sizes,"
+        description = "Rounds of the finer sweep across the bracket where the flow starts to pay for itself (7 sizes,"
             + " a flow and a bypass request each per round); 0: judge by the doubling sweep alone. Default: 15"
             + " (--quick: 3).")
     Integer crossingRoundsOption;
@@ -395,8 +396,8 @@ public final class SmallRequestsExperiment extends Experiment {
 
     /**
      * The best fixed threshold: where the doubling sweep's paired gaps change sign, placed by a finer sweep across
-     * that bracket ({@code --crossing-rounds} rounds over {@link #CROSSING_STEPS} + 1 sizes, the zero of the
-     * least-squares line through their paired gaps). Two sizes 2x apart, each the median of a few requests,
+     * that bracket widened by one doubling each way ({@code --crossing-rounds} rounds over {@link #CROSSING_STEPS}
+     * + 1 sizes, the zero of the least-squares line through their paired gaps). Two sizes 2x apart, each the median of a few requests,
      * place a zero anywhere in their bracket when the paths run nearly parallel: the finer sweep is the
      * reference the calibrated threshold is judged against. Without a bracket, the doubling sweep's answer.
      */
@@ -409,7 +410,10 @@ public final class SmallRequestsExperiment extends Experiment {
         if (bracket < 0 || crossingRounds == 0) {
             return new Crossing(doubling, doubling, new long[0], new long[0]);
         }
-        final long[] fine = PathCrossing.steps(sizes[bracket], sizes[bracket + 1], CROSSING_STEPS);
+        // One doubling wider on each side, within the sizes swept: the bracket itself rests on two noisy medians.
+        final long low = Math.max(sizes[0], sizes[bracket] / 2);
+        final long high = Math.min(sizes[sizes.length - 1], sizes[bracket + 1] * 2);
+        final long[] fine = PathCrossing.steps(low, high, CROSSING_STEPS);
         final Path[] inputs = new Path[fine.length];
         for (int i = 0; i < fine.length; i++) {
             inputs[i] = scratch.random("crossing-" + fine[i] + ".bin", fine[i], fine[i] + 1);
@@ -449,9 +453,9 @@ public final class SmallRequestsExperiment extends Experiment {
         output.csv("small-requests-crossing", table);
         final double zero = PathCrossing.zeroOfLine(fine, fineGaps);
         output.line("  crossing: the doubling sweep's gaps change sign between %s and %s (%s interpolated); %d rounds"
-            + " over %d sizes across that bracket place it at %s (paired gaps, flow minus bypass: %s us)",
+            + " over %d sizes from %s to %s place it at %s (paired gaps, flow minus bypass: %s us)",
             SizeParser.format(sizes[bracket]), SizeParser.format(sizes[bracket + 1]), Rates.formatBytes(doubling),
-            crossingRounds, fine.length, zero < 0 ? "none" : Rates.formatBytes(zero), java.util.Arrays.stream(fineGaps)
+            crossingRounds, fine.length, SizeParser.format(low), SizeParser.format(high), zero < 0 ? "none" : Rates.formatBytes(zero), java.util.Arrays.stream(fineGaps)
                 .mapToObj(g -> String.format(Locale.ROOT, "%.0f", g / 1e3)).collect(java.util.stream.Collectors
                     .joining(", ")));
         return new Crossing(zero < 0 ? doubling : zero, doubling, fine, fineGaps);
