@@ -1,5 +1,6 @@
 package io.flowswitch.cli.experiment;
 
+import io.flowswitch.actors.SettledNode;
 import io.flowswitch.cli.SizeParser;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;

@@ -1,6 +1,5 @@
-package io.flowswitch.cli.experiment;
+package io.flowswitch.actors;
 
-import io.flowswitch.actors.FlowManager;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
@@ -15,15 +14,17 @@ import java.util.stream.Collectors;
  * manager has no flow supervisor that has not stopped, with every actor under it) and no lease held. A flow's
  * result completes, and its lease goes back, before its supervisor has stopped, so without the wait the next
  * request, on either path, could be timed while the last flow is still being taken down on the other core.
+ * Whatever times requests to compare them (the small-request calibration, the experiments) waits alike.
  *
  * <p>Polls the node's usage (the manager's {@code GetUsage}), pausing between polls (50 us, doubling up to
- * 1 ms: no spinning on a shared core), and fails with a sentence saying what is still held once
- * {@code timeoutNs} has passed. Keeps the waits it measured, for the summary. Not thread-safe: one caller.
+ * 1 ms: no spinning on a shared core). Once {@code timeoutNs} has passed, {@link #await} fails with a sentence
+ * saying what is still held, {@link #tryAwait} returns false (a node that serves other flows may never be
+ * quiet). Keeps the waits it measured, for summaries. Not thread-safe: one caller.
  */
-final class SettledNode {
+public final class SettledNode {
     /** Where the node's usage is read: {@code FlowSwitch::usage}, or a stand-in in tests. */
     @FunctionalInterface
-    interface UsageSource {
+    public interface UsageSource {
         CompletionStage<FlowManager.Usage> usage();
     }
 
@@ -36,7 +37,7 @@ final class SettledNode {
     private int waits;
     private int waitsFindingFlows;
 
-    SettledNode(UsageSource source, long timeoutNs) {
+    public SettledNode(UsageSource source, long timeoutNs) {
         if (timeoutNs <= 0) {
             throw new IllegalArgumentException("timeoutNs must be positive, got " + timeoutNs);
         }
@@ -45,22 +46,47 @@ final class SettledNode {
     }
 
     /**
-     * Returns once no flow holds a lease; {@code before} names what is about to be timed, for the error.
+     * Returns once no flow is open and no lease held; {@code before} names what is about to be timed, for the
+     * error.
      *
      * @return how long it waited, in nanoseconds
      * @throws IllegalStateException when the node has not settled within the timeout
      */
-    long await(String before) throws InterruptedException {
+    public long await(String before) throws InterruptedException {
         final long startNs = System.nanoTime();
-        final long deadlineNs = startNs + timeoutNs;
+        final FlowManager.Usage unsettled = awaitUntil(before, startNs + timeoutNs);
+        if (unsettled != null) {
+            throw new IllegalStateException("the node did not settle within " + millis(timeoutNs) + " before "
+                + before + ": " + unsettled.openFlows() + " flow(s) not stopped yet, " + unsettled.liveLeases()
+                + " holding a lease (" + held(unsettled) + "), so the request cannot be timed on a quiet node");
+        }
+        return waitsNs[waits - 1];
+    }
+
+    /**
+     * As {@link #await}, but a node still busy (or silent) when the timeout has passed is an answer, not an
+     * error.
+     *
+     * @return whether the node settled
+     */
+    public boolean tryAwait() throws InterruptedException {
+        try {
+            return awaitUntil("a timed request", System.nanoTime() + timeoutNs) == null;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /** Null once settled (the wait recorded); the last usage read when the deadline passed first. */
+    private FlowManager.Usage awaitUntil(String before, long deadlineNs) throws InterruptedException {
+        final long startNs = System.nanoTime();
         long pauseNs = FIRST_PAUSE_NS;
         boolean firstRead = true;
         while (true) {
             final FlowManager.Usage usage = read(before, deadlineNs);
             if (usage.openFlows() == 0 && usage.liveLeases() == 0) {
-                final long waitedNs = System.nanoTime() - startNs;
-                record(waitedNs);
-                return waitedNs;
+                record(System.nanoTime() - startNs);
+                return null;
             }
             if (firstRead) {
                 waitsFindingFlows++;
@@ -68,9 +94,7 @@ final class SettledNode {
             }
             final long leftNs = deadlineNs - System.nanoTime();
             if (leftNs <= 0) {
-                throw new IllegalStateException("the node did not settle within " + millis(timeoutNs) + " before "
-                    + before + ": " + usage.openFlows() + " flow(s) not stopped yet, " + usage.liveLeases()
-                    + " holding a lease (" + held(usage) + "), so the request cannot be timed on a quiet node");
+                return usage;
             }
             LockSupport.parkNanos(Math.min(pauseNs, leftNs));
             if (Thread.interrupted()) {
@@ -81,17 +105,17 @@ final class SettledNode {
     }
 
     /** Waits measured so far. */
-    int waits() {
+    public int waits() {
         return waits;
     }
 
     /** Waits whose first read found a flow not stopped yet: the node had not settled when asked. */
-    int waitsFindingFlows() {
+    public int waitsFindingFlows() {
         return waitsFindingFlows;
     }
 
     /** The median wait so far, in nanoseconds; 0 before any. */
-    double medianWaitNs() {
+    public double medianWaitNs() {
         if (waits == 0) {
             return 0;
         }
@@ -101,7 +125,7 @@ final class SettledNode {
     }
 
     /** The longest wait so far, in nanoseconds. */
-    long maxWaitNs() {
+    public long maxWaitNs() {
         long max = 0;
         for (int i = 0; i < waits; i++) {
             max = Math.max(max, waitsNs[i]);

@@ -1,32 +1,22 @@
-package io.flowswitch.cli.experiment;
+package io.flowswitch.actors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowswitch.actors.FlowManager;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
- * Requests in the small-requests experiment are timed on a settled node: the wait returns only once no flow
- * holds a lease, fails the run with a sentence saying what is held when that never happens, and the experiment
- * waits before every timed request.
+ * Timed requests start on a settled node: the wait returns only once no flow is open and no lease held, and
+ * fails with a sentence saying what is held when that never happens (or answers false, for a caller that
+ * measures anyway).
  */
 class SettledNodeTest {
-    @TempDir
-    Path dir;
-
     /** {@code open} flows not stopped yet, of which {@code leased} still hold a rate-limit lease. */
     private static FlowManager.Usage usage(int open, int leased) {
         return new FlowManager.Usage(Map.of("rate-limit", new FlowManager.KindUsage("rate-limit", 16, 64L << 20, 4,
@@ -82,23 +72,19 @@ class SettledNodeTest {
     }
 
     @Test
-    void theExperimentWaitsForASettledNodeBeforeEveryTimedRequest() {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine commandLine = new CommandLine(new SmallRequestsExperiment())
-            .setCaseInsensitiveEnumValuesAllowed(true);
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        final int exitCode = commandLine.execute("--quick", "--request", "accel", "--accel-rate", "256MiB",
-            "--min-size", "1KiB", "--max-size", "1KiB", "--bytes-per-point", "5KiB", "--calibration-size", "64KiB",
-            "--warm-up", "2", "--concurrency", "1", "--out", dir.resolve("out").toString(),
-            "--work", dir.toString());
-        commandLine.getOut().flush();
-        assertEquals(0, exitCode, () -> out + "\n" + err);
-        final Matcher waits = Pattern.compile("timed on a settled node \\(no flow open, no lease held\\): (\\d+) waits")
-            .matcher(out.toString());
-        assertTrue(waits.find(), out::toString);
-        // One size, 5 rounds of four timed requests, then one wait before the batched ones.
-        assertEquals(5 * 4 + 1, Integer.parseInt(waits.group(1)), out::toString);
+    void tryAwaitAnswersInsteadOfFailing() throws Exception {
+        final AtomicInteger polls = new AtomicInteger();
+        final SettledNode busy = new SettledNode(() -> {
+            polls.incrementAndGet();
+            return CompletableFuture.completedFuture(usage(1, 1));
+        }, TimeUnit.MILLISECONDS.toNanos(20));
+        assertFalse(busy.tryAwait(), "a node serving another flow does not settle");
+        assertEquals(0, busy.waits());
+        assertFalse(new SettledNode(CompletableFuture::new, TimeUnit.MILLISECONDS.toNanos(20)).tryAwait(),
+            "a node that does not answer");
+        final SettledNode quiet = new SettledNode(() -> CompletableFuture.completedFuture(usage(0, 0)),
+            TimeUnit.MILLISECONDS.toNanos(20));
+        assertTrue(quiet.tryAwait());
+        assertEquals(1, quiet.waits());
     }
 }
