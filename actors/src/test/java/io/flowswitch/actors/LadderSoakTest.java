@@ -31,6 +31,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
@@ -150,8 +152,27 @@ class LadderSoakTest {
             assertTrue(result.succeeded(), () -> transport + ": " + result.error());
             assertEquals(sha256(encrypted), sha256(Files.readAllBytes(out)), transport.name());
             assertEquals(sha256(encrypted), result.result("sha256"), transport.name());
-            assertTrue(result.receipt().steps().stream().anyMatch(s -> s.action().startsWith("redirect to instance 1 (aes-gcm-encrypt#")
-                && s.stage().equals("2:aes-gcm-encrypt#0")), result.receipt().steps()::toString);
+            // The balance hands chunks to whichever replica asks first: the fault strikes the replica that first
+            // meets chunk 3 or later, which may be either. The receipt names it twice, independently: the
+            // step's stage instance (the ladder stage's own name) and the fault's message (the compiler's index).
+            final List<Receipt.StepTaken> crashes = result.receipt().steps().stream()
+                .filter(s -> s.code().equals("CRASHED")).toList();
+            assertEquals(1, crashes.size(), () -> transport + ": one replica struck, once: " + result.receipt().steps());
+            final Receipt.StepTaken step = crashes.get(0);
+            final Matcher struck = Pattern
+                .compile("stage 2 \\(aes-gcm-encrypt\\): the device crashed at chunk (\\d+) \\(injected fault, replica ([01])\\)")
+                .matcher(step.cause());
+            assertTrue(struck.matches(), step::toString);
+            final String replica = "2:aes-gcm-encrypt#" + struck.group(2);
+            assertEquals(replica, step.stage(), () -> "the step names the struck replica: " + step);
+            assertTrue(step.action().startsWith("redirect to instance 1 (aes-gcm-encrypt#"), step::toString);
+            assertTrue(Long.parseLong(struck.group(1)) >= 3 && step.sequence() >= 3, step::toString);
+            assertTrue(result.receipt().segments().stream().anyMatch(s -> s.stage().equals(replica)
+                && s.path().equals("instance 1")), () -> "the struck replica finished on the spare: "
+                + result.receipt().segments());
+            assertTrue(result.receipt().segments().stream().noneMatch(s -> !s.stage().equals(replica)
+                && s.path().equals("instance 1")), () -> "the other replica stayed on its instance: "
+                + result.receipt().segments());
         }
     }
 
