@@ -177,6 +177,34 @@ class LadderSoakTest {
     }
 
     @Test
+    void anActorCrashBehindABalanceCrashesTheStruckReplicasActorAndOnlyThatReplicaRedirects() throws Exception {
+        final byte[] plain = randomBytes(CHUNK * 20 + 99, 5);
+        final Path in = Files.write(dir.resolve("in"), plain);
+        final Path out = dir.resolve("out");
+        final byte[] encrypted = encrypted(plain);
+        // The stall timeout is out of reach: the struck replica holds its chunk until the supervisor sees the
+        // device actor die. Were another replica's actor crashed, the struck one would hold the chunk for a
+        // minute and the merge behind it would wait: the flow would not end in time.
+        final Ladder ladder = Ladder.of(new Ladder.RedirectInstance()).withStallTimeout(Duration.ofSeconds(60));
+        final FlowResult result = run(Flows.from(Devices.file(in))
+            .via(StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", HexFormat.of().formatHex(SALT))
+                .withFault(Fault.parse("actor-crash@3", "t")).withLadder(ladder).withReplicas(2))
+            .via(Devices.sha256())
+            .to(Devices.fileSink(out)).key("k", KEY).chunkBytes(CHUNK).transport(Transport.FUSED).build());
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        assertEquals(sha256(encrypted), sha256(Files.readAllBytes(out)));
+        final List<Receipt.StepTaken> steps = result.receipt().steps();
+        assertEquals(1, steps.size(), steps::toString);
+        final Receipt.StepTaken step = steps.get(0);
+        assertEquals("ACTOR_CRASHED", step.code(), step::toString);
+        assertTrue(step.stage().matches("2:aes-gcm-encrypt#[01]"), step::toString);
+        assertTrue(step.action().startsWith("redirect to instance 1 (aes-gcm-encrypt#"), step::toString);
+        assertTrue(result.receipt().segments().stream().noneMatch(s -> !s.stage().equals(step.stage())
+            && s.path().equals("instance 1")), () -> "the other replica stayed on its instance: "
+            + result.receipt().segments());
+    }
+
+    @Test
     void theApplicationDecidesWhenNotified() throws Exception {
         final byte[] plain = randomBytes(CHUNK * 6 + 7, 1);
         final Path in = Files.write(dir.resolve("in"), plain);
