@@ -177,6 +177,34 @@ class LadderSoakTest {
     }
 
     @Test
+    void aRetriedReplicaBehindABalanceIsStillCrashedAndTheOtherReplicaNeverMeetsTheFault() throws Exception {
+        final byte[] plain = randomBytes(CHUNK * 20 + 99, 6);
+        final Path in = Files.write(dir.resolve("in"), plain);
+        final Path out = dir.resolve("out");
+        final FlowResult result = run(Flows.from(Devices.file(in))
+            .via(StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", HexFormat.of().formatHex(SALT))
+                .withFault(Fault.parse("crash@3", "t"))
+                .withLadder(Ladder.of(new Ladder.Retry(1, 1_000_000L), new Ladder.RedirectInstance()))
+                .withReplicas(2))
+            .via(Devices.sha256())
+            .to(Devices.fileSink(out)).key("k", KEY).chunkBytes(CHUNK).transport(Transport.FUSED).build());
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        assertEquals(sha256(encrypted(plain)), sha256(Files.readAllBytes(out)));
+        final List<Receipt.StepTaken> steps = result.receipt().steps();
+        assertEquals(2, steps.size(), steps::toString);
+        final String struck = steps.get(0).stage();
+        assertTrue(struck.matches("2:aes-gcm-encrypt#[01]"), steps::toString);
+        assertEquals("retry 1/1 on instance 0", steps.get(0).action(), steps::toString);
+        // The restart on the replica's own instance finds it crashed (the fault's state is shared): only the
+        // redirect gets past it. Had the restart been wrapped as another instance, the retry would have done.
+        assertTrue(steps.get(1).action().startsWith("redirect to instance 1 (aes-gcm-encrypt#"), steps::toString);
+        assertEquals("CRASHED", steps.get(1).code(), steps::toString);
+        assertTrue(steps.get(1).cause().contains("the device crashed at chunk 3 and cannot serve chunk"),
+            steps::toString);
+        assertEquals(struck, steps.get(1).stage(), "both steps on the struck replica: " + steps);
+    }
+
+    @Test
     void anActorCrashBehindABalanceCrashesTheStruckReplicasActorAndOnlyThatReplicaRedirects() throws Exception {
         final byte[] plain = randomBytes(CHUNK * 20 + 99, 5);
         final Path in = Files.write(dir.resolve("in"), plain);
