@@ -68,8 +68,8 @@ public final class FlowSupervisor {
 
     record DeviceDied(LeasedDevice device) implements Command {}
 
-    /** A stage's {@code actor-crash} fault fired, and no device actor was leased for its first instance. */
-    record CrashDevice(int stage) implements Command {}
+    /** A stage's {@code actor-crash} fault fired, and no device actor was leased for the replica it struck. */
+    record CrashDevice(int stage, int replica) implements Command {}
 
     /**
      * Who hears of the flow, and how often of its progress.
@@ -191,7 +191,8 @@ public final class FlowSupervisor {
     /** A stage's {@code actor-crash} fired and the flow leased no device actor for it: the stage fails all the same. */
     private Behavior<Command> onCrashDevice(CrashDevice m) {
         if (compiled != null) {
-            compiled.deviceLost(m.stage(), 0, "stage " + (m.stage() + 1) + "'s instance", "no device actor was leased");
+            compiled.deviceLost(m.stage(), m.replica(), "stage " + (m.stage() + 1) + "'s instance",
+                "no device actor was leased");
         }
         return Behaviors.same();
     }
@@ -216,15 +217,15 @@ public final class FlowSupervisor {
         compiled = m.flow();
         final ActorRef<Command> self = context.getSelf();
         final List<LeasedDevice> firstInstances = List.copyOf(leased);
-        compiled.onActorCrashFault(stage -> {
+        compiled.onActorCrashFault((stage, replica) -> {
             // Straight to the device actor: through this actor the fault would wait for one more wake-up.
             for (LeasedDevice device : firstInstances) {
-                if (device.stage() == stage && device.replica() == 0) {
+                if (device.stage() == stage && device.replica() == replica) {
                     device.actor().tell(crash(stage));
                     return;
                 }
             }
-            self.tell(new CrashDevice(stage));
+            self.tell(new CrashDevice(stage, replica));
         });
         compiledFuture.complete(compiled);
         final boolean inHandler = loopInHandler && compiled.direct();

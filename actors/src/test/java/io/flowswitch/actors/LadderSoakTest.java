@@ -31,6 +31,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
@@ -150,9 +152,84 @@ class LadderSoakTest {
             assertTrue(result.succeeded(), () -> transport + ": " + result.error());
             assertEquals(sha256(encrypted), sha256(Files.readAllBytes(out)), transport.name());
             assertEquals(sha256(encrypted), result.result("sha256"), transport.name());
-            assertTrue(result.receipt().steps().stream().anyMatch(s -> s.action().startsWith("redirect to instance 1 (aes-gcm-encrypt#")
-                && s.stage().equals("2:aes-gcm-encrypt#0")), result.receipt().steps()::toString);
+            // The balance hands chunks to whichever replica asks first: the fault strikes the replica that first
+            // meets chunk 3 or later, which may be either. The receipt names it twice, independently: the
+            // step's stage instance (the ladder stage's own name) and the fault's message (the compiler's index).
+            final List<Receipt.StepTaken> crashes = result.receipt().steps().stream()
+                .filter(s -> s.code().equals("CRASHED")).toList();
+            assertEquals(1, crashes.size(), () -> transport + ": one replica struck, once: " + result.receipt().steps());
+            final Receipt.StepTaken step = crashes.get(0);
+            final Matcher struck = Pattern
+                .compile("stage 2 \\(aes-gcm-encrypt\\): the device crashed at chunk (\\d+) \\(injected fault, replica ([01])\\)")
+                .matcher(step.cause());
+            assertTrue(struck.matches(), step::toString);
+            final String replica = "2:aes-gcm-encrypt#" + struck.group(2);
+            assertEquals(replica, step.stage(), () -> "the step names the struck replica: " + step);
+            assertTrue(step.action().startsWith("redirect to instance 1 (aes-gcm-encrypt#"), step::toString);
+            assertTrue(Long.parseLong(struck.group(1)) >= 3 && step.sequence() >= 3, step::toString);
+            assertTrue(result.receipt().segments().stream().anyMatch(s -> s.stage().equals(replica)
+                && s.path().equals("instance 1")), () -> "the struck replica finished on the spare: "
+                + result.receipt().segments());
+            assertTrue(result.receipt().segments().stream().noneMatch(s -> !s.stage().equals(replica)
+                && s.path().equals("instance 1")), () -> "the other replica stayed on its instance: "
+                + result.receipt().segments());
         }
+    }
+
+    @Test
+    void aRetriedReplicaBehindABalanceIsStillCrashedAndTheOtherReplicaNeverMeetsTheFault() throws Exception {
+        final byte[] plain = randomBytes(CHUNK * 20 + 99, 6);
+        final Path in = Files.write(dir.resolve("in"), plain);
+        final Path out = dir.resolve("out");
+        final FlowResult result = run(Flows.from(Devices.file(in))
+            .via(StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", HexFormat.of().formatHex(SALT))
+                .withFault(Fault.parse("crash@3", "t"))
+                .withLadder(Ladder.of(new Ladder.Retry(1, 1_000_000L), new Ladder.RedirectInstance()))
+                .withReplicas(2))
+            .via(Devices.sha256())
+            .to(Devices.fileSink(out)).key("k", KEY).chunkBytes(CHUNK).transport(Transport.FUSED).build());
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        assertEquals(sha256(encrypted(plain)), sha256(Files.readAllBytes(out)));
+        final List<Receipt.StepTaken> steps = result.receipt().steps();
+        assertEquals(2, steps.size(), steps::toString);
+        final String struck = steps.get(0).stage();
+        assertTrue(struck.matches("2:aes-gcm-encrypt#[01]"), steps::toString);
+        assertEquals("retry 1/1 on instance 0", steps.get(0).action(), steps::toString);
+        // The restart on the replica's own instance finds it crashed (the fault's state is shared): only the
+        // redirect gets past it. Had the restart been wrapped as another instance, the retry would have done.
+        assertTrue(steps.get(1).action().startsWith("redirect to instance 1 (aes-gcm-encrypt#"), steps::toString);
+        assertEquals("CRASHED", steps.get(1).code(), steps::toString);
+        assertTrue(steps.get(1).cause().contains("the device crashed at chunk 3 and cannot serve chunk"),
+            steps::toString);
+        assertEquals(struck, steps.get(1).stage(), "both steps on the struck replica: " + steps);
+    }
+
+    @Test
+    void anActorCrashBehindABalanceCrashesTheStruckReplicasActorAndOnlyThatReplicaRedirects() throws Exception {
+        final byte[] plain = randomBytes(CHUNK * 20 + 99, 5);
+        final Path in = Files.write(dir.resolve("in"), plain);
+        final Path out = dir.resolve("out");
+        final byte[] encrypted = encrypted(plain);
+        // The stall timeout is out of reach: the struck replica holds its chunk until the supervisor sees the
+        // device actor die. Were another replica's actor crashed, the struck one would hold the chunk for a
+        // minute and the merge behind it would wait: the flow would not end in time.
+        final Ladder ladder = Ladder.of(new Ladder.RedirectInstance()).withStallTimeout(Duration.ofSeconds(60));
+        final FlowResult result = run(Flows.from(Devices.file(in))
+            .via(StageSpec.of("aes-gcm-encrypt", "key", "k", "salt-hex", HexFormat.of().formatHex(SALT))
+                .withFault(Fault.parse("actor-crash@3", "t")).withLadder(ladder).withReplicas(2))
+            .via(Devices.sha256())
+            .to(Devices.fileSink(out)).key("k", KEY).chunkBytes(CHUNK).transport(Transport.FUSED).build());
+        assertTrue(result.succeeded(), () -> String.valueOf(result.error()));
+        assertEquals(sha256(encrypted), sha256(Files.readAllBytes(out)));
+        final List<Receipt.StepTaken> steps = result.receipt().steps();
+        assertEquals(1, steps.size(), steps::toString);
+        final Receipt.StepTaken step = steps.get(0);
+        assertEquals("ACTOR_CRASHED", step.code(), step::toString);
+        assertTrue(step.stage().matches("2:aes-gcm-encrypt#[01]"), step::toString);
+        assertTrue(step.action().startsWith("redirect to instance 1 (aes-gcm-encrypt#"), step::toString);
+        assertTrue(result.receipt().segments().stream().noneMatch(s -> !s.stage().equals(step.stage())
+            && s.path().equals("instance 1")), () -> "the other replica stayed on its instance: "
+            + result.receipt().segments());
     }
 
     @Test

@@ -27,7 +27,11 @@ public record Fault(Type type, long atChunk, int times, long durationNs, int mtu
     private static final Pattern FORM = Pattern.compile(
         "([a-z-]+)(?:@(\\d{1,12}))?(?:x(\\d{1,4}))?(?::(\\d{1,10})(us|ms|s|b)?)?");
 
-    /** What goes wrong, and whether it clears by itself. */
+    /**
+     * What goes wrong, and whether it clears by itself. "The stage's first instance" is, in lanes and in a
+     * balanced stage (where no instance is first in the stream), the lane or replica that first meets a chunk
+     * at or past n ({@link FaultState#strikesInstance}).
+     */
     public enum Type {
         /** Chunk n fails {@code times} times (on whichever instance), then works: a retry recovers. */
         TRANSIENT("transient", true),

@@ -15,7 +15,10 @@ import java.util.concurrent.locks.LockSupport;
  * Puts a {@link Fault} around any device: the wrapper behaves exactly as the device until the fault fires.
  * Faults that clear ({@link Fault.Type#clears()}) fire on whichever instance of the stage meets them;
  * the others only on the stage's first instance ({@code primary}), and on every restart of it, so that
- * only another instance, another kind or the software path gets past them. Stateless.
+ * only another instance, another kind or the software path gets past them. A stage whose chunks are spread
+ * over several instances (lanes, balanced replicas) has no first instance in the stream: there the struck
+ * instance is the one that first meets a chunk at or past the fault's ({@link #wrapLane}, {@link
+ * #wrapReplica}). Stateless.
  */
 public final class FaultInjection {
     private static final Set<Fault.Type> SOURCE_FAULTS =
@@ -73,7 +76,7 @@ public final class FaultInjection {
      */
     public static Device wrap(Device device, FaultState state, boolean primary, String stage) {
         if (device instanceof TransformDevice transform) {
-            return new FaultyTransform(transform, state, primary, -1, stage);
+            return new FaultyTransform(transform, state, primary, -1, false, stage);
         }
         if (device instanceof SourceDevice source) {
             return new FaultySource(source, state, primary, -1, stage);
@@ -90,7 +93,23 @@ public final class FaultInjection {
      * at or past the fault's chunk (a restart of it is then wrapped as the first instance, by {@link #wrap}).
      */
     public static Device wrapLane(TransformDevice device, FaultState state, int lane, String stage) {
-        return new FaultyTransform(device, state, false, lane, stage);
+        return new FaultyTransform(device, state, false, lane, true, stage);
+    }
+
+    /**
+     * As {@link #wrap}, for replica {@code replica} of a balanced stage (two replicas or more), and for a
+     * restart of it on its own first instance: the balance hands each chunk to whichever replica asks first,
+     * so no replica is the first instance, and a fault that strikes the first instance strikes the replica
+     * that first meets a chunk at or past the fault's chunk, and stays on it, as in lanes ({@link
+     * FaultState#strikesInstance}). A restart of the struck replica finds the fault still there (a crash still
+     * crashed); the other replicas, restarted or not, never meet it. An {@code actor-crash} crashes the struck
+     * replica's device actor.
+     */
+    public static Device wrapReplica(TransformDevice device, FaultState state, int replica, String stage) {
+        if (replica < 0) {
+            throw new IllegalArgumentException(stage + ": a replica's index is >= 0, got " + replica);
+        }
+        return new FaultyTransform(device, state, false, replica, false, stage);
     }
 
     /**
@@ -107,30 +126,38 @@ public final class FaultInjection {
      * role shares (transient, permanent, crash) and waits for {@code slow}.
      */
     static void failOrDelay(FaultState state, boolean primary, String stage, long sequence) {
+        failOrDelay(state, primary, stage, "", sequence);
+    }
+
+    /**
+     * As {@link #failOrDelay(FaultState, boolean, String, long)}, naming the instance struck in the message
+     * ({@code which}: e.g. {@code ", replica 1"}; empty for a chain's single instance).
+     */
+    static void failOrDelay(FaultState state, boolean primary, String stage, String which, long sequence) {
         final Fault fault = state.fault();
         if (primary && state.crashed()) {
             throw new DeviceException("CRASHED", stage + ": the device crashed at chunk " + fault.atChunk()
-                + " and cannot serve chunk " + sequence + " (injected fault)");
+                + " and cannot serve chunk " + sequence + " (injected fault" + which + ")");
         }
         switch (fault.type()) {
             case TRANSIENT -> {
                 if (sequence == fault.atChunk() && state.fire()) {
                     throw new DeviceException("TRANSIENT", stage + ": transient error at chunk " + sequence
-                        + " (injected fault)");
+                        + " (injected fault" + which + ")");
                 }
             }
             case PERMANENT -> {
                 if (primary && sequence >= fault.atChunk()) {
                     state.count();
                     throw new DeviceException("DEVICE_FAILED", stage + ": the device failed at chunk " + sequence
-                        + " and keeps failing (injected fault)");
+                        + " and keeps failing (injected fault" + which + ")");
                 }
             }
             case CRASH -> {
                 if (primary && sequence >= fault.atChunk()) {
                     state.crash();
                     throw new DeviceException("CRASHED", stage + ": the device crashed at chunk " + sequence
-                        + " (injected fault)");
+                        + " (injected fault" + which + ")");
                 }
             }
             case SLOW -> {

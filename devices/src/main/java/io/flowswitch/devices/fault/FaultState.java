@@ -2,6 +2,7 @@ package io.flowswitch.devices.fault;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * What one injected fault has done so far, shared by every instance of its stage in one flow: an instance
@@ -12,10 +13,13 @@ public final class FaultState {
     private final Fault fault;
     private final AtomicInteger fired = new AtomicInteger();
     private final AtomicBoolean crashed = new AtomicBoolean();
-    /** In lanes: the lane the fault struck, the first to meet a chunk at or past the fault's; -1 before. */
-    private final AtomicInteger struckLane = new AtomicInteger(-1);
-    /** Who crashes the device actor of the stage's first instance; null when no node runs the flow. */
-    private volatile Runnable actorCrasher;
+    /**
+     * In lanes or a balanced stage: the lane or replica the fault struck, the first to meet a chunk at or past
+     * the fault's; -1 before.
+     */
+    private final AtomicInteger struckInstance = new AtomicInteger(-1);
+    /** Who crashes the device actor of a replica (by its index); null when no node runs the flow. */
+    private volatile IntConsumer actorCrasher;
     /** Who decides about an {@code mtu-change}; null: the flow has no rules for it and ends. */
     private volatile io.flowswitch.devices.frame.MtuChangeHandler mtuChangeHandler;
     /** The MTU the rules chose when the path MTU changed; -1 until they did. Every instance frames at it. */
@@ -48,28 +52,30 @@ public final class FaultState {
     }
 
     /**
-     * Sets who crashes the device actor of the stage's first instance when an {@code actor-crash} fault
-     * fires (the flow's supervisor, which leased it). Called before the flow runs.
+     * Sets who crashes the device actor of the instance an {@code actor-crash} fault struck (the flow's
+     * supervisor, which leased it): {@code crasher} is told the replica whose first instance it is (0 for a
+     * single instance and for lanes, see {@link FaultyTransform}). Called before the flow runs.
      */
-    public void onActorCrash(Runnable crasher) {
+    public void onActorCrash(IntConsumer crasher) {
         this.actorCrasher = crasher;
     }
 
     /**
-     * Fires an {@code actor-crash}, once: crashes the device actor if someone can.
+     * Fires an {@code actor-crash}, once: crashes the device actor of replica {@code replica}'s first instance
+     * if someone can.
      *
      * @return whether a device actor was told to crash (false: no node, or it fired before)
      */
-    boolean crashActor() {
+    boolean crashActor(int replica) {
         if (!crashed.compareAndSet(false, true)) {
             return false;
         }
         fired.incrementAndGet();
-        final Runnable crasher = actorCrasher;
+        final IntConsumer crasher = actorCrasher;
         if (crasher == null) {
             return false;
         }
-        crasher.run();
+        crasher.accept(replica);
         return true;
     }
 
@@ -102,35 +108,39 @@ public final class FaultState {
     }
 
     /**
-     * In a flow that runs as lanes no lane is first in the stream (they claim chunks from a shared cursor),
-     * so a fault that strikes the first instance strikes the lane that first meets a chunk at or past the
-     * fault's chunk, and stays on that lane: whether lane {@code lane}, meeting chunk {@code sequence}, is it.
+     * In a flow that runs as lanes no lane is first in the stream (they claim chunks from a shared cursor), and
+     * in a balanced stage no replica is (the balance hands each chunk to whichever replica asks first), so a
+     * fault that strikes the first instance strikes the lane or replica that first meets a chunk at or past
+     * the fault's chunk, and stays on it: whether instance {@code instance} (a lane or a replica), meeting
+     * chunk {@code sequence}, is it. So the fault fires however the chunks were spread; a chain's single
+     * instance meets it where it would anyway.
      */
-    boolean strikesLane(int lane, long sequence) {
-        final int struck = struckLane.get();
+    boolean strikesInstance(int instance, long sequence) {
+        final int struck = struckInstance.get();
         if (struck >= 0) {
-            return struck == lane;
+            return struck == instance;
         }
-        return sequence >= fault.atChunk() && (struckLane.compareAndSet(-1, lane) || struckLane.get() == lane);
+        return sequence >= fault.atChunk()
+            && (struckInstance.compareAndSet(-1, instance) || struckInstance.get() == instance);
     }
 
     /**
-     * As {@link #strikesLane}, for a source read as lanes: the lanes claim every chunk exactly once, so the
+     * As {@link #strikesInstance}, for a source read as lanes: the lanes claim every chunk exactly once, so the
      * fault strikes the lane that reads the fault's own chunk, whatever order the lanes read in, and stays on
      * it, as a chain's source meets it at that chunk: whether lane {@code lane}, reading chunk {@code
      * sequence}, is it.
      */
     boolean strikesSourceLane(int lane, long sequence) {
-        final int struck = struckLane.get();
+        final int struck = struckInstance.get();
         if (struck >= 0) {
             return struck == lane;
         }
-        return sequence == fault.atChunk() && (struckLane.compareAndSet(-1, lane) || struckLane.get() == lane);
+        return sequence == fault.atChunk() && (struckInstance.compareAndSet(-1, lane) || struckInstance.get() == lane);
     }
 
-    /** Whether the fault struck lane {@code lane} (see {@link #strikesLane}). */
-    boolean struckLane(int lane) {
-        return struckLane.get() == lane;
+    /** Whether the fault struck lane or replica {@code instance} (see {@link #strikesInstance}). */
+    boolean struckInstance(int instance) {
+        return struckInstance.get() == instance;
     }
 
     boolean crashed() {

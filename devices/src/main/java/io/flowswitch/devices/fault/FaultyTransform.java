@@ -12,29 +12,38 @@ import io.flowswitch.devices.frame.MtuChange;
 
 /**
  * A transform with a {@link Fault} injected: transient, permanent and crash faults fail {@link #accept} at
- * their chunk, {@code actor-crash} crashes the device actor of the stage's first instance and keeps the
+ * their chunk, {@code actor-crash} crashes the device actor of the instance it struck and keeps the
  * chunk (without a node it fails as {@code crash} does, with code {@code ACTOR_CRASHED}), {@code corrupt} flips one byte of that chunk's output, {@code stall} keeps the chunk and
  * never hands anything out again, {@code slow} delays each chunk, {@code mtu-change} asks the flow's rules
  * (through {@link FaultState#onMtuChange}) before its chunk and sets the framer's MTU to their answer, or
  * fails with code {@code MTU_CHANGED}. Ownership is the wrapped device's, plus
  * a stalled chunk, which {@link #close} releases. Checkpoints are the wrapped device's (none when it is not
- * {@link Checkpointable}). One thread at a time.
+ * {@link Checkpointable}). A fault that does not clear strikes a chain's single instance ({@code primary}),
+ * or in lanes and in a balanced stage the lane or replica that first meets its chunk ({@link
+ * FaultState#strikesInstance}). One thread at a time.
  */
 final class FaultyTransform extends ForwardingTransform implements Checkpointable {
     private final FaultState state;
     private final boolean primary;
-    /** In a flow that runs as lanes, this instance's lane; -1 otherwise. */
-    private final int lane;
+    /** In a flow that runs as lanes, this instance's lane; in a balanced stage, its replica; -1 otherwise. */
+    private final int instance;
+    /** Whether {@code instance} is a lane. */
+    private final boolean lane;
+    /** Which instance the messages name: empty for a chain's single instance, else e.g. {@code , replica 1}. */
+    private final String which;
     private final String stage;
     private Chunk stalled;
     /** Whether this instance met the path's MTU change already. */
     private boolean mtuChanged;
 
-    FaultyTransform(TransformDevice device, FaultState state, boolean primary, int lane, String stage) {
+    FaultyTransform(TransformDevice device, FaultState state, boolean primary, int instance, boolean lane,
+        String stage) {
         super(device);
         this.state = state;
         this.primary = primary;
+        this.instance = instance;
         this.lane = lane;
+        this.which = instance < 0 ? "" : (lane ? ", lane " : ", replica ") + instance;
         this.stage = stage;
     }
 
@@ -46,21 +55,25 @@ final class FaultyTransform extends ForwardingTransform implements Checkpointabl
     @Override
     public void accept(Chunk input) {
         final long sequence = input.header().sequence();
-        final boolean struck = lane < 0 ? primary : state.strikesLane(lane, sequence);
+        final boolean struck = instance < 0 ? primary : state.strikesInstance(instance, sequence);
         if (state.fault().type() == Fault.Type.ACTOR_CRASH && struck && sequence >= state.fault().atChunk()) {
-            if (state.crashActor()) {
+            // A balanced replica's device actor is its own, and the supervisor knows it by the replica's index.
+            // Lanes keep replica 0's: every lane's ladder stage counts itself as replica 0 of the stage (see
+            // LadderStage.replicaOf), so when that actor dies all of them fail over, the struck lane with them.
+            if (state.crashActor(lane ? 0 : Math.max(instance, 0))) {
                 // The instance's control died with this chunk in it: nothing comes out until the flow's
                 // supervisor sees the actor die and the stage climbs its ladder.
                 stalled = input;
                 return;
             }
             input.release();
-            throw new DeviceException("ACTOR_CRASHED", stage + ": the device actor of the stage's first instance"
+            throw new DeviceException("ACTOR_CRASHED", stage + ": the device actor of the "
+                + (instance < 0 ? "stage's first instance" : "struck " + (lane ? "lane" : "replica"))
                 + " crashed at chunk " + state.fault().atChunk() + "; the instance cannot serve chunk " + sequence
-                + " (injected fault)");
+                + " (injected fault" + which + ")");
         }
         try {
-            FaultInjection.failOrDelay(state, struck, stage, sequence);
+            FaultInjection.failOrDelay(state, struck, stage, which, sequence);
         } catch (RuntimeException e) {
             input.release();
             throw e;
@@ -98,9 +111,9 @@ final class FaultyTransform extends ForwardingTransform implements Checkpointabl
 
     @Override
     public void endOfInput() {
-        if ((lane < 0 ? primary : state.struckLane(lane)) && state.crashed()
+        if ((instance < 0 ? primary : state.struckInstance(instance)) && state.crashed()
             && state.fault().type() != Fault.Type.ACTOR_CRASH) {
-            FaultInjection.failOrDelay(state, true, stage, -1);
+            FaultInjection.failOrDelay(state, true, stage, which, -1);
         }
         device.endOfInput();
     }

@@ -85,7 +85,10 @@ class FaultTest {
         final ChunkPool pool = new ChunkPool(1024, 4);
         final FaultState state = new FaultState(Fault.parse("actor-crash@1", "s"));
         final int[] crashes = new int[1];
-        state.onActorCrash(() -> crashes[0]++);
+        state.onActorCrash(replica -> {
+            assertEquals(0, replica, "a single instance is replica 0's");
+            crashes[0]++;
+        });
         final TransformDevice device = faulty(state, true);
         final Chunk chunk = pool.acquire();
         chunk.header().sequence(1);

@@ -13,14 +13,14 @@ class LaneFaultTest {
     @Test
     void theFirstLaneToMeetTheFaultsChunkIsStruckAndNoOther() {
         final FaultState state = new FaultState(Fault.parse("crash@2", "stage 2 (aes-gcm-encrypt)"));
-        assertFalse(state.strikesLane(0, 0), "before the fault's chunk no lane is struck");
-        assertFalse(state.strikesLane(1, 1));
-        assertTrue(state.strikesLane(1, 3), "lane 1 met chunk 3 first");
-        assertFalse(state.strikesLane(0, 2), "lane 0 meets the fault's own chunk later: lane 1 was struck");
-        assertFalse(state.strikesLane(0, 9));
-        assertTrue(state.strikesLane(1, 4), "the struck lane stays struck");
-        assertTrue(state.struckLane(1));
-        assertFalse(state.struckLane(0));
+        assertFalse(state.strikesInstance(0, 0), "before the fault's chunk no lane is struck");
+        assertFalse(state.strikesInstance(1, 1));
+        assertTrue(state.strikesInstance(1, 3), "lane 1 met chunk 3 first");
+        assertFalse(state.strikesInstance(0, 2), "lane 0 meets the fault's own chunk later: lane 1 was struck");
+        assertFalse(state.strikesInstance(0, 9));
+        assertTrue(state.strikesInstance(1, 4), "the struck lane stays struck");
+        assertTrue(state.struckInstance(1));
+        assertFalse(state.struckInstance(0));
     }
 
     @Test
@@ -31,6 +31,6 @@ class LaneFaultTest {
         assertTrue(state.strikesSourceLane(1, 2), "lane 1 reads the fault's chunk");
         assertFalse(state.strikesSourceLane(0, 5));
         assertTrue(state.strikesSourceLane(1, 6), "the struck lane stays struck");
-        assertTrue(state.struckLane(1));
+        assertTrue(state.struckInstance(1));
     }
 }

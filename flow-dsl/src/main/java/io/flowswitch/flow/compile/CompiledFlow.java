@@ -521,11 +521,23 @@ public final class CompiledFlow {
     }
 
     /**
-     * Has {@code crasher} told the index (0-based) of a stage whose {@code actor-crash} fault fires: the node
-     * crashes the device actor of that stage's first instance. Call before {@link #run}.
+     * Has {@code crasher} told the index (0-based) of a stage whose {@code actor-crash} fault fires, and the
+     * replica it struck: the node crashes the device actor of that replica's first instance. Call before
+     * {@link #run}.
      */
-    public void onActorCrashFault(java.util.function.IntConsumer crasher) {
+    public void onActorCrashFault(ActorCrasher crasher) {
         recoveries.onActorCrash(crasher);
+    }
+
+    /** Who crashes a device actor when a stage's {@code actor-crash} fault fires (the flow's supervisor). */
+    @FunctionalInterface
+    public interface ActorCrasher {
+        /**
+         * @param stage   the stage's index (0-based)
+         * @param replica the replica whose first instance the fault struck: in a balanced stage the one that
+         *                first met the fault's chunk; 0 for a single instance and for lanes
+         */
+        void crash(int stage, int replica);
     }
 
     /**

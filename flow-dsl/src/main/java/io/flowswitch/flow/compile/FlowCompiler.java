@@ -227,10 +227,10 @@ public final class FlowCompiler {
                     : ceiling(replicaCeilings, i, stage);
                 for (int r = 0; r < count; r++) {
                     final Device created = i == 0 && r == 0 ? source : kind.create(params(i, stage, count), context);
-                    final Device device = recoveries.withFault(i, stage, created, r, lanes > 1);
+                    final Device device = recoveries.withFault(i, stage, created, r, count, lanes > 1);
                     instances.add(i == stages.size() - 1 ? recoveries.withEvents(i, stage, device, spec.events()) : device);
                 }
-                recoveries.add(i, stageName(i, stage), kind, stage, params(i, stage, count));
+                recoveries.add(i, stageName(i, stage), kind, stage, params(i, stage, count), lanes == 1 && count > 1);
             }
             final boolean joinable = lanes == 1 && joinsNeighbour(spec, (SourceDevice) devices.get(0).get(0))
                 && devices.get(1).size() <= 1;

@@ -89,11 +89,13 @@ final class Recoveries {
     }
 
     /**
-     * {@code device}, wrapped with the stage's fault if it has one; replica 0 is the stage's first instance.
-     * In lanes ({@code lanes}), a transform's fault strikes the lane that first meets its chunk instead, and
-     * a source's the lane that reads its chunk.
+     * {@code device}, instance {@code replica} of the stage's {@code replicas}, wrapped with the stage's fault
+     * if it has one. A single instance is the stage's first instance. In lanes ({@code lanes}), a transform's
+     * fault strikes the lane that first meets its chunk, and a source's the lane that reads its chunk; in a
+     * balanced stage (two replicas or more, not lanes) the replica that first meets its chunk: the balance
+     * hands chunks to whichever replica asks first, so replica 0 may never see the fault's chunk.
      */
-    Device withFault(int index, StageSpec stage, Device device, int replica, boolean lanes) {
+    Device withFault(int index, StageSpec stage, Device device, int replica, int replicas, boolean lanes) {
         if (stage.faultText().isEmpty()) {
             return device;
         }
@@ -111,6 +113,9 @@ final class Recoveries {
         if (lanes && device instanceof io.flowswitch.devices.SourceDevice source) {
             return FaultInjection.wrapLane(source, state, replica, FlowCompiler.stageName(index, stage));
         }
+        if (replicas > 1 && device instanceof io.flowswitch.devices.TransformDevice transform) {
+            return FaultInjection.wrapReplica(transform, state, replica, FlowCompiler.stageName(index, stage));
+        }
         return FaultInjection.wrap(device, state, replica == 0, FlowCompiler.stageName(index, stage));
     }
 
@@ -126,13 +131,17 @@ final class Recoveries {
             context.flowId(), recorder);
     }
 
-    /** Records what stage {@code index} needs to climb its ladder, if it is a transform with a ladder or fault. */
-    void add(int index, String stageName, DeviceKind kind, StageSpec stage, DeviceParams params) {
+    /**
+     * Records what stage {@code index} needs to climb its ladder, if it is a transform with a ladder or fault;
+     * {@code balanced}: its replicas share a balance (two or more, not lanes), so a restart of a replica is
+     * wrapped as that replica (see {@link #withFault}).
+     */
+    void add(int index, String stageName, DeviceKind kind, StageSpec stage, DeviceParams params, boolean balanced) {
         if (kind.role() != DeviceRole.TRANSFORM || (stage.ladder().terminatesOnly() && stage.faultText().isEmpty())) {
             return;
         }
         byStage.put(index, new StageRecovery(stageName, kind, params, context, catalog, stage.ladder(),
-            faults.get(index), recorder, index, spares));
+            faults.get(index), recorder, index, spares, balanced));
     }
 
     /** The stage's recovery, or {@code null} when it runs as a plain transform stage. */
@@ -140,11 +149,14 @@ final class Recoveries {
         return byStage.get(index);
     }
 
-    /** Has {@code crasher} told the index of a stage whose {@code actor-crash} fault fires. */
-    void onActorCrash(java.util.function.IntConsumer crasher) {
+    /**
+     * Has {@code crasher} told the index of a stage whose {@code actor-crash} fault fires, and the replica
+     * whose first instance it struck.
+     */
+    void onActorCrash(CompiledFlow.ActorCrasher crasher) {
         faults.forEach((index, state) -> {
             if (state.fault().type() == Fault.Type.ACTOR_CRASH) {
-                state.onActorCrash(() -> crasher.accept(index));
+                state.onActorCrash(replica -> crasher.crash(index, replica));
             }
         });
     }

@@ -573,7 +573,7 @@ public final class LadderStage extends ChunkFlowStage {
         private void restart(DevicePath target) {
             recovering = false;
             try {
-                device = recovery.create(target);
+                device = recovery.create(target, replica);
                 if (resumePoint.isSet()) {
                     resume(device, target);
                 }

@@ -38,6 +38,8 @@ public final class StageRecovery {
     private final ReceiptRecorder recorder;
     private final int index;
     private final SpareInstances spares;
+    /** Whether the stage's replicas share a balance: a fault strikes the replica that first meets its chunk. */
+    private final boolean balanced;
     private final Map<String, Map<String, String>> finishedResults = new ConcurrentHashMap<>();
     /** The stage's running instances (replicas, lanes), told when a device actor they may run on died. */
     private final List<Consumer<LostInstance>> lostListeners = new CopyOnWriteArrayList<>();
@@ -57,10 +59,11 @@ public final class StageRecovery {
      * @param fault  the fault injected into the stage's own kind, or {@code null}
      * @param index  the stage's index in the flow (0-based), as the node's lease ledger knows it
      * @param spares where {@code redirect instance} leases another instance
+     * @param balanced whether the stage runs as two or more replicas behind a balance (not lanes)
      */
     public StageRecovery(String stage, DeviceKind kind, DeviceParams params, FlowContext context,
         DeviceCatalog catalog, Ladder ladder, FaultState fault, ReceiptRecorder recorder, int index,
-        SpareInstances spares) {
+        SpareInstances spares, boolean balanced) {
         this.stage = stage;
         this.kind = kind;
         this.params = params;
@@ -71,6 +74,7 @@ public final class StageRecovery {
         this.recorder = recorder;
         this.index = index;
         this.spares = spares;
+        this.balanced = balanced;
     }
 
     /**
@@ -152,17 +156,24 @@ public final class StageRecovery {
     }
 
     /**
-     * A new device on {@code path}; the stage's own kind gets the injected fault ({@code slot} 0 is its
-     * first instance, which faults that do not clear stay with).
+     * A new device on {@code path} for replica {@code replica}; the stage's own kind gets the injected fault
+     * ({@code slot} 0 is the instance the replica started on, which faults that do not clear stay with: in a
+     * balanced stage only if they struck this replica; a spare, {@code slot} 1 on, never meets them).
      *
      * @throws DeviceException when it cannot be created
      */
-    public TransformDevice create(DevicePath path) {
+    public TransformDevice create(DevicePath path, int replica) {
         return switch (path.type()) {
             case INSTANCE -> {
                 final TransformDevice device = (TransformDevice) kind.create(params, context);
-                yield fault == null ? device
-                    : (TransformDevice) FaultInjection.wrap(device, fault, path.slot() == 0, stage);
+                if (fault == null) {
+                    yield device;
+                }
+                // The FaultState is shared: a restarted replica finds what the fault did to it (a crash still
+                // crashed), and a replica the fault did not strike does not become its target by restarting.
+                yield (TransformDevice) (balanced && path.slot() == 0
+                    ? FaultInjection.wrapReplica(device, fault, replica, stage)
+                    : FaultInjection.wrap(device, fault, path.slot() == 0, stage));
             }
             case KIND -> {
                 final DeviceKind target = catalog.find(path.kind()).orElseThrow(() -> new DeviceException(
