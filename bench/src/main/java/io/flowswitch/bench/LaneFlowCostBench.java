@@ -7,6 +7,8 @@ import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.FlowSwitch;
 import io.flowswitch.javadsl.Flows;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * lane, kept pools). The direct path is the same request on the default node's {@code SmallRequests.direct}
  * (the devices in a plain loop on the caller's thread). Every node is warmed with flows at the smallest size
  * (the JIT: thousands), then each size is timed in alternating blocks so that load changes hit every way alike.
- * Prints each way's median and its ratio to the direct path's median, and the loop's to the first way's. The
+ * Prints each way's median, its ratio to the direct path's median and to the first way's, and the garbage
+ * collections during each way's blocks. The
  * flows' and the direct path's outputs are compared by SHA-256 once per size.
  *
  * <p>Usage: {@code LaneFlowCostBench [warm-up-flows] [dir] [flows-at-1MiB]}; at larger sizes the flows are
@@ -81,23 +84,26 @@ public final class LaneFlowCostBench {
                 checkDigests(nodes, direct, spec, out);
                 final int flows = Math.max(40, (int) (flowsAt1MiB / (size >> 20)));
                 final long[][] times = new long[n + 1][flows];
+                final long[] collections = new long[n + 1];
                 for (int done = 0; done < flows; done += BLOCK_FLOWS) {
                     for (int k = 0; k <= n; k++) {
                         // Which way goes first turns with the blocks.
                         final int way = (done / BLOCK_FLOWS + k) % (n + 1);
+                        collections[way] -= collections();
                         for (int f = done; f < Math.min(flows, done + BLOCK_FLOWS); f++) {
                             times[way][f] = way == n ? direct(direct, spec, out) : flow(nodes[way], spec, out);
                         }
+                        collections[way] += collections();
                     }
                 }
                 final long directNs = median(times[n]);
-                System.out.printf(Locale.ROOT, "%s: %d requests each way, load %s; direct path p50 %.0f us%n",
-                    Sizes.format(size), flows, loadAverage(), directNs / 1e3);
+                System.out.printf(Locale.ROOT, "%s: %d requests each way, load %s; direct path p50 %.0f us (%d GCs)%n",
+                    Sizes.format(size), flows, loadAverage(), directNs / 1e3, collections[n]);
                 for (int i = 0; i < n; i++) {
                     final long ns = median(times[i]);
-                    System.out.printf(Locale.ROOT, "  %-26s p50 %8.0f us  flow/direct %.2f  extra %6.0f us%s%n",
-                        LABELS[i], ns / 1e3, (double) ns / directNs, (ns - directNs) / 1e3, i == 0 ? ""
-                            : String.format(Locale.ROOT, "  (%.2f of the first way)", (double) ns / median(times[0])));
+                    System.out.printf(Locale.ROOT, "  %-26s p50 %8.0f us  flow/direct %.2f  extra %6.0f us  (%d GCs)%s%n",
+                        LABELS[i], ns / 1e3, (double) ns / directNs, (ns - directNs) / 1e3, collections[i], i == 0 ? ""
+                            : String.format(Locale.ROOT, "  %.2f of the first way", (double) ns / median(times[0])));
                 }
                 Files.deleteIfExists(in);
                 Files.deleteIfExists(out);
@@ -168,6 +174,14 @@ public final class LaneFlowCostBench {
 
     private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static long collections() {
+        long count = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, collector.getCollectionCount());
+        }
+        return count;
     }
 
     /** The 1-minute load average, or "?" where the system does not say. */
