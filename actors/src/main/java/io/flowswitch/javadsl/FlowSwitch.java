@@ -93,7 +93,8 @@ public final class FlowSwitch implements AutoCloseable {
             final FlowManager.RateSensing sensing = new FlowManager.RateSensing(measured,
                 settings.configuredRateKinds(), FlowManager.RateSensing.sensedKinds(catalog),
                 settings.measuredRateHalfLifeNs(), settings.measuredRateMinSampleBytes(), RateChange.DEFAULT);
-            final FlowCompiler compiler = new FlowCompiler(catalog, driverNode, directSmallFlows(config));
+            final FlowCompiler compiler = new FlowCompiler(catalog, driverNode, directSmallFlows(config),
+                laneLoops(config), keptPoolBytes(config));
             // Checked here, so that a bad value stops the start with the key's name.
             FlowManager.smallFlowLoopInSupervisor(config);
             final ActorSystem<FlowManager.Command> system = ActorSystem.create(
@@ -225,6 +226,28 @@ public final class FlowSwitch implements AutoCloseable {
                 "must be direct or island, got '" + value + "'");
         }
         return value.equals("direct");
+    }
+
+    /** {@code flowswitch.node.lane-flows}: {@code loop} (a plain loop per lane) or {@code stream} (a graph per lane). */
+    private static boolean laneLoops(Config config) {
+        final String path = "flowswitch.node.lane-flows";
+        final String value = config.getString(path);
+        if (!value.equals("loop") && !value.equals("stream")) {
+            throw new com.typesafe.config.ConfigException.BadValue(config.origin(), path,
+                "must be loop or stream, got '" + value + "'");
+        }
+        return value.equals("loop");
+    }
+
+    /** {@code flowswitch.node.kept-pool-bytes}: chunk payload kept in finished flows' pools; 0 for none. */
+    private static long keptPoolBytes(Config config) {
+        final String path = "flowswitch.node.kept-pool-bytes";
+        final long value = config.getBytes(path);
+        if (value < 0) {
+            throw new com.typesafe.config.ConfigException.BadValue(config.origin(), path,
+                "must be a size >= 0 (0: no pool is kept), got " + config.getValue(path).render());
+        }
+        return value;
     }
 
     /** The node's small-request path: threshold, calibration, direct and batched runs. */

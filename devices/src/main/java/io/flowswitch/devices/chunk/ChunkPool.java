@@ -162,6 +162,14 @@ public final class ChunkPool {
         return anyFree();
     }
 
+    /**
+     * Whether a stage asked to be woken ({@link #awaitRelease}) and no release has woken it yet. A pool kept for
+     * a later flow must have none: the wake-up would run for a stage of the flow that is over.
+     */
+    public boolean hasWaiters() {
+        return !waiters.isEmpty();
+    }
+
     void release(Chunk chunk) {
         if (chunk.pool() != this) {
             throw new IllegalArgumentException("chunk does not belong to this pool");

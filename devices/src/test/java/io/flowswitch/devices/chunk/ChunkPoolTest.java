@@ -1,6 +1,7 @@
 package io.flowswitch.devices.chunk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,19 @@ class ChunkPoolTest {
         only.release();
         assertEquals(pool.capacityChunks(), pool.available(), "every chunk, old and new, is the pool's");
         assertThrows(IllegalArgumentException.class, () -> new ChunkPool(64, 4, 3));
+    }
+
+    @Test
+    void aPoolSaysWhetherAStageWaitsOnItUntilARelease() {
+        final ChunkPool pool = new ChunkPool(64, 1);
+        assertFalse(pool.hasWaiters());
+        final Chunk only = pool.acquire();
+        final boolean[] woken = new boolean[1];
+        assertFalse(pool.awaitRelease(() -> woken[0] = true));
+        assertTrue(pool.hasWaiters(), "the stage waits for the release");
+        only.release();
+        assertTrue(woken[0]);
+        assertFalse(pool.hasWaiters(), "the release woke it");
     }
 
     @Test

@@ -96,13 +96,18 @@ public final class CompiledFlow {
     /** What stopped the flow first: an island's error or an abort's cause; the result carries it. */
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     private volatile long startNs;
-    /** Where a direct flow's pool goes back when the flow ends, for the next small flow; null otherwise. */
+    /** A flow that runs as lanes without a ladder: each lane a {@link LaneLoop}, no stream graph materialised. */
+    private final boolean laneLoops;
+    /** The running lane loops, once {@link #run} started them; null before, and for other flows. */
+    private volatile List<LaneLoop> runningLoops;
+    /** Where a direct flow's pool or a lane flow's pools go back when the flow ends, for the next flows; else null. */
     private final SmallFlowPools smallFlowPools;
 
     CompiledFlow(FlowSpec spec, long flowId, int lanes, List<ChunkPool> islandPools, List<List<Device>> devices,
         List<DataPort> ports, boolean sourceJoined, DeviceCatalog catalog, Recoveries recoveries,
-        boolean directSmallFlows, SmallFlowPools smallFlowPools) {
+        boolean directSmallFlows, SmallFlowPools smallFlowPools, boolean laneLoops) {
         this.spec = spec;
+        this.laneLoops = laneLoops && lanes > 1;
         this.smallFlowPools = smallFlowPools;
         this.recoveries = recoveries;
         this.flowId = flowId;
@@ -316,6 +321,7 @@ public final class CompiledFlow {
         // Recorded before the devices are closed: their blocked calls then fail, but the flow was aborted.
         firstFailure.compareAndSet(null, cause);
         killSwitch.abort(cause);
+        wakeLaneLoops();
         if (started.get()) {
             devices.get(0).forEach(Device::close);
             devices.get(devices.size() - 1).forEach(Device::close);
@@ -350,6 +356,9 @@ public final class CompiledFlow {
             return runDirect(smallFlowLoop != null ? smallFlowLoop
                 : materializer.system().dispatchers().lookup(BLOCKING_DISPATCHER));
         }
+        if (laneLoops) {
+            return runLaneLoops(materializer.system().dispatchers().lookup(BLOCKING_DISPATCHER));
+        }
         final List<CompletableFuture<Done>> islands = new ArrayList<>();
         final int last = spec.stages().size() - 1;
         try {
@@ -372,7 +381,7 @@ public final class CompiledFlow {
             killSwitch.abort(e);
         }
         return CompletableFuture.allOf(islands.toArray(CompletableFuture[]::new))
-            .handle((ignored, error) -> finish(firstFailure.get()));
+            .handle((ignored, error) -> lanes > 1 ? finishLanes(firstFailure.get()) : finish(firstFailure.get()));
     }
 
     /**
@@ -412,6 +421,45 @@ public final class CompiledFlow {
             result.complete(finishDirect(e));
         }
         return result;
+    }
+
+    /**
+     * Each lane in a {@link LaneLoop} on tasks of {@code executor} (the blocking dispatcher: the ends may block).
+     * A Pekko graph per lane cost an actor spawned and an interpreter started per lane before the lane's first
+     * chunk. Counters, results, the chunk check, {@link #resizeReplicas} and {@link #abort} behave as for lanes
+     * of stream stages: a lane's failure stops the others before their next chunk (parked ones are woken to
+     * stop), and closing the ends fails a call blocked in them.
+     */
+    private CompletionStage<FlowResult> runLaneLoops(Executor executor) {
+        final int last = spec.stages().size() - 1;
+        final List<LaneLoop> loops = new ArrayList<>(lanes);
+        for (int lane = 0; lane < lanes; lane++) {
+            final List<Device> line = new ArrayList<>(devices.size());
+            final List<StageCounters> lineCounters = new ArrayList<>(devices.size());
+            for (int i = 0; i < devices.size(); i++) {
+                final Device device = devices.get(i).get(lane);
+                line.add(i == last ? new LaneFailureSink((SinkDevice) device, this::laneFailed) : device);
+                lineCounters.add(counters.get(i).get(lane));
+            }
+            loops.add(new LaneLoop(flowId, lane, laneCursor, spec.chunkBytes(), line, lineCounters,
+                islandPools.get(lane), firstFailure, executor));
+        }
+        runningLoops = loops;
+        final CompletableFuture<?>[] ends = new CompletableFuture<?>[lanes];
+        for (int lane = 0; lane < lanes; lane++) {
+            ends[lane] = loops.get(lane).done();
+        }
+        // Each lane looks at the stop cause first: one aborted before it started fails at once.
+        loops.forEach(LaneLoop::start);
+        return CompletableFuture.allOf(ends).handle((ignored, error) -> finishLanes(firstFailure.get()));
+    }
+
+    /** Wakes every lane loop (parked ones too), so that each sees the flow's stop cause before its next chunk. */
+    private void wakeLaneLoops() {
+        final List<LaneLoop> loops = runningLoops;
+        if (loops != null) {
+            loops.forEach(LaneLoop::wake);
+        }
     }
 
     /** Lane {@code lane}: source, transforms and sink fused on one thread, no port at all. */
@@ -576,6 +624,18 @@ public final class CompiledFlow {
         return result;
     }
 
+    /**
+     * As {@link #finish}, then, when the flow succeeded (every stage of every lane completed, none holds a
+     * chunk), the lanes' pools go back for the next flows before the application hears the result.
+     */
+    private FlowResult finishLanes(Throwable failure) {
+        final FlowResult result = finish(failure);
+        if (smallFlowPools != null && result.succeeded()) {
+            islandPools.forEach(smallFlowPools::giveBack);
+        }
+        return result;
+    }
+
     private FlowResult finish(Throwable failure) {
         final long elapsedNs = System.nanoTime() - startNs;
         ports.forEach(DataPort::close);
@@ -614,6 +674,7 @@ public final class CompiledFlow {
         final Throwable cause = unwrap(error);
         if (firstFailure.compareAndSet(null, cause)) {
             killSwitch.abort(cause);
+            wakeLaneLoops();
         }
     }
 

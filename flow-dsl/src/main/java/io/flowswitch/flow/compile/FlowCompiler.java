@@ -53,8 +53,10 @@ public final class FlowCompiler {
     private final DeviceCatalog catalog;
     private final MediaDriverNode driverNode;
     private final boolean directSmallFlows;
+    /** Whether lanes without a ladder run as {@link LaneLoop}s rather than a stream graph each. */
+    private final boolean laneLoops;
     private final SpareInstances spares;
-    /** The chunk pools of finished direct small flows, for the next ones; shared with {@link #withSpares}. */
+    /** The chunk pools of finished direct small flows and lane flows, for the next ones; shared with {@link #withSpares}. */
     private final SmallFlowPools smallFlowPools;
 
     /**
@@ -69,15 +71,27 @@ public final class FlowCompiler {
      *     (true) or as one materialised island (false; {@code flowswitch.node.small-flows = island})
      */
     public FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, boolean directSmallFlows) {
-        this(catalog, driverNode, directSmallFlows, SpareInstances.UNMANAGED,
-            new SmallFlowPools(SmallFlowPools.DEFAULT_MAX_RETAINED_BYTES));
+        this(catalog, driverNode, directSmallFlows, true, SmallFlowPools.DEFAULT_MAX_RETAINED_BYTES);
+    }
+
+    /**
+     * @param laneLoops whether a flow that runs as lanes, without a ladder, runs each lane in a {@link LaneLoop}
+     *     (true) or as a materialised stream graph per lane (false; {@code flowswitch.node.lane-flows = stream})
+     * @param keptPoolBytes the most chunk payload kept between flows in finished flows' pools ({@link
+     *     SmallFlowPools}); 0 for none ({@code flowswitch.node.kept-pool-bytes})
+     */
+    public FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, boolean directSmallFlows,
+        boolean laneLoops, long keptPoolBytes) {
+        this(catalog, driverNode, directSmallFlows, laneLoops, SpareInstances.UNMANAGED,
+            new SmallFlowPools(keptPoolBytes));
     }
 
     private FlowCompiler(DeviceCatalog catalog, MediaDriverNode driverNode, boolean directSmallFlows,
-        SpareInstances spares, SmallFlowPools smallFlowPools) {
+        boolean laneLoops, SpareInstances spares, SmallFlowPools smallFlowPools) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.driverNode = driverNode;
         this.directSmallFlows = directSmallFlows;
+        this.laneLoops = laneLoops;
         this.spares = Objects.requireNonNull(spares, "spares");
         this.smallFlowPools = smallFlowPools;
     }
@@ -87,14 +101,14 @@ public final class FlowCompiler {
      * instance} leasing its instances from {@code value}, e.g. the node's lease ledger.
      */
     public FlowCompiler withSpares(SpareInstances value) {
-        return new FlowCompiler(catalog, driverNode, directSmallFlows, value, smallFlowPools);
+        return new FlowCompiler(catalog, driverNode, directSmallFlows, laneLoops, value, smallFlowPools);
     }
 
     public DeviceCatalog catalog() {
         return catalog;
     }
 
-    /** The pools finished direct small flows left for the next ones. */
+    /** The pools finished direct small flows and lane flows left for the next ones. */
     SmallFlowPools smallFlowPools() {
         return smallFlowPools;
     }
@@ -257,11 +271,11 @@ public final class FlowCompiler {
         }
         // As CompiledFlow decides it: such a flow runs in a DirectLoop, which takes a kept pool and gives it back.
         final boolean direct = directSmallFlows && oneIsland && !sourceJoined && recoveries.none();
-        final List<ChunkPool> islandPools = lanes > 1 ? lanePools(spec, lanes)
+        final List<ChunkPool> islandPools = lanes > 1 ? lanePools(spec, lanes, smallFlowPools)
             : direct ? List.of(smallFlowPools.take(spec.chunkBytes(), spec.stages().size() + SPARE_CHUNKS))
             : oneIsland ? lanePools(spec, 1) : pools(spec, devices);
         return new CompiledFlow(spec, flowId, lanes, islandPools, devices, ports, sourceJoined, catalog, recoveries,
-            directSmallFlows, direct ? smallFlowPools : null);
+            directSmallFlows, direct || lanes > 1 ? smallFlowPools : null, laneLoops && lanes > 1 && recoveries.none());
     }
 
     /**
@@ -404,6 +418,18 @@ public final class FlowCompiler {
         final List<ChunkPool> pools = new ArrayList<>();
         for (int i = 0; i < lanes; i++) {
             pools.add(new ChunkPool(spec.chunkBytes(), spec.stages().size() + SPARE_CHUNKS));
+        }
+        return pools;
+    }
+
+    /**
+     * As {@link #lanePools(FlowSpec, int)}, each pool a kept one where {@code kept} has one of its shape: a lane
+     * flow of a few MiB spent more allocating and zeroing its pools than moving some of its chunks.
+     */
+    static List<ChunkPool> lanePools(FlowSpec spec, int lanes, SmallFlowPools kept) {
+        final List<ChunkPool> pools = new ArrayList<>(lanes);
+        for (int i = 0; i < lanes; i++) {
+            pools.add(kept.take(spec.chunkBytes(), spec.stages().size() + SPARE_CHUNKS));
         }
         return pools;
     }

@@ -6,14 +6,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 /**
- * Chunk pools of finished small flows that run in a {@link DirectLoop}, kept for the next small flows of the
- * same shape (payload capacity and chunk count). A small flow's whole work is a few chunks, and a pool of its
- * own (13 chunks of 64 KiB by default, allocated and zeroed per flow) cost more than moving them and fed the
- * young collector with every flow.
+ * Chunk pools of finished flows kept for the next flows of the same shape (payload capacity and chunk count):
+ * the pool of a small flow that runs in a {@link DirectLoop}, and the pools of the lanes of a flow that runs as
+ * lanes (the same shape: a chunk per stage and the spares). A small flow's whole work is a few chunks, and a
+ * pool of its own (13 chunks of 64 KiB by default, allocated and zeroed per flow) cost more than moving them
+ * and fed the young collector with every flow; a lane flow of a few MiB allocated one such pool per lane.
  *
  * <p>A pool is taken back only when every one of its chunks is in it (nothing still holds one, so nothing
- * can release into it later), and only a {@link DirectLoop}'s: the loop never waits on its pool, so no
- * stage's wake-up can be left behind in it. Bounded: at most {@link #MAX_POOLS_PER_SHAPE} pools per shape and
+ * can release into it later) and no stage waits on it ({@link ChunkPool#hasWaiters()}: a wake-up left
+ * behind would run for a stage of a flow that is over); a lane flow's pools only when the flow succeeded
+ * (every stage of every lane completed). Bounded: at most {@link #MAX_POOLS_PER_SHAPE} pools per shape and
  * {@code maxRetainedBytes} of chunk payload in all; beyond that a pool is left to the collector. A recycled
  * chunk holds the bytes of an earlier flow until it is written, as a chunk reused within one flow does: a
  * device reads only the payload it was handed. Thread-safe.
@@ -47,13 +49,14 @@ final class SmallFlowPools {
     }
 
     /**
-     * Keeps {@code pool} for a later flow if all its chunks are back and there is room; the caller gives it
-     * up either way.
+     * Keeps {@code pool} for a later flow if all its chunks are back, no stage waits on it, it cannot grow, and
+     * there is room; the caller gives it up either way.
      *
      * @return whether it was kept
      */
     boolean giveBack(ChunkPool pool) {
-        if (pool.available() != pool.capacityChunks()) {
+        if (pool.available() != pool.capacityChunks() || pool.hasWaiters()
+            || pool.capacityChunks() != pool.maxCapacityChunks()) {
             return false;
         }
         final long bytes = bytes(pool);
