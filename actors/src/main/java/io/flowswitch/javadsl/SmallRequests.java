@@ -73,6 +73,7 @@ public final class SmallRequests implements AutoCloseable {
     static final int SMALL_BYTES = 1024;
     private static final String FILE_SOURCE = new FileSourceKind().name();
     private static final int WARM_UP_RUNS = 100;
+    private static final long MEDIUM_WARM_UP_BYTES = 1L << 20;
     /** Rounds over the sizes 4x apart, and over the sizes inside the bracket where the paths cross. */
     private static final int COARSE_ROUNDS = 9;
     private static final int FINE_ROUNDS = 15;
@@ -252,6 +253,13 @@ public final class SmallRequests implements AutoCloseable {
                 timeFlow(template.request(small, out), out);
                 timeDirect(template.request(small, out), out);
             }
+            // And at a size of many chunks, whose code (lanes, a flow's full pipeline) 1 KiB never reaches.
+            final Path medium = random(scratch.resolve("medium.bin"), Math.min(largeBytes, MEDIUM_WARM_UP_BYTES));
+            for (int i = 0; i < WARM_UP_RUNS / 2; i++) {
+                timeFlow(template.request(medium, out), out);
+                timeDirect(template.request(medium, out), out);
+            }
+            deleteQuietly(medium);
             for (int i = 0; i < 2; i++) {
                 timeFlow(template.request(large, out), out);
                 timeDirect(template.request(large, out), out);
