@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -328,7 +330,7 @@ public final class SmallRequestsExperiment extends Experiment {
 
     private static double median(long[] times) {
         final long[] sorted = times.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
             : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
     }
@@ -428,7 +430,51 @@ public final class SmallRequestsExperiment extends Experiment {
         // One doubling wider on each side, within the sizes swept: the bracket itself rests on two noisy medians.
         final long low = Math.max(sizes[0], sizes[bracket] / 2);
         final long high = Math.min(sizes[sizes.length - 1], sizes[bracket + 1] * 2);
-        final long[] fine = PathCrossing.steps(low, high, CROSSING_STEPS);
+        long[] fine = PathCrossing.steps(low, high, CROSSING_STEPS);
+        long[] fineGaps = pairedGaps(node, small, scratch, request, fine);
+        // When the finer sweep sees no sign change, the crossing lies beyond it: go on one doubling that way (at
+        // most twice, within the sizes swept), rather than report the end of the range.
+        for (int i = 0; i < 2 && PathCrossing.bracket(fine, fineGaps) < 0; i++) {
+            final boolean flowCheaperThroughout = fineGaps[0] <= 0;
+            final long from = fine[0];
+            final long to = fine[fine.length - 1];
+            if (flowCheaperThroughout ? from <= sizes[0] : to >= sizes[sizes.length - 1]) {
+                break;
+            }
+            final long[] more = flowCheaperThroughout
+                ? Arrays.copyOf(PathCrossing.steps(Math.max(sizes[0], from / 2), from, 2), 2)
+                : Arrays.copyOfRange(PathCrossing.steps(to, Math.min(sizes[sizes.length - 1], to * 2), 2),
+                    1, 3);
+            final long[] moreGaps = pairedGaps(node, small, scratch, request, more);
+            fine = flowCheaperThroughout ? concat(more, fine) : concat(fine, more);
+            fineGaps = flowCheaperThroughout ? concat(moreGaps, fineGaps) : concat(fineGaps, moreGaps);
+        }
+        final Table table = new Table("size_bytes", "gap_us");
+        for (int i = 0; i < fine.length; i++) {
+            table.row(fine[i], fineGaps[i] / 1e3);
+        }
+        output.csv("small-requests-crossing", table);
+        final boolean bracketed = PathCrossing.bracket(fine, fineGaps) >= 0;
+        final double zero = PathCrossing.zeroOfLine(fine, fineGaps);
+        output.line("  crossing: the doubling sweep's gaps change sign between %s and %s (%s interpolated); %d rounds"
+            + " over %d sizes from %s to %s %s (paired gaps, flow minus bypass: %s us)",
+            SizeParser.format(sizes[bracket]), SizeParser.format(sizes[bracket + 1]), Rates.formatBytes(doubling),
+            crossingRounds, fine.length, SizeParser.format(fine[0]), SizeParser.format(fine[fine.length - 1]),
+            bracketed ? "place it at " + Rates.formatBytes(zero) : fineGaps[0] <= 0
+                ? "find the flow cheaper throughout: it lies below, the doubling sweep's figure stands"
+                : "find the flow dearer throughout: it lies above, the doubling sweep's figure stands",
+            Arrays.stream(fineGaps).mapToObj(g -> String.format(Locale.ROOT, "%.0f", g / 1e3))
+                .collect(Collectors.joining(", ")));
+        return new Crossing(bracketed ? zero : doubling, doubling, fine, fineGaps);
+    }
+
+    /**
+     * The median paired gap (flow minus bypass, file to file) at each of {@code fine}'s sizes, over {@code
+     * --crossing-rounds} rounds that each visit every size, so that drift hits them all alike; which path goes
+     * first alternates.
+     */
+    private long[] pairedGaps(FlowSwitch node, SmallRequests small, Scratch scratch,
+        SmallRequests.RequestTemplate request, long[] fine) throws Exception {
         final Path[] inputs = new Path[fine.length];
         for (int i = 0; i < fine.length; i++) {
             inputs[i] = scratch.random("crossing-" + fine[i] + ".bin", fine[i], fine[i] + 1);
@@ -436,7 +482,6 @@ public final class SmallRequestsExperiment extends Experiment {
         final Path out = scratch.file("crossing.out");
         final long[][] gapTimes = new long[fine.length][crossingRounds];
         for (int round = 0; round < crossingRounds; round++) {
-            // Every size in each round, so that drift hits them all alike; which path goes first alternates.
             for (int i = 0; i < fine.length; i++) {
                 final String at = " at " + SizeParser.format(fine[i]) + " (crossing)";
                 long flowNs = 0;
@@ -458,22 +503,18 @@ public final class SmallRequestsExperiment extends Experiment {
                 gapTimes[i][round] = flowNs - bypassNs;
             }
         }
-        final long[] fineGaps = new long[fine.length];
-        final Table table = new Table("size_bytes", "gap_us");
+        final long[] gaps = new long[fine.length];
         for (int i = 0; i < fine.length; i++) {
-            fineGaps[i] = Math.round(median(gapTimes[i]));
-            table.row(fine[i], fineGaps[i] / 1e3);
+            gaps[i] = Math.round(median(gapTimes[i]));
             Files.deleteIfExists(inputs[i]);
         }
-        output.csv("small-requests-crossing", table);
-        final double zero = PathCrossing.zeroOfLine(fine, fineGaps);
-        output.line("  crossing: the doubling sweep's gaps change sign between %s and %s (%s interpolated); %d rounds"
-            + " over %d sizes from %s to %s place it at %s (paired gaps, flow minus bypass: %s us)",
-            SizeParser.format(sizes[bracket]), SizeParser.format(sizes[bracket + 1]), Rates.formatBytes(doubling),
-            crossingRounds, fine.length, SizeParser.format(low), SizeParser.format(high), zero < 0 ? "none" : Rates.formatBytes(zero), java.util.Arrays.stream(fineGaps)
-                .mapToObj(g -> String.format(Locale.ROOT, "%.0f", g / 1e3)).collect(java.util.stream.Collectors
-                    .joining(", ")));
-        return new Crossing(zero < 0 ? doubling : zero, doubling, fine, fineGaps);
+        return gaps;
+    }
+
+    private static long[] concat(long[] first, long[] second) {
+        final long[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     /**
