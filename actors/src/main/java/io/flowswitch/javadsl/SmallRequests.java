@@ -79,7 +79,10 @@ public final class SmallRequests implements AutoCloseable {
     private static final int FINE_ROUNDS = 15;
     /** The bracket is split into this many steps, evenly on a log size axis. */
     private static final int FINE_STEPS = 4;
-    /** How many times calibration doubles past calibration-bytes looking for the crossing, and how far at most. */
+    /**
+     * How many times calibration doubles past calibration-bytes looking for the crossing (and past the
+     * bracket, in the finer sweep), and how far at most.
+     */
     private static final int MAX_EXTENSIONS = 2;
     private static final long MAX_CALIBRATION_BYTES = 1L << 30;
     /** How long calibration waits for the node to settle before a timed request, before it stops waiting. */
@@ -269,7 +272,7 @@ public final class SmallRequests implements AutoCloseable {
             // visit all sizes in turn (drift then hits all of them alike), and g is the median of paired
             // differences (each flow timed right beside a direct run of the same request). First sizes 4x apart
             // from 1 KiB to calibration-bytes find where g changes sign; then sizes inside that bracket, with
-            // more rounds, place the zero.
+            // more rounds, place the zero (and, when they see no sign change, sizes beyond it: PathCrossing.refine).
             final List<Long> coarse = new ArrayList<>();
             for (long size = SMALL_BYTES; size < largeBytes; size *= 4) {
                 coarse.add(size);
@@ -282,16 +285,11 @@ public final class SmallRequests implements AutoCloseable {
                 && first.largest() <= MAX_CALIBRATION_BYTES / 2; i++) {
                 first = first.plus(sweep(List.of(first.largest() * 2), COARSE_ROUNDS, template, scratch, out));
             }
-            Sweep last = first;
             final int bracket = first.bracket();
-            if (bracket >= 0) {
-                final List<Long> fine = new ArrayList<>();
-                for (long size : PathCrossing.steps(first.bytes[bracket], first.bytes[bracket + 1], FINE_STEPS)) {
-                    fine.add(size);
-                }
-                last = sweep(fine, FINE_ROUNDS, template, scratch, out);
-            }
-            final Calibration measured = fit(first, last);
+            final PathCrossing.Refined fine = bracket < 0 ? null : PathCrossing.refine(first.bytes[bracket],
+                first.bytes[bracket + 1], first.bytes[0], first.largest(), FINE_STEPS, MAX_EXTENSIONS,
+                sizes -> sweep(Arrays.stream(sizes).boxed().toList(), FINE_ROUNDS, template, scratch, out).gapNs);
+            final Calibration measured = fit(first, fine);
             calibration = measured;
             return measured;
         } catch (IOException e) {
@@ -385,13 +383,13 @@ public final class SmallRequests implements AutoCloseable {
      * ({@link PathCrossing}). Without a zero the lines decide: always bypass when the flow is never cheaper per byte, else {@code S /
      * (d - f)}.
      */
-    private static Calibration fit(Sweep coarse, Sweep fine) {
+    private static Calibration fit(Sweep coarse, PathCrossing.Refined fine) {
         final double[] flowLine = PathCrossing.line(coarse.bytes, coarse.flowNs);
         final double[] directLine = PathCrossing.line(coarse.bytes, coarse.directNs);
         final double flowNsPerByte = Math.max(0, flowLine[1]);
         final double directNsPerByte = Math.max(0, directLine[1]);
         final double setupNs = Math.max(0, flowLine[0] - directLine[0]);
-        final double fineZero = fine != coarse ? PathCrossing.zeroOfLine(fine.bytes, fine.gapNs) : -1;
+        final double fineZero = fine != null ? fine.zeroBytes() : -1;
         final SmallRequestThreshold threshold;
         if (fineZero >= 0) {
             threshold = new SmallRequestThreshold(Math.round(fineZero), true);

@@ -1,5 +1,7 @@
 package io.flowswitch.scheduler;
 
+import java.util.Arrays;
+
 /**
  * Where the flow path starts to pay for itself, from measurements: at sizes {@code bytes[i]} (ascending) the
  * flow's extra cost over the direct path, {@code gapNs[i] = flow − direct} (best the median of paired
@@ -65,6 +67,78 @@ public final class PathCrossing {
         check(bytes, gapNs);
         final int last = bytes.length - 1;
         return last >= 1 && gapNs[last] > 0 && gapNs[last] < gapNs[last - 1];
+    }
+
+    /** Measures the median paired gap ({@code flow − direct}, ns) at each size, in rounds that visit every size. */
+    @FunctionalInterface
+    public interface GapMeter<E extends Exception> {
+        long[] medianGapsNs(long[] sizesBytes) throws E;
+    }
+
+    /**
+     * A finer sweep's sizes (ascending) and median gaps, and where the gap's line crosses zero among them; -1
+     * when the gap did not change sign there ({@code flowCheaperThroughout} then says on which side it lies).
+     */
+    public record Refined(long[] bytes, long[] gapNs, double zeroBytes) {
+        public boolean bracketed() {
+            return zeroBytes >= 0;
+        }
+
+        public boolean flowCheaperThroughout() {
+            return gapNs[0] <= 0;
+        }
+    }
+
+    /**
+     * Places the crossing of a coarse sweep's bracket {@code [lowBytes, highBytes]}: measures {@code steps + 1}
+     * sizes across it and takes the zero of the least-squares line ({@link #zeroOfLine}) through the gaps of the
+     * two sizes where the sign changes and one size either side.
+     * When they show no sign change the crossing lies beyond them (a bracket from two noisy medians may be
+     * wrong): it measures one doubling further that way, two sizes, up to {@code maxExtensions} times and
+     * never past {@code [minBytes, maxBytes]}, rather than answer with the end of its range.
+     */
+    public static <E extends Exception> Refined refine(long lowBytes, long highBytes, long minBytes, long maxBytes,
+        int steps, int maxExtensions, GapMeter<E> meter) throws E {
+        if (minBytes > lowBytes || maxBytes < highBytes) {
+            throw new SchedulerException(SchedulerException.Code.BAD_ARGUMENT, "the bracket " + lowBytes + ".."
+                + highBytes + " must lie within " + minBytes + ".." + maxBytes);
+        }
+        long[] bytes = steps(lowBytes, highBytes, steps);
+        long[] gaps = checked(bytes, meter.medianGapsNs(bytes));
+        for (int i = 0; i < maxExtensions && bracket(bytes, gaps) < 0; i++) {
+            final boolean below = gaps[0] <= 0;
+            final long from = bytes[0];
+            final long to = bytes[bytes.length - 1];
+            if (below ? from <= minBytes : to >= maxBytes) {
+                break;
+            }
+            final long[] more = below ? Arrays.copyOf(steps(Math.max(minBytes, from / 2), from, 2), 2)
+                : Arrays.copyOfRange(steps(to, Math.min(maxBytes, to * 2), 2), 1, 3);
+            final long[] moreGaps = checked(more, meter.medianGapsNs(more));
+            bytes = below ? concat(more, bytes) : concat(bytes, more);
+            gaps = below ? concat(moreGaps, gaps) : concat(gaps, moreGaps);
+        }
+        final int at = bracket(bytes, gaps);
+        if (at < 0) {
+            return new Refined(bytes, gaps, -1);
+        }
+        // The line through the bracket and one size either side: the gap is a line only locally (the flow's
+        // regime changes with size: lanes, yields, caches), and sizes far from the zero would tilt it.
+        final int from = Math.max(0, at - 1);
+        final int to = Math.min(bytes.length, at + 3);
+        return new Refined(bytes, gaps, zeroOfLine(Arrays.copyOfRange(bytes, from, to),
+            Arrays.copyOfRange(gaps, from, to)));
+    }
+
+    private static long[] checked(long[] bytes, long[] gapNs) {
+        check(bytes, gapNs);
+        return gapNs;
+    }
+
+    private static long[] concat(long[] first, long[] second) {
+        final long[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     /** {@code steps + 1} sizes from {@code lowBytes} to {@code highBytes}, evenly on a log axis. */

@@ -70,4 +70,75 @@ class PathCrossingTest {
         final SchedulerException steps = assertThrows(SchedulerException.class, () -> PathCrossing.steps(10, 5, 4));
         assertEquals("need 1 <= low < high and steps >= 1, got 10..5 in 4", steps.getMessage());
     }
+
+    /** A gap that falls linearly: {@code setupNs - savingNsPerByte * size}, zero at {@code setupNs / savingNsPerByte}. */
+    private static PathCrossing.GapMeter<RuntimeException> line(long setupNs, double savingNsPerByte,
+        java.util.List<long[]> asked) {
+        return sizes -> {
+            asked.add(sizes.clone());
+            return java.util.Arrays.stream(sizes).map(size -> Math.round(setupNs - savingNsPerByte * size)).toArray();
+        };
+    }
+
+    @Test
+    void refinePlacesTheZeroInsideTheBracket() {
+        final java.util.List<long[]> asked = new java.util.ArrayList<>();
+        final PathCrossing.Refined refined = PathCrossing.refine(1 << 20, 4 << 20, 1024, 32 << 20, 4, 2,
+            line(300_000, 0.1, asked));
+        assertTrue(refined.bracketed());
+        assertEquals(3_000_000, refined.zeroBytes(), 100);
+        assertEquals(1, asked.size(), "no sizes beyond the bracket were needed");
+        assertEquals(5, asked.get(0).length);
+    }
+
+    @Test
+    void refineGoesOnTowardTheCrossingWhenTheBracketWasWrong() {
+        // Zero at 6 MB, but the bracket says 1-4 MiB: the flow costs more throughout it, so it looks above.
+        final java.util.List<long[]> asked = new java.util.ArrayList<>();
+        final PathCrossing.Refined above = PathCrossing.refine(1 << 20, 4 << 20, 1024, 32 << 20, 4, 2,
+            line(600_000, 0.1, asked));
+        assertTrue(above.bracketed());
+        assertEquals(6_000_000, above.zeroBytes(), 200);
+        assertArrayEquals(new long[] {5931642, 8 << 20}, asked.get(1), "two sizes one doubling above");
+        // Zero at 0.5 MB with the same bracket: the flow is cheaper throughout, so it looks below.
+        asked.clear();
+        final PathCrossing.Refined below = PathCrossing.refine(1 << 20, 4 << 20, 1024, 32 << 20, 4, 2,
+            line(50_000, 0.1, asked));
+        assertTrue(below.bracketed());
+        assertEquals(500_000, below.zeroBytes(), 100);
+        assertArrayEquals(new long[] {1 << 19, 741455}, asked.get(1), "two sizes one doubling below");
+    }
+
+    @Test
+    void refineStopsAtTheSweepsEndsAndAfterItsExtensions() {
+        final java.util.List<long[]> asked = new java.util.ArrayList<>();
+        // Zero far above: two extensions (to 8 and 16 MiB), then it gives up without a zero.
+        final PathCrossing.Refined far = PathCrossing.refine(1 << 20, 4 << 20, 1024, 32 << 20, 4, 2,
+            line(10_000_000, 0.1, asked));
+        assertFalse(far.bracketed());
+        assertFalse(far.flowCheaperThroughout());
+        assertEquals(3, asked.size());
+        assertEquals(16 << 20, far.bytes()[far.bytes().length - 1]);
+        // The bracket already ends at the largest size swept: nothing beyond it is measured.
+        asked.clear();
+        assertFalse(PathCrossing.refine(1 << 20, 4 << 20, 1024, 4 << 20, 4, 2, line(10_000_000, 0.1, asked))
+            .bracketed());
+        assertEquals(1, asked.size());
+        assertThrows(SchedulerException.class, () -> PathCrossing.refine(1 << 20, 4 << 20, 2 << 20, 4 << 20, 4, 2,
+            line(1, 1, asked)));
+    }
+
+    @Test
+    void refinePlacesTheZeroOnTheLineNearTheSignChangeNotThroughFarSizes() {
+        // Linear through zero at 3 MB, flat from 6 MB on (the flow's advantage stops growing): a line through
+        // all seven sizes would be tilted by the flat end.
+        final PathCrossing.GapMeter<RuntimeException> bent = sizes -> java.util.Arrays.stream(sizes)
+            .map(size -> Math.round(300_000 - 0.1 * Math.min(size, 6_000_000))).toArray();
+        final long[] all = PathCrossing.steps(1 << 20, 16 << 20, 6);
+        final double tilted = PathCrossing.zeroOfLine(all, bent.medianGapsNs(all));
+        final PathCrossing.Refined refined = PathCrossing.refine(1 << 20, 16 << 20, 1024, 32 << 20, 6, 2, bent);
+        assertEquals(3_000_000, refined.zeroBytes(), 100_000);
+        assertTrue(Math.abs(refined.zeroBytes() - 3_000_000) < Math.abs(tilted - 3_000_000) / 2,
+            () -> refined.zeroBytes() + " is not nearer 3 MB than the line through every size, " + tilted);
+    }
 }

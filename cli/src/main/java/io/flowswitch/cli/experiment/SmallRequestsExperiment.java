@@ -414,9 +414,10 @@ public final class SmallRequestsExperiment extends Experiment {
     /**
      * The best fixed threshold: where the doubling sweep's paired gaps change sign, placed by a finer sweep across
      * that bracket widened by one doubling each way ({@code --crossing-rounds} rounds over {@link #CROSSING_STEPS}
-     * + 1 sizes, the zero of the least-squares line through their paired gaps). Two sizes 2x apart, each the median of a few requests,
-     * place a zero anywhere in their bracket when the paths run nearly parallel: the finer sweep is the
-     * reference the calibrated threshold is judged against. Without a bracket, the doubling sweep's answer.
+     * + 1 sizes, the zero of the least-squares line through their paired gaps; {@link PathCrossing#refine}).
+     * Two sizes 2x apart, each the median of a few requests, place a zero anywhere in their bracket when the
+     * paths run nearly parallel: the finer sweep is the reference the calibrated threshold is judged against.
+     * Without a bracket, the doubling sweep's answer.
      */
     private Crossing bestFixedThreshold(FlowSwitch node, SmallRequests small, Scratch scratch,
         SmallRequests.RequestTemplate request, List<Point> points, ExperimentOutput output) throws Exception {
@@ -430,37 +431,22 @@ public final class SmallRequestsExperiment extends Experiment {
         // One doubling wider on each side, within the sizes swept: the bracket itself rests on two noisy medians.
         final long low = Math.max(sizes[0], sizes[bracket] / 2);
         final long high = Math.min(sizes[sizes.length - 1], sizes[bracket + 1] * 2);
-        long[] fine = PathCrossing.steps(low, high, CROSSING_STEPS);
-        long[] fineGaps = pairedGaps(node, small, scratch, request, fine);
-        // When the finer sweep sees no sign change, the crossing lies beyond it: go on one doubling that way (at
-        // most twice, within the sizes swept), rather than report the end of the range.
-        for (int i = 0; i < 2 && PathCrossing.bracket(fine, fineGaps) < 0; i++) {
-            final boolean flowCheaperThroughout = fineGaps[0] <= 0;
-            final long from = fine[0];
-            final long to = fine[fine.length - 1];
-            if (flowCheaperThroughout ? from <= sizes[0] : to >= sizes[sizes.length - 1]) {
-                break;
-            }
-            final long[] more = flowCheaperThroughout
-                ? Arrays.copyOf(PathCrossing.steps(Math.max(sizes[0], from / 2), from, 2), 2)
-                : Arrays.copyOfRange(PathCrossing.steps(to, Math.min(sizes[sizes.length - 1], to * 2), 2),
-                    1, 3);
-            final long[] moreGaps = pairedGaps(node, small, scratch, request, more);
-            fine = flowCheaperThroughout ? concat(more, fine) : concat(fine, more);
-            fineGaps = flowCheaperThroughout ? concat(moreGaps, fineGaps) : concat(fineGaps, moreGaps);
-        }
+        final PathCrossing.Refined refined = PathCrossing.refine(low, high, sizes[0], sizes[sizes.length - 1],
+            CROSSING_STEPS, 2, fine -> pairedGaps(node, small, scratch, request, fine));
+        final long[] fine = refined.bytes();
+        final long[] fineGaps = refined.gapNs();
         final Table table = new Table("size_bytes", "gap_us");
         for (int i = 0; i < fine.length; i++) {
             table.row(fine[i], fineGaps[i] / 1e3);
         }
         output.csv("small-requests-crossing", table);
-        final boolean bracketed = PathCrossing.bracket(fine, fineGaps) >= 0;
-        final double zero = PathCrossing.zeroOfLine(fine, fineGaps);
+        final boolean bracketed = refined.bracketed();
+        final double zero = refined.zeroBytes();
         output.line("  crossing: the doubling sweep's gaps change sign between %s and %s (%s interpolated); %d rounds"
             + " over %d sizes from %s to %s %s (paired gaps, flow minus bypass: %s us)",
             SizeParser.format(sizes[bracket]), SizeParser.format(sizes[bracket + 1]), Rates.formatBytes(doubling),
             crossingRounds, fine.length, SizeParser.format(fine[0]), SizeParser.format(fine[fine.length - 1]),
-            bracketed ? "place it at " + Rates.formatBytes(zero) : fineGaps[0] <= 0
+            bracketed ? "place it at " + Rates.formatBytes(zero) : refined.flowCheaperThroughout()
                 ? "find the flow cheaper throughout: it lies below, the doubling sweep's figure stands"
                 : "find the flow dearer throughout: it lies above, the doubling sweep's figure stands",
             Arrays.stream(fineGaps).mapToObj(g -> String.format(Locale.ROOT, "%.0f", g / 1e3))
@@ -509,12 +495,6 @@ public final class SmallRequestsExperiment extends Experiment {
             Files.deleteIfExists(inputs[i]);
         }
         return gaps;
-    }
-
-    private static long[] concat(long[] first, long[] second) {
-        final long[] both = Arrays.copyOf(first, first.length + second.length);
-        System.arraycopy(second, 0, both, first.length, second.length);
-        return both;
     }
 
     /**
