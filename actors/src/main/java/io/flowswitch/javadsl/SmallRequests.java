@@ -74,6 +74,8 @@ public final class SmallRequests implements AutoCloseable {
     private static final String FILE_SOURCE = new FileSourceKind().name();
     private static final int WARM_UP_RUNS = 100;
     private static final long MEDIUM_WARM_UP_BYTES = 1L << 20;
+    /** Untimed rounds over the coarse sizes before the timed ones. */
+    private static final int WARM_UP_ROUNDS = 2;
     /** Rounds over the sizes 4x apart, and over the sizes inside the bracket where the paths cross. */
     private static final int COARSE_ROUNDS = 9;
     private static final int FINE_ROUNDS = 15;
@@ -278,6 +280,9 @@ public final class SmallRequests implements AutoCloseable {
                 coarse.add(size);
             }
             coarse.add(largeBytes);
+            // Untimed rounds first: each size's own code paths (lanes, their yields, the cipher's large-input
+            // loops) get compiled before they are timed, not halfway through the timed rounds.
+            sweep(coarse, WARM_UP_ROUNDS, template, scratch, out);
             Sweep first = sweep(coarse, COARSE_ROUNDS, template, scratch, out);
             // The paths may cross past calibration-bytes (when they cost nearly the same per byte, the crossing
             // lies far out and moves): while the gap is still positive but falls, measure twice as far.
