@@ -171,10 +171,11 @@ public final class IpcStreamPool implements AutoCloseable {
                 closedOverBound++;
             }
         }
+        // Closing waits for the driver's conductor, which may be in a long park now that the stream is not leased.
+        node.wakeDriver();
         stream.close();
     }
 
-    /** The pool's counts now, for the experiments' leak checks and {@code flowswitch devices}. */
     /**
      * Whether a flow (or the pre-warming) holds a stream now: the node's driver thread then parks briefly between
      * duty cycles. Any thread, no lock.
@@ -183,6 +184,7 @@ public final class IpcStreamPool implements AutoCloseable {
         return leasedStreams > 0;
     }
 
+    /** The pool's counts now, for the experiments' leak checks and {@code flowswitch devices}. */
     public synchronized Stats stats() {
         return new Stats(idleStreams, leasedStreams, idleLogBytes, opened, reused, closedUnclean, closedOverBound,
             maxIdleStreams, maxIdleLogBytes);
@@ -229,6 +231,7 @@ public final class IpcStreamPool implements AutoCloseable {
             idleStreams = 0;
             idleLogBytes = 0;
         }
+        node.wakeDriver();
         toClose.forEach(CloseHelper::quietClose);
     }
 
