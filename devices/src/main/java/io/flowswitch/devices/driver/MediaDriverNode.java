@@ -11,6 +11,7 @@ import java.io.File;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -22,7 +23,11 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
  *
  * <p>The driver runs in INVOKER mode: its agents (conductor, sender, receiver) are run by one thread of
  * ours, {@code flowswitch-driver}, with a back-off idle strategy that parks almost at once and at
- * most 100 µs (on two cores any spinning or yielding idle thread steals the core a device needs).
+ * most 100 µs (on two cores any spinning or yielding idle thread steals the core a device needs) while a
+ * flow holds one of the node's streams, and at most {@link Context#quietParkNs} (1 ms) while none does: woken
+ * every 100 µs for nothing, the thread cost an idle node ~10 % of a core, and on two busy cores each wake-up
+ * takes its core from a flow that does not use Aeron at all (a lane flow's lanes). Leasing a stream wakes the
+ * thread ({@link #wakeDriver()}).
  * Why INVOKER: an IPC publisher's limit only advances when the conductor runs, and on two busy cores
  * the driver's own thread can wait for the CPU for milliseconds. A writer that finds its publication
  * back-pressured may therefore run one duty cycle itself ({@link #tryDutyCycle()}) instead of waiting
@@ -41,6 +46,8 @@ public final class MediaDriverNode implements AutoCloseable {
     private final ReentrantLock invokerLock = new ReentrantLock();
     private final Thread driverThread;
     private volatile boolean running = true;
+    /** Set by {@link #wakeDriver()}, cleared by the driver thread. */
+    private volatile boolean woken;
     private final IpcStreamPool ipcStreams;
     private Aeron aeron;
 
@@ -54,7 +61,8 @@ public final class MediaDriverNode implements AutoCloseable {
     }
 
     private void runDriver() {
-        final IdleStrategy idle = new BackoffIdleStrategy(1, 1, context.minParkNs(), context.maxParkNs());
+        final IdleStrategy busy = new BackoffIdleStrategy(1, 1, context.minParkNs(), context.maxParkNs());
+        final IdleStrategy quiet = new BackoffIdleStrategy(1, 1, context.minParkNs(), context.quietParkNs());
         while (running) {
             int work = 0;
             invokerLock.lock();
@@ -65,8 +73,26 @@ public final class MediaDriverNode implements AutoCloseable {
             } finally {
                 invokerLock.unlock();
             }
-            idle.idle(work);
+            if (ipcStreams.anyLeased()) {
+                busy.idle(work);
+            } else {
+                if (woken) {
+                    // A lease is coming: back off from the shortest park again, not from the longest.
+                    woken = false;
+                    quiet.reset();
+                }
+                quiet.idle(work);
+            }
         }
+    }
+
+    /**
+     * Ends the driver thread's park now, for a stream about to be leased (and perhaps opened: an Aeron add waits for
+     * the driver's conductor). Any thread; cheap.
+     */
+    public void wakeDriver() {
+        woken = true;
+        LockSupport.unpark(driverThread);
     }
 
     /**
@@ -157,6 +183,7 @@ public final class MediaDriverNode implements AutoCloseable {
         } finally {
             invokerLock.unlock();
         }
+        LockSupport.unpark(driverThread);
         try {
             driverThread.join(10_000);
         } catch (InterruptedException e) {
@@ -173,6 +200,8 @@ public final class MediaDriverNode implements AutoCloseable {
         public static final int DEFAULT_IPC_TERM_LENGTH_BYTES = 1024 * 1024;
         public static final long DEFAULT_MIN_PARK_NS = 10_000;
         public static final long DEFAULT_MAX_PARK_NS = 100_000;
+        /** Aeron's own back-off ceiling: an idle node's driver thread then costs ~1 % of a core. */
+        public static final long DEFAULT_QUIET_PARK_NS = 1_000_000;
         /** Enough for four flows of four Aeron edges kept warm. */
         public static final int DEFAULT_MAX_IDLE_IPC_STREAMS = 16;
         /** Sixteen streams of a 4 MiB term (three terms each) fit; five of the 16 MiB term of 32 chunks of 64 KiB. */
@@ -188,6 +217,7 @@ public final class MediaDriverNode implements AutoCloseable {
         private int defaultIpcTermLengthBytes = DEFAULT_IPC_TERM_LENGTH_BYTES;
         private long minParkNs = DEFAULT_MIN_PARK_NS;
         private long maxParkNs = DEFAULT_MAX_PARK_NS;
+        private long quietParkNs = DEFAULT_QUIET_PARK_NS;
         private int maxIdleIpcStreams = DEFAULT_MAX_IDLE_IPC_STREAMS;
         private long maxIdleIpcLogBytes = DEFAULT_MAX_IDLE_IPC_LOG_BYTES;
         private int prewarmIpcStreams;
@@ -228,6 +258,19 @@ public final class MediaDriverNode implements AutoCloseable {
 
         public Context maxParkNs(long value) {
             this.maxParkNs = value;
+            return this;
+        }
+
+        public long quietParkNs() {
+            return quietParkNs;
+        }
+
+        /**
+         * The longest park of the driver thread while no flow holds one of the node's streams; {@code maxParkNs}
+         * for the old behaviour. At least {@code maxParkNs}.
+         */
+        public Context quietParkNs(long value) {
+            this.quietParkNs = value;
             return this;
         }
 
@@ -293,6 +336,10 @@ public final class MediaDriverNode implements AutoCloseable {
             if (minParkNs <= 0 || maxParkNs < minParkNs) {
                 throw new IllegalArgumentException(
                     "park periods must satisfy 0 < minParkNs <= maxParkNs, got " + minParkNs + ", " + maxParkNs);
+            }
+            if (quietParkNs < maxParkNs) {
+                throw new IllegalArgumentException(
+                    "quietParkNs must be >= maxParkNs (" + maxParkNs + "), got " + quietParkNs);
             }
             if (maxIdleIpcStreams < 0 || maxIdleIpcStreams > MAX_IDLE_IPC_STREAMS_LIMIT) {
                 throw new IllegalArgumentException("maxIdleIpcStreams must be between 0 and "

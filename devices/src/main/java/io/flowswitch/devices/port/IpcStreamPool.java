@@ -33,7 +33,8 @@ public final class IpcStreamPool implements AutoCloseable {
     private int nextStreamId = FIRST_STREAM_ID;
     private int idleStreams;
     private long idleLogBytes;
-    private int leasedStreams;
+    /** Written under this pool's lock; read without it by {@link #anyLeased()}. */
+    private volatile int leasedStreams;
     private long opened;
     private long reused;
     private long closedUnclean;
@@ -64,6 +65,8 @@ public final class IpcStreamPool implements AutoCloseable {
      * @throws IllegalStateException if the pool is closed or the stream does not connect
      */
     public AeronIpcPort lease(String description, int capacityChunks, int maxPayloadBytes) {
+        // Before the stream counts as leased: the driver thread then parks briefly again, and an add finds it awake.
+        node.wakeDriver();
         final int termLengthBytes = AeronIpcPort.termLengthFor(capacityChunks, maxPayloadBytes);
         IpcStream stream;
         final int streamId;
@@ -127,6 +130,7 @@ public final class IpcStreamPool implements AutoCloseable {
                 }
                 final IpcStream stream;
                 try {
+                    node.wakeDriver();
                     stream = IpcStream.open(node, streamId, termLengthBytes);
                 } catch (RuntimeException e) {
                     return;
@@ -167,7 +171,17 @@ public final class IpcStreamPool implements AutoCloseable {
                 closedOverBound++;
             }
         }
+        // Closing waits for the driver's conductor, which may be in a long park now that the stream is not leased.
+        node.wakeDriver();
         stream.close();
+    }
+
+    /**
+     * Whether a flow (or the pre-warming) holds a stream now: the node's driver thread then parks briefly between
+     * duty cycles. Any thread, no lock.
+     */
+    public boolean anyLeased() {
+        return leasedStreams > 0;
     }
 
     /** The pool's counts now, for the experiments' leak checks and {@code flowswitch devices}. */
@@ -217,6 +231,7 @@ public final class IpcStreamPool implements AutoCloseable {
             idleStreams = 0;
             idleLogBytes = 0;
         }
+        node.wakeDriver();
         toClose.forEach(CloseHelper::quietClose);
     }
 

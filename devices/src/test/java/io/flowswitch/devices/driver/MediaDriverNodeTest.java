@@ -44,6 +44,9 @@ class MediaDriverNodeTest {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> new MediaDriverNode.Context().defaultIpcTermLengthBytes(100_000).conclude());
         assertTrue(e.getMessage().contains("defaultIpcTermLengthBytes"), e.getMessage());
+        final IllegalArgumentException park = assertThrows(IllegalArgumentException.class,
+            () -> new MediaDriverNode.Context().quietParkNs(50_000).conclude());
+        assertTrue(park.getMessage().contains("quietParkNs"), park.getMessage());
     }
 
     private static Set<String> aeronThreads() {

@@ -70,6 +70,31 @@ class IpcStreamPoolTest {
     }
 
     @Test
+    void aQuietDriverStillOpensAndServesALeasedStreamPromptly() throws Exception {
+        // A quiet park of a second, after idle spells longer than the back-off takes to reach it: a lease must still
+        // find the driver awake for its Aeron add and connect, and the held stream must move its chunks promptly.
+        try (MediaDriverNode node = MediaDriverNode.launch(new MediaDriverNode.Context().maxIdleIpcStreams(4)
+            .maxIdleIpcLogBytes(1L << 30).quietParkNs(1_000_000_000L))) {
+            final IpcStreamPool pool = node.ipcStreams();
+            final ChunkPool chunks = new ChunkPool(CHUNK_BYTES, 8);
+            assertFalse(pool.anyLeased(), "no stream held: the driver may park long");
+            for (int flow = 0; flow < 2; flow++) {
+                Thread.sleep(1500);
+                final long startNs = System.nanoTime();
+                final AeronIpcPort port = pool.lease("edge 1->2", 4, MAX_PAYLOAD_BYTES);
+                assertTrue(pool.anyLeased());
+                final byte[] sent = randomBytes(flow, 40 * CHUNK_BYTES + 3);
+                assertArrayEquals(sha256(sent), sha256(transfer(port, chunks, sent, flow)), "flow " + flow);
+                port.close();
+                final long tookMs = (System.nanoTime() - startNs) / 1_000_000;
+                assertTrue(tookMs < 900, "flow " + flow + " on a quiet driver took " + tookMs + " ms");
+                assertFalse(pool.anyLeased());
+            }
+            assertEquals(1, pool.stats().opened(), pool.stats().toString());
+        }
+    }
+
+    @Test
     void aStreamLeftWithUnreadChunksIsClosedAndNothingOfItReachesTheNextFlow() throws Exception {
         try (MediaDriverNode node = launch(4, 1L << 30)) {
             final IpcStreamPool pool = node.ipcStreams();
