@@ -80,6 +80,8 @@ public final class SmallRequestsExperiment extends Experiment {
     private static final double THRESHOLD_TOLERANCE = 0.2;
     /** The size a tenth of the warm-up runs at, on each path: many chunks, as lanes on the flow path. */
     private static final long LANE_WARM_UP_BYTES = 1L << 20;
+    /** Passes over every size of the sweep before calibrating: --warm-up divided by this. */
+    private static final int SWEEP_WARM_UP_DIVISOR = 250;
     /** The finer sweep across the crossing's bracket, widened: this many steps, evenly on a log axis. */
     private static final int CROSSING_STEPS = 6;
 
@@ -123,9 +125,9 @@ public final class SmallRequestsExperiment extends Experiment {
 
     @Option(names = "--warm-up", paramLabel = "N",
         description = "1 KiB requests on each path before anything is timed or calibrated, then a tenth as many of"
-            + " 1 MiB (code that only larger requests reach, such as lanes): a flow's set-up keeps getting cheaper"
-            + " over its first few thousand runs (JIT), and a threshold calibrated on a colder node comes out too"
-            + " high. Default: 5000 (--quick: 10).")
+            + " 1 MiB (code that only larger requests reach, such as lanes), then N/250 passes over every size of the"
+            + " sweep: a flow's set-up keeps getting cheaper over its first few thousand runs (JIT), and a threshold"
+            + " calibrated on a colder node comes out too high. Default: 5000 (--quick: 10).")
     Integer warmUpRuns;
 
     @Option(names = "--crossing-rounds", paramLabel = "N",
@@ -215,6 +217,25 @@ public final class SmallRequestsExperiment extends Experiment {
                 ExperimentNode.succeeded(small.direct(request.request(warmLaneIn, warmOut)));
             }
             Files.deleteIfExists(warmLaneIn);
+            // And every size of the sweep, a few times over, so that the node the calibration measures is as warm
+            // as the one the sweep measures: the JIT keeps compiling for large requests' paths (lanes yielding,
+            // the cipher's long inputs) long after 1 KiB and 1 MiB requests have settled.
+            final List<Path> sweepInputs = new ArrayList<>();
+            for (long size = minSize; size <= max; size *= 2) {
+                sweepInputs.add(scratch.random("warm-up-" + size + ".bin", size, size + 2));
+            }
+            for (int pass = 0; pass < warmUp / SWEEP_WARM_UP_DIVISOR; pass++) {
+                for (Path sizedIn : sweepInputs) {
+                    Files.deleteIfExists(warmOut);
+                    ExperimentNode.succeeded(node.run(request.request(sizedIn, warmOut)).completion()
+                        .toCompletableFuture().get(1, TimeUnit.MINUTES));
+                    Files.deleteIfExists(warmOut);
+                    ExperimentNode.succeeded(small.direct(request.request(sizedIn, warmOut)));
+                }
+            }
+            for (Path sizedIn : sweepInputs) {
+                Files.deleteIfExists(sizedIn);
+            }
             final SmallRequests.Calibration calibration = small.calibrate(request, scratch.directory());
             output.line("  calibrated: flow %.0f us and bypass %.0f us at 1 KiB, %.3f and %.3f ns/B: %s",
                 calibration.flowSmallNs() / 1e3, calibration.directSmallNs() / 1e3, calibration.flowNsPerByte(),
