@@ -69,6 +69,46 @@ public final class PathCrossing {
         return last >= 1 && gapNs[last] > 0 && gapNs[last] < gapNs[last - 1];
     }
 
+    /**
+     * The fixed thresholds that cost least over the sizes measured, each size's request taking the path the
+     * threshold gives it: a threshold {@code T} costs the bypass of every size below it plus the flow of every
+     * size from it on, so it costs the sum of the gaps from {@code T} on more than bypassing everything. A sweep
+     * cannot tell thresholds between two neighbouring sizes apart (they send every size measured the same way),
+     * so the best is a range, {@code (lowBytes, highBytes]}: {@code lowBytes} 0 when even the smallest size is
+     * best as a flow, {@code highBytes} {@link Long#MAX_VALUE} when every size is best bypassed. Ties go to
+     * the smaller threshold.
+     */
+    public record BestRange(long lowBytes, long highBytes) {
+        /** How far {@code thresholdBytes} lies from the range, relative to its nearer end; 0 inside it. */
+        public double offBy(long thresholdBytes) {
+            if (thresholdBytes > highBytes) {
+                return (double) thresholdBytes / highBytes - 1;
+            }
+            if (thresholdBytes <= lowBytes) {
+                // Threshold 0 (no bypass) sends every size as a flow, as any threshold up to the smallest does.
+                return lowBytes == 0 ? 0 : (double) thresholdBytes / lowBytes - 1;
+            }
+            return 0;
+        }
+    }
+
+    /** See {@link BestRange}. */
+    public static BestRange bestRange(long[] bytes, long[] gapNs) {
+        check(bytes, gapNs);
+        // cut k: sizes from index k on run as flows; its extra cost over bypassing all is the suffix sum.
+        int best = bytes.length;
+        long bestCostNs = 0;
+        long suffixNs = 0;
+        for (int k = bytes.length - 1; k >= 0; k--) {
+            suffixNs += gapNs[k];
+            if (suffixNs <= bestCostNs) {
+                bestCostNs = suffixNs;
+                best = k;
+            }
+        }
+        return new BestRange(best == 0 ? 0 : bytes[best - 1], best == bytes.length ? Long.MAX_VALUE : bytes[best]);
+    }
+
     /** Measures the median paired gap ({@code flow − direct}, ns) at each size, in rounds that visit every size. */
     @FunctionalInterface
     public interface GapMeter<E extends Exception> {

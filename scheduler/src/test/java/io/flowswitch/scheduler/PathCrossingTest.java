@@ -141,4 +141,29 @@ class PathCrossingTest {
         assertTrue(Math.abs(refined.zeroBytes() - 3_000_000) < Math.abs(tilted - 3_000_000) / 2,
             () -> refined.zeroBytes() + " is not nearer 3 MB than the line through every size, " + tilted);
     }
+
+    @Test
+    void theBestFixedThresholdsAreTheRangeThatSendsEachSizeTheCheaperWay() {
+        final long[] bytes = {1000, 2000, 4000, 8000};
+        // The flow pays from 4000 on: any threshold in (2000, 4000] bypasses 1000 and 2000 and no more.
+        assertEquals(new PathCrossing.BestRange(2000, 4000),
+            PathCrossing.bestRange(bytes, new long[] {300, 100, -50, -400}));
+        // One noisy size past the sign change: the sums still say where the flow pays overall.
+        assertEquals(new PathCrossing.BestRange(2000, 4000),
+            PathCrossing.bestRange(bytes, new long[] {300, 100, -200, 50}));
+        assertEquals(new PathCrossing.BestRange(8000, Long.MAX_VALUE),
+            PathCrossing.bestRange(bytes, new long[] {300, 200, 100, 1}), "bypass every size");
+        assertEquals(new PathCrossing.BestRange(0, 1000),
+            PathCrossing.bestRange(bytes, new long[] {-1, -2, -3, -4}), "a flow for every size");
+    }
+
+    @Test
+    void aThresholdIsJudgedByItsDistanceFromTheBestRange() {
+        final PathCrossing.BestRange range = new PathCrossing.BestRange(2000, 4000);
+        assertEquals(0, range.offBy(3000), 1e-12);
+        assertEquals(0, range.offBy(4000), 1e-12, "4000 bypasses 2000 and not 4000, as the range does");
+        assertEquals(0.25, range.offBy(5000), 1e-12);
+        assertEquals(-0.25, range.offBy(1500), 1e-12);
+        assertEquals(0, new PathCrossing.BestRange(8000, Long.MAX_VALUE).offBy(Long.MAX_VALUE), 1e-12);
+    }
 }

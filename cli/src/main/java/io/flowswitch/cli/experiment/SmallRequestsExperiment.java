@@ -55,17 +55,19 @@ import picocli.CommandLine.Option;
             + " (either path) could pay for the take-down running on another core. The wait is not timed; a node"
             + " that does not settle within --settle-timeout fails the run.",
         "After --warm-up requests on each path, the node calibrates its threshold on the same request (its own sweep"
-            + " of both paths up to --calibration-size, see docs/scheduler.md). The best fixed threshold is where the"
-            + " measured flow and bypass times cross: below it bypass is cheaper, above it the flow is. The doubling"
-            + " sweep finds the two sizes between which the paired gap (each file-to-file flow minus the bypass timed"
-            + " beside it) changes sign; --crossing-rounds rounds over 7 sizes from half the lower to twice the upper"
-            + " (within the sweep) then place the"
-            + " crossing on the least-squares line through their gaps (when the paths cost nearly the same per byte,"
-            + " the two sizes alone could put it anywhere between them).",
+            + " of both paths up to --calibration-size, see docs/scheduler.md). Below the best fixed threshold bypass"
+            + " is cheaper, above it the flow is. The doubling sweep finds the two sizes between which the paired gap"
+            + " (each file-to-file flow minus the bypass timed beside it) changes sign; --crossing-rounds rounds over"
+            + " 7 sizes from half the lower to twice the upper (within the sweep) then measure the gap finer (when the"
+            + " paths cost nearly the same per byte, two sizes 2x apart say little). Printed as well: where the"
+            + " least-squares line through the gaps around the sign change crosses zero.",
         "",
         "Targets: at 1 KiB, bypass at least 5x faster than the flow path, judged on the caller-sink figures (the"
             + " file-to-file ratio is printed beside it); the calibrated threshold (file to file) within 20%% of the"
-            + " best fixed threshold.",
+            + " best fixed threshold found by the sweep: the thresholds that send each size it measured (the finer"
+            + " sizes, when there are) the cheaper way by their median paired gaps. Between two neighbouring sizes"
+            + " every threshold does the same, so the best is a range; inside it is 0%%, else the distance to its"
+            + " nearer end.",
         "",
         "Files: small-requests.csv (size, microseconds per request for each path, file to file and into the"
             + " caller's sink), small-requests.svg (the curves on a log size axis, the calibrated threshold and the"
@@ -402,24 +404,28 @@ public final class SmallRequestsExperiment extends Experiment {
                 "%.1fx (file to file, not the target's measure: %.1fx)", speedUp, first.flowNs() / first.bypassNs()),
                 speedUp >= SPEED_UP_TARGET);
         }
-        if (crossing < 0) {
-            // The best fixed threshold lies above the sweep: bypass everything it measured.
-            final long largest = points.get(points.size() - 1).size();
-            final boolean agrees = calibration.threshold().thresholdBytes() > largest;
-            output.target("calibrated threshold within 20% of the best fixed one", "the flow path was never cheaper"
-                + " up to " + Rates.formatBytes(largest) + "; calibrated: " + calibration.threshold()
-                + (agrees ? ", which agrees" : ", which bypasses less"), agrees);
-        } else {
-            final double off = calibration.threshold().alwaysBypass() ? Double.POSITIVE_INFINITY
-                : calibrated / crossing - 1;
-            final String doubling = measured.fineBytes().length == 0 || calibration.threshold().alwaysBypass() ? ""
-                : String.format(Locale.ROOT, "; against the doubling sweep alone, %s: %+.0f%%",
-                    Rates.formatBytes(measured.doublingBytes()), 100 * (calibrated / measured.doublingBytes() - 1));
-            output.target("calibrated threshold within 20% of the best fixed one", String.format(Locale.ROOT,
-                "%s vs %s (%+.0f%%%s)", calibration.threshold().alwaysBypass() ? "always bypass"
-                    : Rates.formatBytes(calibrated), Rates.formatBytes(crossing), 100 * off, doubling),
-                Math.abs(off) <= THRESHOLD_TOLERANCE);
+        // The best fixed thresholds: those that send each size measured the cheaper way (the finer sweep's sizes
+        // when there was one, else the doubling sweep's); the calibrated threshold is judged by its distance.
+        final boolean fine = measured.fineBytes().length > 0;
+        final PathCrossing.BestRange best = fine ? PathCrossing.bestRange(measured.fineBytes(), measured.fineGapNs())
+            : PathCrossing.bestRange(points.stream().mapToLong(Point::size).toArray(),
+                points.stream().mapToLong(Point::gapNs).toArray());
+        final double off = best.offBy(calibrated);
+        output.target("calibrated threshold within 20% of the best fixed one", String.format(Locale.ROOT,
+            "%s vs %s (%s; found by the %s sweep, where the gaps' line crosses zero at %s)",
+            calibration.threshold().alwaysBypass() ? "always bypass" : Rates.formatBytes(calibrated),
+            range(best), off == 0 ? "inside" : String.format(Locale.ROOT, "%+.0f%%", 100 * off),
+            fine ? "finer" : "doubling", crossing < 0 ? "none" : Rates.formatBytes(crossing)),
+            Math.abs(off) <= THRESHOLD_TOLERANCE);
+    }
+
+    /** The best range in words: every threshold in it sends each measured size the cheaper way. */
+    private static String range(PathCrossing.BestRange best) {
+        if (best.highBytes() == Long.MAX_VALUE) {
+            return "always bypass (the flow never paid for itself up to " + Rates.formatBytes(best.lowBytes()) + ")";
         }
+        return "best fixed thresholds " + (best.lowBytes() == 0 ? "up to " : "above " + Rates.formatBytes(best.lowBytes())
+            + " up to ") + Rates.formatBytes(best.highBytes());
     }
 
     /**
