@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a mid-size request costs as a flow that runs as lanes, against the direct path, the ways a node can run
@@ -76,9 +75,9 @@ public final class LaneFlowCostBench {
                 if (s == 0) {
                     for (int f = 0; f < warmUpFlows; f++) {
                         for (FlowSwitch node : nodes) {
-                            flow(node, spec, out);
+                            TimedRequest.flow(node, spec, out);
                         }
-                        direct(direct, spec, out);
+                        TimedRequest.direct(direct, spec, out);
                     }
                 }
                 checkDigests(nodes, direct, spec, out);
@@ -91,7 +90,7 @@ public final class LaneFlowCostBench {
                         final int way = (done / BLOCK_FLOWS + k) % (n + 1);
                         collections[way] -= collections();
                         for (int f = done; f < Math.min(flows, done + BLOCK_FLOWS); f++) {
-                            times[way][f] = way == n ? direct(direct, spec, out) : flow(nodes[way], spec, out);
+                            times[way][f] = way == n ? TimedRequest.direct(direct, spec, out) : TimedRequest.flow(nodes[way], spec, out);
                         }
                         collections[way] += collections();
                     }
@@ -123,41 +122,13 @@ public final class LaneFlowCostBench {
         }
     }
 
-    /** Runs {@code spec} as a flow on {@code node}, output deleted first (not timed); returns the time to its result. */
-    private static long flow(FlowSwitch node, FlowSpec spec, Path out) throws Exception {
-        Files.deleteIfExists(out);
-        final long startNs = System.nanoTime();
-        ExperimentNode.succeeded(node.run(spec).completion().toCompletableFuture().get(1, TimeUnit.MINUTES));
-        final long ns = System.nanoTime() - startNs;
-        settle(node);
-        return ns;
-    }
-
-    /** Runs {@code spec} on the direct path of {@code node}, output deleted first (not timed). */
-    private static long direct(FlowSwitch node, FlowSpec spec, Path out) throws Exception {
-        Files.deleteIfExists(out);
-        final long startNs = System.nanoTime();
-        ExperimentNode.succeeded(node.smallRequests().direct(spec));
-        return System.nanoTime() - startNs;
-    }
-
-    /**
-     * Waits (untimed) until the node has no flow open: a flow's result comes before its supervisor stops, and
-     * the next request, on any way, must not pay for that take-down.
-     */
-    private static void settle(FlowSwitch node) throws Exception {
-        while (node.usage().toCompletableFuture().get(1, TimeUnit.MINUTES).openFlows() > 0) {
-            Thread.sleep(0, 200_000);
-        }
-    }
-
     /** Every way's output equals the direct path's (the cipher's fixed salt makes them comparable). */
     private static void checkDigests(FlowSwitch[] nodes, FlowSwitch direct, FlowSpec spec, Path out)
         throws Exception {
-        direct(direct, spec, out);
+        TimedRequest.direct(direct, spec, out);
         final String expected = sha256(out);
         for (int i = 0; i < nodes.length; i++) {
-            flow(nodes[i], spec, out);
+            TimedRequest.flow(nodes[i], spec, out);
             final String actual = sha256(out);
             if (!actual.equals(expected)) {
                 throw new IllegalStateException(LABELS[i] + ": output SHA-256 " + actual + " differs from the direct"

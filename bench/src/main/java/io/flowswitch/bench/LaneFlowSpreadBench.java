@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * How a lane flow's time spreads, against the direct path's, with the node's Aeron driver thread parking at most
@@ -65,8 +64,8 @@ public final class LaneFlowSpreadBench {
                 requests, warmUp, Arrays.toString(ORDER));
             try (FlowSwitch node = ExperimentNode.start(BASE + CONFIGS[1])) {
                 for (int i = 0; i < 3 * warmUp; i++) {
-                    flow(node, spec, out);
-                    direct(node, spec, out);
+                    TimedRequest.flow(node, spec, out);
+                    TimedRequest.direct(node, spec, out);
                 }
             }
             final long[][] flows = new long[LABELS.length][];
@@ -76,15 +75,15 @@ public final class LaneFlowSpreadBench {
                 try (FlowSwitch node = ExperimentNode.start(BASE + CONFIGS[way])) {
                     checkDigest(node, spec, out);
                     for (int i = 0; i < warmUp; i++) {
-                        flow(node, spec, out);
-                        direct(node, spec, out);
+                        TimedRequest.flow(node, spec, out);
+                        TimedRequest.direct(node, spec, out);
                     }
                     final long[] f = new long[requests];
                     final long[] d = new long[requests];
                     final long ticks = threadTicks("flowswitch-driv");
                     for (int i = 0; i < requests; i++) {
-                        f[i] = flow(node, spec, out);
-                        d[i] = direct(node, spec, out);
+                        f[i] = TimedRequest.flow(node, spec, out);
+                        d[i] = TimedRequest.direct(node, spec, out);
                     }
                     driverTicks[way] += threadTicks("flowswitch-driv") - ticks;
                     flows[way] = concat(flows[way], f);
@@ -116,33 +115,10 @@ public final class LaneFlowSpreadBench {
         }
     }
 
-    private static long flow(FlowSwitch node, FlowSpec spec, Path out) throws Exception {
-        settle(node);
-        Files.deleteIfExists(out);
-        final long startNs = System.nanoTime();
-        ExperimentNode.succeeded(node.run(spec).completion().toCompletableFuture().get(1, TimeUnit.MINUTES));
-        return System.nanoTime() - startNs;
-    }
-
-    private static long direct(FlowSwitch node, FlowSpec spec, Path out) throws Exception {
-        settle(node);
-        Files.deleteIfExists(out);
-        final long startNs = System.nanoTime();
-        ExperimentNode.succeeded(node.smallRequests().direct(spec));
-        return System.nanoTime() - startNs;
-    }
-
-    /** Waits (untimed) until the node has no flow open: a flow's result comes before its supervisor stops. */
-    private static void settle(FlowSwitch node) throws Exception {
-        while (node.usage().toCompletableFuture().get(1, TimeUnit.MINUTES).openFlows() > 0) {
-            Thread.sleep(0, 100_000);
-        }
-    }
-
     private static void checkDigest(FlowSwitch node, FlowSpec spec, Path out) throws Exception {
-        direct(node, spec, out);
+        TimedRequest.direct(node, spec, out);
         final String expected = sha256(out);
-        flow(node, spec, out);
+        TimedRequest.flow(node, spec, out);
         final String actual = sha256(out);
         if (!actual.equals(expected)) {
             throw new IllegalStateException("lane flow output SHA-256 " + actual + " differs from the direct path's "

@@ -2,14 +2,11 @@ package io.flowswitch.flow.compile;
 
 import io.flowswitch.devices.Device;
 import io.flowswitch.devices.DeviceException;
-import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.SourceDevice;
-import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkFlags;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.stage.StageCounters;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,8 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class DirectLoop {
     private final long flowId;
     private final SourceDevice source;
-    private final List<TransformDevice> transforms = new ArrayList<>();
-    private final SinkDevice sink;
+    private final DeviceLine line;
     private final List<StageCounters> counters;
     private final ChunkPool pool;
     private final AtomicReference<Throwable> stop;
@@ -40,10 +36,7 @@ public final class DirectLoop {
         AtomicReference<Throwable> stop) {
         this.flowId = flowId;
         this.source = (SourceDevice) devices.get(0);
-        for (int i = 1; i < devices.size() - 1; i++) {
-            transforms.add((TransformDevice) devices.get(i));
-        }
-        this.sink = (SinkDevice) devices.get(devices.size() - 1);
+        this.line = new DeviceLine(devices, counters, pool, "DIRECT_PATH_STALLED", "the direct path's pool");
         this.counters = counters;
         this.pool = pool;
         this.stop = stop;
@@ -79,20 +72,12 @@ public final class DirectLoop {
                 .flags((sequence == 0 ? ChunkFlags.FIRST : 0) | (last ? ChunkFlags.LAST : 0));
             offset += length;
             counters.get(0).countOut(length);
-            push(0, chunk);
+            line.push(chunk);
             if (last) {
                 break;
             }
         }
-        for (int t = 0; t < transforms.size(); t++) {
-            checkStop();
-            transforms.get(t).endOfInput();
-            drain(t);
-            if (!transforms.get(t).isFinished()) {
-                throw new DeviceException("DIRECT_PATH_STALLED", counters.get(t + 1).stage()
-                    + ": did not finish after its input ended");
-            }
-        }
+        line.endOfInput(this::checkStop);
         checkStop();
     }
 
@@ -100,47 +85,6 @@ public final class DirectLoop {
         if (stop != null && stop.get() != null) {
             throw new DeviceException("ABORTED", "flow " + flowId + " was stopped: " + stop.get().getMessage());
         }
-    }
-
-    /** Hands {@code chunk} (owned by the caller until now) to transform {@code t}, or the sink. */
-    private void push(int t, Chunk chunk) {
-        if (t == transforms.size()) {
-            try {
-                final long startNs = System.nanoTime();
-                sink.write(chunk);
-                counters.get(t + 1).addBusyNs(System.nanoTime() - startNs);
-                counters.get(t + 1).countIn(chunk.payloadLength());
-            } finally {
-                chunk.release();
-            }
-            return;
-        }
-        final TransformDevice device = transforms.get(t);
-        if (!device.needsInput()) {
-            chunk.release();
-            throw new DeviceException("DIRECT_PATH_STALLED", counters.get(t + 1).stage()
-                + ": takes no input with its output drained (the direct path's pool of "
-                + pool.capacityChunks() + " chunks ran dry)");
-        }
-        counters.get(t + 1).countIn(chunk.payloadLength());
-        final long startNs = System.nanoTime();
-        device.accept(chunk);
-        counters.get(t + 1).addBusyNs(System.nanoTime() - startNs);
-        drain(t);
-    }
-
-    private void drain(int t) {
-        for (Chunk out = poll(t); out != null; out = poll(t)) {
-            counters.get(t + 1).countOut(out.payloadLength());
-            push(t + 1, out);
-        }
-    }
-
-    private Chunk poll(int t) {
-        final long startNs = System.nanoTime();
-        final Chunk out = transforms.get(t).poll(pool);
-        counters.get(t + 1).addBusyNs(System.nanoTime() - startNs);
-        return out;
     }
 
     private Chunk acquire() {

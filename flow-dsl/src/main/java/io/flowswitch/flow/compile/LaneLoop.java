@@ -2,15 +2,12 @@ package io.flowswitch.flow.compile;
 
 import io.flowswitch.devices.Device;
 import io.flowswitch.devices.DeviceException;
-import io.flowswitch.devices.SinkDevice;
 import io.flowswitch.devices.SourceDevice;
-import io.flowswitch.devices.TransformDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkFlags;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.stage.LaneCursor;
 import io.flowswitch.devices.stage.StageCounters;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -44,8 +41,7 @@ final class LaneLoop implements Runnable {
     private final LaneCursor cursor;
     private final int chunkBytes;
     private final SourceDevice source;
-    private final List<TransformDevice> transforms = new ArrayList<>();
-    private final SinkDevice sink;
+    private final DeviceLine line;
     private final List<StageCounters> counters;
     private final ChunkPool pool;
     private final AtomicReference<Throwable> stop;
@@ -68,10 +64,7 @@ final class LaneLoop implements Runnable {
         this.cursor = cursor;
         this.chunkBytes = chunkBytes;
         this.source = (SourceDevice) devices.get(0);
-        for (int i = 1; i < devices.size() - 1; i++) {
-            transforms.add((TransformDevice) devices.get(i));
-        }
-        this.sink = (SinkDevice) devices.get(devices.size() - 1);
+        this.line = new DeviceLine(devices, counters, pool, "LANE_STALLED", "lane " + lane + "'s pool");
         this.counters = counters;
         this.pool = pool;
         this.stop = stop;
@@ -176,22 +169,14 @@ final class LaneLoop implements Runnable {
         chunk.header().flowId(flowId).sequence(index).byteOffset(offset)
             .flags((index == 0 ? ChunkFlags.FIRST : 0) | (last ? ChunkFlags.LAST : 0));
         counters.get(0).countOut(length);
-        push(0, chunk);
+        line.push(chunk);
     }
 
     /** The source is passed: drains each transform after its input ended, finishes the sink, closes the lane. */
     private void end() {
-        for (int t = 0; t < transforms.size(); t++) {
-            checkStop();
-            transforms.get(t).endOfInput();
-            drain(t);
-            if (!transforms.get(t).isFinished()) {
-                throw new DeviceException("LANE_STALLED", counters.get(t + 1).stage()
-                    + ": did not finish after its input ended");
-            }
-        }
+        line.endOfInput(this::checkStop);
         checkStop();
-        sink.finish();
+        line.sink().finish();
         cursor.onWake(lane, null);
         close();
         done.complete(null);
@@ -203,7 +188,7 @@ final class LaneLoop implements Runnable {
         }
         cursor.onWake(lane, null);
         try {
-            sink.abort(cause);
+            line.sink().abort(cause);
         } catch (RuntimeException suppressed) {
             cause.addSuppressed(suppressed);
         }
@@ -213,8 +198,8 @@ final class LaneLoop implements Runnable {
 
     private void close() {
         source.close();
-        transforms.forEach(Device::close);
-        sink.close();
+        line.transforms().forEach(Device::close);
+        line.sink().close();
     }
 
     private void checkStop() {
@@ -223,47 +208,5 @@ final class LaneLoop implements Runnable {
             throw cause instanceof RuntimeException runtime ? runtime
                 : new DeviceException("ABORTED", "flow " + flowId + " was stopped: " + cause.getMessage(), cause);
         }
-    }
-
-    /** Hands {@code chunk} (the lane's until now) to transform {@code t}, or the sink. */
-    private void push(int t, Chunk chunk) {
-        if (t == transforms.size()) {
-            final int payloadLength = chunk.payloadLength();
-            try {
-                final long startNs = System.nanoTime();
-                sink.write(chunk);
-                counters.get(t + 1).addBusyNs(System.nanoTime() - startNs);
-            } finally {
-                chunk.release();
-            }
-            counters.get(t + 1).countIn(payloadLength);
-            return;
-        }
-        final TransformDevice device = transforms.get(t);
-        if (!device.needsInput()) {
-            chunk.release();
-            throw new DeviceException("LANE_STALLED", counters.get(t + 1).stage()
-                + ": takes no input with its output drained (lane " + lane + "'s pool of " + pool.capacityChunks()
-                + " chunks ran dry)");
-        }
-        counters.get(t + 1).countIn(chunk.payloadLength());
-        final long startNs = System.nanoTime();
-        device.accept(chunk);
-        counters.get(t + 1).addBusyNs(System.nanoTime() - startNs);
-        drain(t);
-    }
-
-    private void drain(int t) {
-        for (Chunk out = poll(t); out != null; out = poll(t)) {
-            counters.get(t + 1).countOut(out.payloadLength());
-            push(t + 1, out);
-        }
-    }
-
-    private Chunk poll(int t) {
-        final long startNs = System.nanoTime();
-        final Chunk out = transforms.get(t).poll(pool);
-        counters.get(t + 1).addBusyNs(System.nanoTime() - startNs);
-        return out;
     }
 }
