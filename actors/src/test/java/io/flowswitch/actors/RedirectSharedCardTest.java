@@ -6,25 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.flowswitch.devices.DeviceCatalog;
-import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.accel.SharedAcceleratorKind;
 import io.flowswitch.devices.fault.Fault;
 import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
-import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.flow.ladder.Ladder;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.Flows;
 import io.flowswitch.scheduler.DevicePool;
-import io.flowswitch.scheduler.Grants;
 import io.flowswitch.scheduler.PoolDefaults;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -59,11 +55,9 @@ class RedirectSharedCardTest {
     @BeforeEach
     void start() {
         testKit = ActorTestKit.create("redirect-shared", CONFIG);
-        final List<DeviceKind> kinds = new ArrayList<>(DeviceCatalog.builtIn().kinds());
-        kinds.add(card);
-        final DeviceCatalog catalog = new DeviceCatalog(kinds);
-        manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, null),
-            DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD), Grants.unrestricted(), 8), "manager");
+        final DeviceCatalog catalog = TestManagers.builtInWith(card);
+        manager = TestManagers.spawn(testKit, catalog, DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD), null,
+            null);
     }
 
     @AfterEach

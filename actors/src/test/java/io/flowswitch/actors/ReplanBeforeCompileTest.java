@@ -15,23 +15,17 @@ import io.flowswitch.devices.FlowContext;
 import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.compile.CompiledFlow;
-import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.Flows;
 import io.flowswitch.proto.DeviceCapabilities;
 import io.flowswitch.scheduler.DevicePool;
-import io.flowswitch.scheduler.Grants;
 import io.flowswitch.scheduler.PoolDefaults;
-import io.flowswitch.scheduler.RateChange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,17 +61,12 @@ class ReplanBeforeCompileTest {
     @BeforeEach
     void start() {
         testKit = ActorTestKit.create("replan-before-compile", CONFIG);
-        final List<DeviceKind> kinds = new ArrayList<>();
-        for (DeviceKind kind : DeviceCatalog.builtIn().kinds()) {
-            kinds.add(kind.name().equals("file-sink") ? new GatedKind(kind, sinkGate) : kind);
-        }
-        final DeviceCatalog catalog = new DeviceCatalog(kinds);
+        final DeviceCatalog catalog = TestManagers.builtIn(
+            kind -> kind.name().equals("file-sink") ? new GatedKind(kind, sinkGate) : kind);
         // Only samples of 1 GiB count: the test's flow is too small to move the measured rate, measure() is.
-        final FlowManager.RateSensing sensing = new FlowManager.RateSensing(Map.of(), Set.of("rate-limit"),
-            Set.of("rate-limit"), FlowManager.DEFAULT_HALF_LIFE_NS, 1L << 30, RateChange.DEFAULT);
-        manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, null),
+        manager = TestManagers.spawn(testKit, catalog,
             DevicePool.fromConfig(CONFIG, DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD)),
-            Grants.unrestricted(), 8, sensing, null), "manager");
+            TestManagers.sensedByLargeSamples("rate-limit"), null);
     }
 
     @AfterEach

@@ -5,15 +5,10 @@ import com.typesafe.config.ConfigFactory;
 import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.devices.driver.MediaDriverNode;
 import io.flowswitch.flow.FlowSpec;
-import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.scheduler.DevicePool;
-import io.flowswitch.scheduler.Grants;
 import io.flowswitch.scheduler.PoolDefaults;
-import io.flowswitch.scheduler.RateChange;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -47,11 +42,9 @@ final class SensedRateLimitNode implements AutoCloseable {
         testKit = ActorTestKit.create(name, config);
         driver = MediaDriverNode.launch();
         final DeviceCatalog catalog = DeviceCatalog.builtIn();
-        final FlowManager.RateSensing sensing = new FlowManager.RateSensing(Map.of(), Set.of("rate-limit"),
-            Set.of("rate-limit"), FlowManager.DEFAULT_HALF_LIFE_NS, 1L << 30, RateChange.DEFAULT);
-        manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, driver),
+        manager = TestManagers.spawn(testKit, catalog,
             DevicePool.fromConfig(config, DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD)),
-            Grants.unrestricted(), 8, sensing, null), "manager");
+            TestManagers.sensedByLargeSamples("rate-limit"), driver);
     }
 
     SensedRateLimitNode(String name) {

@@ -8,28 +8,21 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.flowswitch.devices.testkit.Eventually;
 import io.flowswitch.devices.DeviceCatalog;
-import io.flowswitch.devices.DeviceKind;
 import io.flowswitch.devices.accel.SharedAcceleratorKind;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import io.flowswitch.flow.StageSpec;
-import io.flowswitch.flow.compile.FlowCompiler;
 import io.flowswitch.javadsl.Devices;
 import io.flowswitch.javadsl.Flows;
 import io.flowswitch.scheduler.DevicePool;
-import io.flowswitch.scheduler.Grants;
 import io.flowswitch.scheduler.PoolDefaults;
-import io.flowswitch.scheduler.RateChange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -62,14 +55,10 @@ class SharedAcceleratorGrowTest {
     @BeforeEach
     void start() {
         testKit = ActorTestKit.create("shared-grow", CONFIG);
-        final List<DeviceKind> kinds = new ArrayList<>(DeviceCatalog.builtIn().kinds());
-        kinds.add(card);
-        final DeviceCatalog catalog = new DeviceCatalog(kinds);
+        final DeviceCatalog catalog = TestManagers.builtInWith(card);
         // The card's measured speed is what the test says (a 1 GiB sample outweighs any before it).
-        final FlowManager.RateSensing sensing = new FlowManager.RateSensing(Map.of(), Set.of("card"), Set.of("card"),
-            FlowManager.DEFAULT_HALF_LIFE_NS, 1L << 30, RateChange.DEFAULT);
-        manager = testKit.spawn(FlowManager.create(new FlowCompiler(catalog, null),
-            DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD), Grants.unrestricted(), 8, sensing, null), "manager");
+        manager = TestManagers.spawn(testKit, catalog, DevicePool.fromCatalog(catalog, PoolDefaults.STANDARD),
+            TestManagers.sensedByLargeSamples("card"), null);
     }
 
     @AfterEach
