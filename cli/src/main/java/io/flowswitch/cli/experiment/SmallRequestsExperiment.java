@@ -201,23 +201,11 @@ public final class SmallRequestsExperiment extends Experiment {
             // so that the sweep's small sizes, measured first, do not pay for the JIT.
             final Path warmIn = scratch.random("warm-up.bin", 1024, 7);
             final Path warmOut = scratch.file("warm-up.out");
-            for (int i = 0; i < warmUp; i++) {
-                Files.deleteIfExists(warmOut);
-                ExperimentNode.succeeded(node.run(request.request(warmIn, warmOut)).completion().toCompletableFuture()
-                    .get(1, TimeUnit.MINUTES));
-                Files.deleteIfExists(warmOut);
-                ExperimentNode.succeeded(small.direct(request.request(warmIn, warmOut)));
-            }
+            warmBothPaths(node, small, request.request(warmIn, warmOut), warmOut, warmUp);
             // And at a size that runs as lanes, whose code 1 KiB requests never reach (a 1 KiB flow is a direct small
             // flow): cold, a 1 MiB lane flow cost 2-3 ms more than warm, which moved the crossing by megabytes.
             final Path warmLaneIn = scratch.random("warm-up-lanes.bin", LANE_WARM_UP_BYTES, 8);
-            for (int i = 0; i < warmUp / 10; i++) {
-                Files.deleteIfExists(warmOut);
-                ExperimentNode.succeeded(node.run(request.request(warmLaneIn, warmOut)).completion()
-                    .toCompletableFuture().get(1, TimeUnit.MINUTES));
-                Files.deleteIfExists(warmOut);
-                ExperimentNode.succeeded(small.direct(request.request(warmLaneIn, warmOut)));
-            }
+            warmBothPaths(node, small, request.request(warmLaneIn, warmOut), warmOut, warmUp / 10);
             Files.deleteIfExists(warmLaneIn);
             // And every size of the sweep, a few times over, so that the node the calibration measures is as warm
             // as the one the sweep measures: the JIT keeps compiling for large requests' paths (lanes yielding,
@@ -228,11 +216,7 @@ public final class SmallRequestsExperiment extends Experiment {
             }
             for (int pass = 0; pass < warmUp / SWEEP_WARM_UP_DIVISOR; pass++) {
                 for (Path sizedIn : sweepInputs) {
-                    Files.deleteIfExists(warmOut);
-                    ExperimentNode.succeeded(node.run(request.request(sizedIn, warmOut)).completion()
-                        .toCompletableFuture().get(1, TimeUnit.MINUTES));
-                    Files.deleteIfExists(warmOut);
-                    ExperimentNode.succeeded(small.direct(request.request(sizedIn, warmOut)));
+                    warmBothPaths(node, small, request.request(sizedIn, warmOut), warmOut, 1);
                 }
             }
             for (Path sizedIn : sweepInputs) {
@@ -268,6 +252,33 @@ public final class SmallRequestsExperiment extends Experiment {
         }
     }
 
+    /** Runs {@code spec} {@code times} times on each path in turn, untimed, its output deleted before each. */
+    private static void warmBothPaths(FlowSwitch node, SmallRequests small, FlowSpec spec, Path out, int times)
+        throws Exception {
+        for (int i = 0; i < times; i++) {
+            Files.deleteIfExists(out);
+            ExperimentNode.succeeded(node.run(spec).completion().toCompletableFuture().get(1, TimeUnit.MINUTES));
+            Files.deleteIfExists(out);
+            ExperimentNode.succeeded(small.direct(spec));
+        }
+    }
+
+    /** Runs {@code spec} as a flow once the node has settled ({@code what} names it if it does not); its time. */
+    private long timedFlow(FlowSwitch node, FlowSpec spec, String what) throws Exception {
+        settled.await(what);
+        final long startNs = System.nanoTime();
+        ExperimentNode.succeeded(node.run(spec).completion().toCompletableFuture().get(5, TimeUnit.MINUTES));
+        return System.nanoTime() - startNs;
+    }
+
+    /** Runs {@code spec} on the bypass once the node has settled; its time. */
+    private long timedBypass(SmallRequests small, FlowSpec spec, String what) throws Exception {
+        settled.await(what);
+        final long startNs = System.nanoTime();
+        ExperimentNode.succeeded(small.direct(spec));
+        return System.nanoTime() - startNs;
+    }
+
     private Point measure(FlowSwitch node, SmallRequests small, Scratch scratch, SmallRequests.RequestTemplate request,
         SmallRequests.RequestTemplate sinkRequest, long size, long budget) throws Exception {
         final int count = size >= budget / 3 ? 3 : (int) Math.max(5, Math.min(200, budget / size));
@@ -296,26 +307,12 @@ public final class SmallRequestsExperiment extends Experiment {
         // before its supervisor, stages and lanes have stopped, and the request after it must not pay for that.
         final String at = " at " + SizeParser.format(size);
         for (int i = 0; i < count; i++) {
-            settled.await("a caller-sink flow request" + at);
-            final long flowSinkStartNs = System.nanoTime();
-            ExperimentNode.succeeded(node.run(sinkRequest.request(in, out)).completion().toCompletableFuture()
-                .get(5, TimeUnit.MINUTES));
-            flowSinkTimes[i] = System.nanoTime() - flowSinkStartNs;
-            settled.await("a caller-sink bypass request" + at);
-            final long bypassSinkStartNs = System.nanoTime();
-            ExperimentNode.succeeded(small.direct(sinkRequest.request(in, out)));
-            bypassSinkTimes[i] = System.nanoTime() - bypassSinkStartNs;
+            flowSinkTimes[i] = timedFlow(node, sinkRequest.request(in, out), "a caller-sink flow request" + at);
+            bypassSinkTimes[i] = timedBypass(small, sinkRequest.request(in, out), "a caller-sink bypass request" + at);
             Files.deleteIfExists(out);
-            settled.await("a file-to-file flow request" + at);
-            final long startNs = System.nanoTime();
-            ExperimentNode.succeeded(node.run(request.request(in, out)).completion().toCompletableFuture()
-                .get(5, TimeUnit.MINUTES));
-            flowTimes[i] = System.nanoTime() - startNs;
+            flowTimes[i] = timedFlow(node, request.request(in, out), "a file-to-file flow request" + at);
             Files.deleteIfExists(out);
-            settled.await("a file-to-file bypass request" + at);
-            final long directStartNs = System.nanoTime();
-            ExperimentNode.succeeded(small.direct(request.request(in, out)));
-            bypassTimes[i] = System.nanoTime() - directStartNs;
+            bypassTimes[i] = timedBypass(small, request.request(in, out), "a file-to-file bypass request" + at);
             gapTimes[i] = flowTimes[i] - bypassTimes[i];
         }
         final double flowNs = median(flowTimes);
@@ -500,17 +497,11 @@ public final class SmallRequestsExperiment extends Experiment {
                 long flowNs = 0;
                 long bypassNs = 0;
                 for (int path = 0; path < 2; path++) {
-                    final boolean flow = (path + round) % 2 == 0;
                     Files.deleteIfExists(out);
-                    settled.await((flow ? "a flow request" : "a bypass request") + at);
-                    final long startNs = System.nanoTime();
-                    if (flow) {
-                        ExperimentNode.succeeded(node.run(request.request(inputs[i], out)).completion()
-                            .toCompletableFuture().get(5, TimeUnit.MINUTES));
-                        flowNs = System.nanoTime() - startNs;
+                    if ((path + round) % 2 == 0) {
+                        flowNs = timedFlow(node, request.request(inputs[i], out), "a flow request" + at);
                     } else {
-                        ExperimentNode.succeeded(small.direct(request.request(inputs[i], out)));
-                        bypassNs = System.nanoTime() - startNs;
+                        bypassNs = timedBypass(small, request.request(inputs[i], out), "a bypass request" + at);
                     }
                 }
                 gapTimes[i][round] = flowNs - bypassNs;
