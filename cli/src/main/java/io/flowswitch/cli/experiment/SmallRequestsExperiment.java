@@ -236,7 +236,7 @@ public final class SmallRequestsExperiment extends Experiment {
                     p.flowNs() / p.bypassNs(), p.flowSinkNs() / 1e3, p.bypassSinkNs() / 1e3,
                     p.flowSinkNs() / p.bypassSinkNs());
             }
-            final Crossing crossing = bestFixedThreshold(node, small, scratch, request, points, output);
+            final Crossing crossing = measureCrossing(node, small, scratch, request, points, output);
             output.line("  each flow and bypass request timed on a settled node (no flow open, no lease held):"
                 + " %d waits, %d of them found a flow not stopped yet; median %.1f us, longest %.1f us (not timed)",
                 settled.waits(), settled.waitsFindingFlows(), settled.medianWaitNs() / 1e3,
@@ -436,21 +436,20 @@ public final class SmallRequestsExperiment extends Experiment {
     }
 
     /**
-     * The best fixed threshold: where the doubling sweep's paired gaps change sign, placed by a finer sweep across
-     * that bracket widened by one doubling each way ({@code --crossing-rounds} rounds over {@link #CROSSING_STEPS}
-     * + 1 sizes, the zero of the least-squares line through their paired gaps; {@link PathCrossing#refine}).
-     * Two sizes 2x apart, each the median of a few requests, place a zero anywhere in their bracket when the
-     * paths run nearly parallel: the finer sweep is the reference the calibrated threshold is judged against.
-     * Without a bracket, the doubling sweep's answer.
+     * Measures the crossing finer: where the doubling sweep's paired gaps change sign, a finer sweep across that
+     * bracket widened by one doubling each way ({@code --crossing-rounds} rounds over {@link #CROSSING_STEPS} + 1
+     * sizes, {@link PathCrossing#refine}). Two sizes 2x apart, each the median of a few requests, say little when
+     * the paths run nearly parallel: the finer sweep's gaps are what the calibrated threshold is judged against
+     * ({@link PathCrossing#bestRange}). Without a bracket, the doubling sweep's answer alone.
      */
-    private Crossing bestFixedThreshold(FlowSwitch node, SmallRequests small, Scratch scratch,
+    private Crossing measureCrossing(FlowSwitch node, SmallRequests small, Scratch scratch,
         SmallRequests.RequestTemplate request, List<Point> points, ExperimentOutput output) throws Exception {
         final long[] sizes = points.stream().mapToLong(Point::size).toArray();
         final long[] gaps = points.stream().mapToLong(Point::gapNs).toArray();
         final double doubling = crossing(points);
         final int bracket = PathCrossing.bracket(sizes, gaps);
         if (bracket < 0 || crossingRounds == 0) {
-            return new Crossing(doubling, doubling, new long[0], new long[0]);
+            return new Crossing(doubling, new long[0], new long[0]);
         }
         // One doubling wider on each side, within the sizes swept: the bracket itself rests on two noisy medians.
         final long low = Math.max(sizes[0], sizes[bracket] / 2);
@@ -475,7 +474,7 @@ public final class SmallRequestsExperiment extends Experiment {
                 : "find the flow dearer throughout: it lies above, the doubling sweep's figure stands",
             Arrays.stream(fineGaps).mapToObj(g -> String.format(Locale.ROOT, "%.0f", g / 1e3))
                 .collect(Collectors.joining(", ")));
-        return new Crossing(bracketed ? zero : doubling, doubling, fine, fineGaps);
+        return new Crossing(bracketed ? zero : doubling, fine, fineGaps);
     }
 
     /**
@@ -516,8 +515,8 @@ public final class SmallRequestsExperiment extends Experiment {
     }
 
     /**
-     * The best fixed threshold ({@code bytes}, -1 when the flow never paid for itself), the doubling sweep's
-     * own estimate, and the finer sweep's sizes and median paired gaps (empty without one).
+     * Where the gap's line crosses zero ({@code bytes}: the finer sweep's, else the doubling sweep's; -1 when the
+     * flow never paid for itself), and the finer sweep's sizes and median paired gaps (empty without one).
      */
-    record Crossing(double bytes, double doublingBytes, long[] fineBytes, long[] fineGapNs) {}
+    record Crossing(double bytes, long[] fineBytes, long[] fineGapNs) {}
 }
