@@ -13,6 +13,7 @@ import io.flowswitch.devices.SourceDevice;
 import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkFlags;
 import io.flowswitch.devices.chunk.ChunkPool;
+import io.flowswitch.devices.testkit.StreamSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,16 +27,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.testkit.TestSubscriber;
 import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
 import org.apache.pekko.stream.testkit.javadsl.TestSink;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,23 +46,11 @@ class LaneSourceStageTest {
     private static final DeviceCatalog CATALOG = DeviceCatalog.builtIn();
     private static final FlowContext CONTEXT = new FlowContext(1, CHUNK, Map.of());
     private static final Duration QUIET = Duration.ofMillis(150);
-    private static ActorSystem system;
-    private static Materializer materializer;
+    @RegisterExtension
+    static final StreamSystem streams = new StreamSystem("lane-source-test");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        system = ActorSystem.create("lane-source-test");
-        materializer = Materializer.createMaterializer(system);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
 
     @Test
     void lanesClaimingFromOneCursorReadEveryChunkExactlyOnce() throws Exception {
@@ -84,7 +70,7 @@ class LaneSourceStageTest {
                 System.arraycopy(chunk.array(), chunk.payloadOffset(), rebuilt, (int) chunk.header().byteOffset(),
                     chunk.payloadLength());
                 chunk.release();
-            }), materializer).toCompletableFuture());
+            }), streams.materializer()).toCompletableFuture());
         }
         CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
 
@@ -102,7 +88,7 @@ class LaneSourceStageTest {
         for (ChunkPool pool : pools) {
             assertEquals(pool.capacityChunks(), pool.available(), "every chunk back in its lane's pool");
         }
-        StreamTestKit.assertAllStagesStopped(materializer);
+        StreamTestKit.assertAllStagesStopped(streams.materializer());
     }
 
     @Test
@@ -112,10 +98,10 @@ class LaneSourceStageTest {
         cursor.activate(1);
         final ChunkPool pool0 = new ChunkPool(CHUNK, 4);
         final ChunkPool pool1 = new ChunkPool(CHUNK, 4);
-        final TestSubscriber.Probe<Chunk> lane0 = laneSource(in, pool0, cursor, 0).runWith(TestSink.create(system),
-            materializer);
-        final TestSubscriber.Probe<Chunk> lane1 = laneSource(in, pool1, cursor, 1).runWith(TestSink.create(system),
-            materializer);
+        final TestSubscriber.Probe<Chunk> lane0 = laneSource(in, pool0, cursor, 0)
+            .runWith(TestSink.create(streams.system()), streams.materializer());
+        final TestSubscriber.Probe<Chunk> lane1 = laneSource(in, pool1, cursor, 1)
+            .runWith(TestSink.create(streams.system()), streams.materializer());
 
         lane1.request(1);
         lane1.expectNoMessage(QUIET);
@@ -139,7 +125,7 @@ class LaneSourceStageTest {
         lane1.expectComplete();
         assertEquals(pool0.capacityChunks(), pool0.available());
         assertEquals(pool1.capacityChunks(), pool1.available());
-        StreamTestKit.assertAllStagesStopped(materializer);
+        StreamTestKit.assertAllStagesStopped(streams.materializer());
     }
 
     @Test
@@ -148,12 +134,12 @@ class LaneSourceStageTest {
         final LaneCursor cursor = new LaneCursor(2);
         cursor.activate(1);
         final ChunkPool pool1 = new ChunkPool(CHUNK, 2);
-        final TestSubscriber.Probe<Chunk> lane1 = laneSource(in, pool1, cursor, 1).runWith(TestSink.create(system),
-            materializer);
+        final TestSubscriber.Probe<Chunk> lane1 = laneSource(in, pool1, cursor, 1)
+            .runWith(TestSink.create(streams.system()), streams.materializer());
         lane1.request(1);
         lane1.expectNoMessage(QUIET);
         lane1.cancel();
-        StreamTestKit.assertAllStagesStopped(materializer);
+        StreamTestKit.assertAllStagesStopped(streams.materializer());
 
         // Waking a lane that stopped does nothing: its wake-up is gone.
         cursor.activate(2);
@@ -171,12 +157,12 @@ class LaneSourceStageTest {
             lanes.add(laneSource(in, new ChunkPool(CHUNK, 2), cursor, lane).runWith(Sink.foreach(chunk -> {
                 seen.add(new long[] {chunk.header().sequence(), chunk.payloadLength(), chunk.header().flags()});
                 chunk.release();
-            }), materializer).toCompletableFuture());
+            }), streams.materializer()).toCompletableFuture());
         }
         CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
         assertEquals(1, seen.size(), "one chunk in all");
         assertArrayEquals(new long[] {0, 0, ChunkFlags.FIRST | ChunkFlags.LAST}, seen.peek());
-        StreamTestKit.assertAllStagesStopped(materializer);
+        StreamTestKit.assertAllStagesStopped(streams.materializer());
     }
 
     @Test

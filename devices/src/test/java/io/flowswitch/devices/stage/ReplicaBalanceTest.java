@@ -8,14 +8,13 @@ import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.testkit.BytesSource;
 import io.flowswitch.devices.testkit.CollectingSink;
+import io.flowswitch.devices.testkit.StreamSystem;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.FlowShape;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.UniformFanInShape;
 import org.apache.pekko.stream.UniformFanOutShape;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -24,28 +23,15 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A balance whose active replicas change while chunks flow, merged back in order, as a re-planned flow runs. */
 class ReplicaBalanceTest {
     private static final int CHUNK_BYTES = 1024;
     private static final int REPLICAS = 4;
-    private static ActorSystem system;
-    private static Materializer materializer;
-
-    @BeforeAll
-    static void start() {
-        system = ActorSystem.create("balance-test");
-        materializer = Materializer.createMaterializer(system);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    static final StreamSystem streams = new StreamSystem("balance-test");
 
     @Test
     void parkedReplicasTakeNoNewChunks() throws Exception {
@@ -112,7 +98,7 @@ class ReplicaBalanceTest {
             Source.fromGraph(new SourceStage(new BytesSource(data, CHUNK_BYTES), pool, 1, new StageCounters("1:s")))
                 .via(replicated)
                 .toMat(Sink.fromGraph(new SinkStage(sink, new StageCounters("2:k"))), Keep.right())
-                .run(materializer).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                .run(streams.materializer()).toCompletableFuture().get(60, TimeUnit.SECONDS);
         } finally {
             if (replanner != null) {
                 replanner.interrupt();
@@ -121,7 +107,7 @@ class ReplicaBalanceTest {
         }
         assertTrue(sink.finished());
         assertEquals(pool.capacityChunks(), pool.available(), "every chunk back in the pool");
-        StreamTestKit.assertAllStagesStopped(materializer);
+        StreamTestKit.assertAllStagesStopped(streams.materializer());
         return sink;
     }
 }

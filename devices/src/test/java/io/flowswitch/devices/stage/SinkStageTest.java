@@ -10,37 +10,23 @@ import io.flowswitch.devices.chunk.Chunk;
 import io.flowswitch.devices.chunk.ChunkPool;
 import io.flowswitch.devices.testkit.CollectingSink;
 import io.flowswitch.devices.testkit.Eventually;
+import io.flowswitch.devices.testkit.StreamSystem;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sink stage alone: a source of prepared chunks, the stage, a collecting sink. */
 class SinkStageTest {
     private static final int CHUNK_BYTES = 1024;
-    private static ActorSystem system;
-    private static Materializer materializer;
-
-    @BeforeAll
-    static void start() {
-        system = ActorSystem.create("sink-stage-test");
-        materializer = Materializer.createMaterializer(system);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    static final StreamSystem streams = new StreamSystem("sink-stage-test");
 
     /**
      * With fused ports the whole flow shares one pool, and the pool hands out the chunk released last first:
@@ -68,7 +54,7 @@ class SinkStageTest {
         final StageCounters counters = new StageCounters("2:sink");
 
         Source.single(chunk).toMat(Sink.fromGraph(new SinkStage(sink, counters)), Keep.right())
-            .run(materializer).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            .run(streams.materializer()).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         assertSame(chunk, nextOwner.get(), "the chunk was taken again the instant the stage released it");
         assertArrayEquals(payload, sink.bytes());
@@ -79,6 +65,6 @@ class SinkStageTest {
         Eventually.assertWithin(Duration.ofSeconds(10), "the sink device closed", sink::closed);
         nextOwner.get().release();
         assertEquals(1, pool.available());
-        StreamTestKit.assertAllStagesStopped(materializer);
+        StreamTestKit.assertAllStagesStopped(streams.materializer());
     }
 }

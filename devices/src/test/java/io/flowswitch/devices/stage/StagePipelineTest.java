@@ -14,6 +14,7 @@ import io.flowswitch.devices.port.DataPort;
 import io.flowswitch.devices.port.QueuePort;
 import io.flowswitch.devices.testkit.BytesSource;
 import io.flowswitch.devices.testkit.CollectingSink;
+import io.flowswitch.devices.testkit.StreamSystem;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,35 +22,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.testkit.javadsl.StreamTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Two islands joined by a port: source island and sink island, as a compiled flow runs them. */
 class StagePipelineTest {
     private static final int CHUNK_BYTES = 4096;
-    private static ActorSystem system;
-    private static Materializer materializer;
+    @RegisterExtension
+    static final StreamSystem streams = new StreamSystem("stage-test");
     private static MediaDriverNode node;
 
     @BeforeAll
     static void start() {
-        system = ActorSystem.create("stage-test");
-        materializer = Materializer.createMaterializer(system);
         node = MediaDriverNode.launch();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    static void stop() {
         node.close();
     }
 
@@ -83,10 +79,10 @@ class StagePipelineTest {
 
             final CompletableFuture<Done> written = Source.fromGraph(new SourceStage(source, pool, 1, sourceCounters))
                 .toMat(Sink.fromGraph(new PortWriterStage(port, "writer")), Keep.right())
-                .run(materializer).toCompletableFuture();
+                .run(streams.materializer()).toCompletableFuture();
             final CompletableFuture<Done> consumed = Source.fromGraph(new PortReaderStage(port, pool, "reader"))
                 .toMat(Sink.fromGraph(new SinkStage(sink, sinkCounters)), Keep.right())
-                .run(materializer).toCompletableFuture();
+                .run(streams.materializer()).toCompletableFuture();
             CompletableFuture.allOf(written, consumed).get(60, TimeUnit.SECONDS);
             running.set(false);
             sampler.join();
@@ -99,7 +95,7 @@ class StagePipelineTest {
             assertTrue(maxInFlightBytes.get() < data.length / 4, "the source did not run ahead of the slow sink");
         }
         assertEquals(poolChunks, pool.available(), "every chunk back in the pool once the port is closed");
-        StreamTestKit.assertAllStagesStopped(materializer);
+        StreamTestKit.assertAllStagesStopped(streams.materializer());
         assertTrue(source.closed() && sink.closed(), "stages close their devices when they stop");
     }
 
@@ -121,12 +117,12 @@ class StagePipelineTest {
         assertEquals(4, pool.available(), "closing released what the port held");
 
         final CompletableFuture<Done> done = Source.fromGraph(new PortReaderStage(port, pool, "3:sink"))
-            .runWith(Sink.ignore(), materializer).toCompletableFuture();
+            .runWith(Sink.ignore(), streams.materializer()).toCompletableFuture();
         final ExecutionException error = assertThrows(ExecutionException.class, () -> done.get(5, TimeUnit.SECONDS));
         assertInstanceOf(IllegalStateException.class, error.getCause());
         assertTrue(error.getCause().getMessage().startsWith(port.description() + " was closed before its reader took"),
             error.getCause().getMessage());
-        StreamTestKit.assertAllStagesStopped(materializer);
+        StreamTestKit.assertAllStagesStopped(streams.materializer());
         assertEquals(4, pool.available(), "the reader took no chunk from the pool to read into");
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowswitch.devices.DeviceCatalog;
 import io.flowswitch.fml.Fml;
 import io.flowswitch.fml.FmlOptions;
 import io.flowswitch.flow.FlowResult;
@@ -22,15 +21,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.stream.Materializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,23 +39,11 @@ class ClearHeaderCipherFlowTest {
     private static final int HEADER = 16;
     private static final SecretKey KEY = new SecretKeySpec(new SplittableRandom(4).ints(32, 0, 256)
         .collect(ByteArrayOutputStream::new, ByteArrayOutputStream::write, (a, b) -> { }).toByteArray(), "AES");
-    private static ActorSystem system;
-    private static Materializer materializer;
+    @RegisterExtension
+    static final FlowRunner flows = new FlowRunner("clear-header-test");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        system = ActorSystem.create("clear-header-test");
-        materializer = Materializer.createMaterializer(system);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
 
     @Test
     void theHeaderStaysReadableInEachRecordAndTheStreamDecryptsToTheFramedRecords() throws Exception {
@@ -150,7 +133,6 @@ class ClearHeaderCipherFlowTest {
     }
 
     private static FlowResult run(FlowSpec spec, long flowId) throws Exception {
-        return new FlowCompiler(DeviceCatalog.builtIn(), null).compile(spec, flowId).run(materializer)
-            .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return flows.run(spec, flowId, 60);
     }
 }

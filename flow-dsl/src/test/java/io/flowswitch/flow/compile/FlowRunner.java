@@ -1,11 +1,11 @@
 package io.flowswitch.flow.compile;
 
 import io.flowswitch.devices.DeviceCatalog;
+import io.flowswitch.devices.testkit.StreamSystem;
 import io.flowswitch.flow.FlowResult;
 import io.flowswitch.flow.FlowSpec;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.Materializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -16,28 +16,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * (register it as a static {@code @RegisterExtension} field), the built-in devices, no grants.
  */
 final class FlowRunner implements BeforeAllCallback, AfterAllCallback {
-    private final String systemName;
-    private ActorSystem system;
-    private Materializer materializer;
+    private final StreamSystem streams;
 
     FlowRunner(String systemName) {
-        this.systemName = systemName;
+        this.streams = new StreamSystem(systemName);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        system = ActorSystem.create(systemName);
-        materializer = Materializer.createMaterializer(system);
+        streams.beforeAll(context);
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        streams.afterAll(context);
     }
 
     Materializer materializer() {
-        return materializer;
+        return streams.materializer();
     }
 
     /** Compiles {@code spec}: opens its files and sockets and creates its devices. */
@@ -47,7 +43,7 @@ final class FlowRunner implements BeforeAllCallback, AfterAllCallback {
 
     /** Starts {@code flow}; the future completes with its result. */
     CompletableFuture<FlowResult> start(CompiledFlow flow) {
-        return flow.run(materializer).toCompletableFuture();
+        return flow.run(streams.materializer()).toCompletableFuture();
     }
 
     /** Compiles and runs {@code spec} to its result, waiting at most {@code timeoutSeconds}. */
