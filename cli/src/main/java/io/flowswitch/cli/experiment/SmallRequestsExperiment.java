@@ -1,5 +1,6 @@
 package io.flowswitch.cli.experiment;
 
+import io.flowswitch.actors.JitActivity;
 import io.flowswitch.actors.SettledNode;
 import io.flowswitch.cli.SizeParser;
 import io.flowswitch.flow.FlowResult;
@@ -54,8 +55,10 @@ import picocli.CommandLine.Option;
             + " it, has stopped. A flow's result completes before that, and without the wait the request after it"
             + " (either path) could pay for the take-down running on another core. The wait is not timed; a node"
             + " that does not settle within --settle-timeout fails the run.",
-        "After --warm-up requests on each path, the node calibrates its threshold on the same request (its own sweep"
-            + " of both paths up to --calibration-size, see docs/scheduler.md). Below the best fixed threshold bypass"
+        "After --warm-up requests on each path, and passes over every size until the JIT has gone quiet"
+            + " (--warm-up-limit: a node keeps getting faster for its first minute or so of flows, and the calibration"
+            + " and the sweep must time the same node), the node calibrates its threshold on the same request (its"
+            + " own sweep of both paths up to --calibration-size, see docs/scheduler.md). Below the best fixed threshold bypass"
             + " is cheaper, above it the flow is. The doubling sweep finds the two sizes between which the paired gap"
             + " (each file-to-file flow minus the bypass timed beside it) changes sign; --crossing-rounds rounds over"
             + " 7 sizes from half the lower to twice the upper (within the sweep) then measure the gap finer (when the"
@@ -86,6 +89,9 @@ public final class SmallRequestsExperiment extends Experiment {
     private static final int SWEEP_WARM_UP_DIVISOR = 250;
     /** The finer sweep across the crossing's bracket, widened: this many steps, evenly on a log axis. */
     private static final int CROSSING_STEPS = 6;
+    /** The JIT is quiet when it compiled for less than this share of a window this long. */
+    private static final double JIT_QUIET_SHARE = 0.02;
+    private static final long JIT_WINDOW_NS = TimeUnit.SECONDS.toNanos(10);
 
     /** What one request does. */
     enum Request { AES, ACCEL }
@@ -132,9 +138,14 @@ public final class SmallRequestsExperiment extends Experiment {
             + " calibrated on a colder node comes out too high. Default: 5000 (--quick: 10).")
     Integer warmUpRuns;
 
+    @Option(names = "--warm-up-limit", paramLabel = "SECONDS",
+        description = "After --warm-up, passes over every size of the sweep go on until the JIT compiles for less"
+            + " than 2%% of a 10 s window, or for this long at most (0: no such passes). Default: 180 (--quick: 0).")
+    Integer warmUpLimitOption;
+
     @Option(names = "--crossing-rounds", paramLabel = "N",
         description = "Rounds of the finer sweep across the bracket where the flow starts to pay for itself (7 sizes,"
-            + " a flow and a bypass request each per round); 0: judge by the doubling sweep alone. Default: 15"
+            + " a flow and a bypass request each per round); 0: judge by the doubling sweep alone. Default: 40"
             + " (--quick: 3).")
     Integer crossingRoundsOption;
 
@@ -144,6 +155,7 @@ public final class SmallRequestsExperiment extends Experiment {
     long settleTimeoutMs;
 
     private int warmUp;
+    private int warmUpLimitS;
     private int crossingRounds;
     private SettledNode settled;
 
@@ -162,7 +174,8 @@ public final class SmallRequestsExperiment extends Experiment {
     protected void run(ExperimentOutput output) throws Exception {
         final boolean accel = kind == Request.ACCEL;
         warmUp = orDefault(warmUpRuns, 5000, 10);
-        crossingRounds = orDefault(crossingRoundsOption, 15, 3);
+        warmUpLimitS = orDefault(warmUpLimitOption, 180, 0);
+        crossingRounds = orDefault(crossingRoundsOption, 40, 3);
         final long max = orDefault(maxSize, accel ? 4L << 20 : 32L << 20, 64L * 1024);
         final long budget = orDefault(bytesPerPoint, accel ? 32L << 20 : 128L << 20, 256L * 1024);
         final long calibrationBytes = calibrationSize != null ? calibrationSize : accel ? 2L << 20 : 16L << 20;
@@ -170,10 +183,10 @@ public final class SmallRequestsExperiment extends Experiment {
             : accel ? 4 : Math.max(1, Runtime.getRuntime().availableProcessors());
         if (minSize < 1 || max < minSize || max > 1L << 30 || budget < 1 || concurrency < 1 || concurrency > 256
             || calibrationBytes < 64 * 1024 || calibrationBytes > 1L << 30 || replicas < 1 || replicas > 64
-            || accelRate < 1024 || warmUp < 0 || crossingRounds < 0 || crossingRounds > 1000 || settleTimeoutMs < 1 || settleTimeoutMs > 600_000) {
+            || accelRate < 1024 || warmUp < 0 || warmUpLimitS < 0 || warmUpLimitS > 3600 || crossingRounds < 0 || crossingRounds > 1000 || settleTimeoutMs < 1 || settleTimeoutMs > 600_000) {
             throw usage("need 1 <= --min-size <= --max-size <= 1GiB, --bytes-per-point >= 1, --concurrency 1..256,"
                 + " --calibration-size 64KiB..1GiB, --replicas 1..64, --accel-rate >= 1KiB,"
-                + " --crossing-rounds 0..1000, --settle-timeout 1..600000");
+                + " --warm-up-limit 0..3600, --crossing-rounds 0..1000, --settle-timeout 1..600000");
         }
         final byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -215,10 +228,9 @@ public final class SmallRequestsExperiment extends Experiment {
                 sweepInputs.add(scratch.random("warm-up-" + size + ".bin", size, size + 2));
             }
             for (int pass = 0; pass < warmUp / SWEEP_WARM_UP_DIVISOR; pass++) {
-                for (Path sizedIn : sweepInputs) {
-                    warmBothPaths(node, small, request.request(sizedIn, warmOut), warmOut, 1);
-                }
+                warmOverSizes(node, small, request, sweepInputs, warmOut);
             }
+            warmUntilJitQuiet(node, small, request, sweepInputs, warmOut, output);
             for (Path sizedIn : sweepInputs) {
                 Files.deleteIfExists(sizedIn);
             }
@@ -249,6 +261,45 @@ public final class SmallRequestsExperiment extends Experiment {
                 again.directNsPerByte(), again.threshold());
             report(output, points, crossing, calibration, accel ? "a " + Rates.format(accelRate) + " accelerator"
                 : "AES-GCM");
+        }
+    }
+
+    /**
+     * Passes over the sweep's sizes until the JIT has compiled for less than {@link #JIT_QUIET_SHARE} of a
+     * {@link #JIT_WINDOW_NS} window, or --warm-up-limit has passed. The node keeps getting faster for its first
+     * minute or so of flows, and the calibration and the sweep must time the same node: calibrated while the JIT
+     * still compiled, the threshold came out 1.3-4x the one the sweep found.
+     */
+    private void warmUntilJitQuiet(FlowSwitch node, SmallRequests small, SmallRequests.RequestTemplate request,
+        List<Path> sweepInputs, Path warmOut, ExperimentOutput output) throws Exception {
+        final long limitNs = TimeUnit.SECONDS.toNanos(warmUpLimitS);
+        final long startNs = System.nanoTime();
+        final JitActivity jit = new JitActivity();
+        int passes = 0;
+        double lastShare = Double.NaN;
+        while (System.nanoTime() - startNs < limitNs) {
+            warmOverSizes(node, small, request, sweepInputs, warmOut);
+            passes++;
+            if (jit.sinceMarkNs() >= JIT_WINDOW_NS) {
+                lastShare = jit.shareSinceMark();
+                if (lastShare < JIT_QUIET_SHARE) {
+                    break;
+                }
+                jit.mark();
+            }
+        }
+        if (limitNs > 0) {
+            output.line("  warmed up until the JIT went quiet: %d passes over the sweep's sizes in %.1f s; the JIT"
+                + " compiled for %s of the last window%s", passes, (System.nanoTime() - startNs) / 1e9,
+                Double.isNaN(lastShare) ? "(no full window)" : String.format(Locale.ROOT, "%.1f%%", 100 * lastShare),
+                Double.isNaN(lastShare) || lastShare >= JIT_QUIET_SHARE ? " (--warm-up-limit reached first)" : "");
+        }
+    }
+
+    private static void warmOverSizes(FlowSwitch node, SmallRequests small, SmallRequests.RequestTemplate request,
+        List<Path> sweepInputs, Path warmOut) throws Exception {
+        for (Path sizedIn : sweepInputs) {
+            warmBothPaths(node, small, request.request(sizedIn, warmOut), warmOut, 1);
         }
     }
 
