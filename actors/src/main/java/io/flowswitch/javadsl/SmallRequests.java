@@ -80,7 +80,7 @@ public final class SmallRequests implements AutoCloseable {
     /** Rounds over the sizes 4x apart, and over the sizes inside the bracket where the paths cross. */
     private static final int COARSE_ROUNDS = 9;
     private static final int FINE_ROUNDS = 40;
-    /** A round the JIT compiled for more than this share of is timed again, up to this many tries a round. */
+    /** A round the JIT compiled for more than this share of is timed again, up to this many tries a round ({@link QuietRounds}). */
     private static final double MAX_JIT_SHARE = 0.02;
     private static final int MAX_TRIES_PER_ROUND = 3;
     /** The bracket is split into this many steps, evenly on a log size axis. */
@@ -353,7 +353,9 @@ public final class SmallRequests implements AutoCloseable {
         final long[][] direct = new long[n][rounds];
         final long[][] gap = new long[n][rounds];
         final JitActivity jit = new JitActivity();
-        for (int round = 0, tries = 1; round < rounds; tries++) {
+        final QuietRounds quiet = new QuietRounds(rounds, MAX_TRIES_PER_ROUND, MAX_JIT_SHARE);
+        while (quiet.more()) {
+            final int round = quiet.next();
             jit.mark();
             for (int i = 0; i < n; i++) {
                 // Which path goes first alternates, so neither always runs on the cache the other warmed.
@@ -366,12 +368,8 @@ public final class SmallRequests implements AutoCloseable {
                 }
                 gap[i][round] = flow[i][round] - direct[i][round];
             }
-            // A round the JIT compiled through was timed with a core taken from the flow's lanes (the direct path,
-            // on one thread, lost nothing): time it again, unless the tries left are only enough for the rounds
-            // still to come.
-            if (jit.shareSinceMark() <= MAX_JIT_SHARE || MAX_TRIES_PER_ROUND * rounds - tries <= rounds - round - 1) {
-                round++;
-            }
+            // A round the JIT compiled through is overwritten by the next try.
+            quiet.keep(jit.shareSinceMark());
         }
         final long[] bytes = new long[n];
         final long[] flowNs = new long[n];
