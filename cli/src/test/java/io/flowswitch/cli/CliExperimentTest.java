@@ -110,9 +110,11 @@ class CliExperimentTest {
     @Test
     void smallRequestsSweepsSizesAndMarksTheCalibratedThreshold() throws Exception {
         final Cli.Outcome run = cli("experiment", "small-requests", "--quick", "--max-size", "4KiB",
-            "--bytes-per-point", "8KiB", "--calibration-size", "64KiB", "--concurrency", "2", "--out", dir.toString(),
-            "--work", dir.toString());
+            "--bytes-per-point", "8KiB", "--calibration-size", "64KiB", "--concurrency", "2", "--warm-up-limit", "1",
+            "--out", dir.toString(), "--work", dir.toString());
         run.assertDone();
+        assertTrue(run.out().contains("warmed up until the JIT went quiet: ")
+            && run.out().contains("(--warm-up-limit reached first)"), "a 1 s limit ends before a 10 s window: " + run.out());
         final List<String> rows = Files.readAllLines(dir.resolve("small-requests.csv"));
         assertEquals("size_bytes,flow_us,bypass_us,batched_us,flow_over_bypass,flow_sink_us,bypass_sink_us,"
             + "flow_over_bypass_sink", rows.get(0));
@@ -123,6 +125,14 @@ class CliExperimentTest {
         assertTrue(run.out().contains("file to file, not the target's measure"), run.out());
         assertEquals(5, Files.readString(dir.resolve("small-requests.svg")).split("<polyline").length - 1);
         assertEquals(List.of("small-requests.csv", "small-requests.svg"), listed(dir));
+    }
+
+    @Test
+    void smallRequestsRefusesAWarmUpLimitOutOfRange() {
+        for (String limit : new String[] {"-1", "3601"}) {
+            assertTrue(cli("experiment", "small-requests", "--quick", "--warm-up-limit", limit, "--out", dir.toString())
+                .assertError(ExitCodes.USAGE).contains("--warm-up-limit 0..3600"), limit);
+        }
     }
 
     @Test
