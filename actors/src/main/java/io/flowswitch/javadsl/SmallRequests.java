@@ -41,7 +41,10 @@ import java.util.stream.Stream;
  * to {@code calibration-bytes}, side by side, and places the threshold where their difference crosses zero. Unless {@code flowswitch.small-requests.threshold} sets it, the node calibrates right after start
  * ({@code calibrate-at-start = on}, in the background) or at the first {@link #threshold()} (or {@link
  * #submit}), with file → aes-gcm-encrypt (one replica per core) → file, which takes about
- * a second; a node that never takes a small request pays nothing.
+ * a second; a node that never takes a small request pays nothing. A node keeps getting faster for its first
+ * minute or so of flows, while the JIT compiles what they run, and a threshold calibrated before that comes out
+ * high (1.3–4× with AES-GCM file to file on two cores, or "always bypass"): {@link Calibration#jitShare} says how
+ * busy the JIT was, and an application that can should {@link #calibrate} again once its node is warm.
  *
  * <p>Batching follows {@link io.flowswitch.scheduler.Batcher}'s rules, live: per chain of device kinds, a
  * request joins the open batch if the batch stays within {@code batch-max-bytes} and it comes within
@@ -64,9 +67,11 @@ public final class SmallRequests implements AutoCloseable {
      * difference crosses zero, else from the lines).
      *
      * @param setupNs the flow path's extra fixed cost: its 1 KiB time minus the direct path's
+     * @param jitShare how much of the calibration's time the JIT spent compiling ({@link JitActivity}): above a
+     *     few percent the node was still warming up, and the threshold comes out high
      */
     public record Calibration(long flowSmallNs, long directSmallNs, double flowNsPerByte, double directNsPerByte,
-        long setupNs, SmallRequestThreshold threshold) {}
+        long setupNs, SmallRequestThreshold threshold, double jitShare) {}
 
     /** Requests taken so far: as flows, on the direct path, and the batches those ran in. */
     public record Stats(long flows, long bypassed, long batches) {}
@@ -80,7 +85,17 @@ public final class SmallRequests implements AutoCloseable {
     /** Rounds over the sizes 4x apart, and over the sizes inside the bracket where the paths cross. */
     private static final int COARSE_ROUNDS = 9;
     private static final int FINE_ROUNDS = 40;
-    /** A round the JIT compiled for more than this share of is timed again, up to this many tries a round ({@link QuietRounds}). */
+    /**
+     * Fewer rounds, down to {@link #MIN_FINE_ROUNDS}, when the paths cross at sizes whose requests are slow: the
+     * finer sweep should take about this long (40 rounds at 1-4 MiB take about a second; at 16-32 MiB they took
+     * ten).
+     */
+    private static final long FINE_BUDGET_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final int MIN_FINE_ROUNDS = 15;
+    /**
+     * A round the JIT compiled for more than this share of, or that requests came in during, is timed again, up
+     * to this many tries a round ({@link QuietRounds}).
+     */
     private static final double MAX_JIT_SHARE = 0.02;
     private static final int MAX_TRIES_PER_ROUND = 3;
     /** The bracket is split into this many steps, evenly on a log size axis. */
@@ -226,6 +241,11 @@ public final class SmallRequests implements AutoCloseable {
         thread.start();
     }
 
+    /** Requests taken so far, either way; calibration's own are not counted. */
+    private long traffic() {
+        return flows.get() + bypassed.get();
+    }
+
     /** The last calibration, or null. */
     public Calibration calibration() {
         return calibration;
@@ -251,6 +271,7 @@ public final class SmallRequests implements AutoCloseable {
             throw new FlowException("CALIBRATION_FAILED", "cannot make a scratch directory in " + workDir + ": " + e, e);
         }
         settling = new SettledNode(node::usage, SETTLE_TIMEOUT_NS);
+        final JitActivity jit = new JitActivity();
         try {
             final long largeBytes = settings.calibrationBytes();
             final Path small = random(scratch.resolve("small.bin"), SMALL_BYTES);
@@ -294,12 +315,20 @@ public final class SmallRequests implements AutoCloseable {
                 && first.largest() <= MAX_CALIBRATION_BYTES / 2; i++) {
                 first = first.plus(sweep(List.of(first.largest() * 2), COARSE_ROUNDS, template, scratch, out));
             }
-            final int bracket = first.bracket();
+            final Sweep coarseSweep = first;
+            final int bracket = coarseSweep.bracket();
             final PathCrossing.Refined fine = bracket < 0 ? null : PathCrossing.refine(first.bytes[bracket],
                 first.bytes[bracket + 1], first.bytes[0], first.largest(), FINE_STEPS, MAX_EXTENSIONS,
-                sizes -> sweep(Arrays.stream(sizes).boxed().toList(), FINE_ROUNDS, template, scratch, out).gapNs);
-            final Calibration measured = fit(first, fine);
+                sizes -> sweep(Arrays.stream(sizes).boxed().toList(), fineRounds(coarseSweep, sizes), template, scratch,
+                    out).gapNs);
+            final Calibration measured = fit(first, fine, jit.shareSinceMark());
             calibration = measured;
+            if (measured.jitShare() > MAX_JIT_SHARE) {
+                org.slf4j.LoggerFactory.getLogger(SmallRequests.class).info("small-request threshold {}, calibrated"
+                    + " while the JIT compiled for {}% of the time: on a node still warming up it comes out high;"
+                    + " calibrate again once the node has run its flows for a minute or so", measured.threshold(),
+                    Math.round(100 * measured.jitShare()));
+            }
             return measured;
         } catch (IOException e) {
             throw new FlowException("CALIBRATION_FAILED", "cannot write calibration input in " + scratch + ": " + e, e);
@@ -353,10 +382,11 @@ public final class SmallRequests implements AutoCloseable {
         final long[][] direct = new long[n][rounds];
         final long[][] gap = new long[n][rounds];
         final JitActivity jit = new JitActivity();
-        final QuietRounds quiet = new QuietRounds(rounds, MAX_TRIES_PER_ROUND, MAX_JIT_SHARE);
+        final QuietRounds quiet = new QuietRounds(rounds, MAX_TRIES_PER_ROUND);
         while (quiet.more()) {
             final int round = quiet.next();
             jit.mark();
+            final long trafficBefore = traffic();
             for (int i = 0; i < n; i++) {
                 // Which path goes first alternates, so neither always runs on the cache the other warmed.
                 if ((round & 1) == 0) {
@@ -368,8 +398,8 @@ public final class SmallRequests implements AutoCloseable {
                 }
                 gap[i][round] = flow[i][round] - direct[i][round];
             }
-            // A round the JIT compiled through is overwritten by the next try.
-            quiet.keep(jit.shareSinceMark());
+            // A disturbed round is overwritten by the next try.
+            quiet.keep(jit.shareSinceMark() > MAX_JIT_SHARE || traffic() != trafficBefore);
         }
         final long[] bytes = new long[n];
         final long[] flowNs = new long[n];
@@ -385,6 +415,17 @@ public final class SmallRequests implements AutoCloseable {
         return new Sweep(bytes, flowNs, directNs, gapNs);
     }
 
+    /** As many rounds over {@code sizes} as fit {@link #FINE_BUDGET_NS}, by the lines through the coarse sweep. */
+    private static int fineRounds(Sweep coarse, long[] sizes) {
+        final double[] flowLine = PathCrossing.line(coarse.bytes, coarse.flowNs);
+        final double[] directLine = PathCrossing.line(coarse.bytes, coarse.directNs);
+        double roundNs = 0;
+        for (long size : sizes) {
+            roundNs += Math.max(0, flowLine[0] + flowLine[1] * size) + Math.max(0, directLine[0] + directLine[1] * size);
+        }
+        return (int) Math.max(MIN_FINE_ROUNDS, Math.min(FINE_ROUNDS, FINE_BUDGET_NS / Math.max(1, roundNs)));
+    }
+
     private static long median(long[] values) {
         final long[] sorted = values.clone();
         Arrays.sort(sorted);
@@ -398,7 +439,7 @@ public final class SmallRequests implements AutoCloseable {
      * ({@link PathCrossing}). Without a zero the lines decide: always bypass when the flow is never cheaper per byte, else {@code S /
      * (d - f)}.
      */
-    private static Calibration fit(Sweep coarse, PathCrossing.Refined fine) {
+    private static Calibration fit(Sweep coarse, PathCrossing.Refined fine, double jitShare) {
         final double[] flowLine = PathCrossing.line(coarse.bytes, coarse.flowNs);
         final double[] directLine = PathCrossing.line(coarse.bytes, coarse.directNs);
         final double flowNsPerByte = Math.max(0, flowLine[1]);
@@ -419,7 +460,7 @@ public final class SmallRequests implements AutoCloseable {
             threshold = new SmallRequestThreshold(0, true);
         }
         return new Calibration(coarse.flowNs[0], coarse.directNs[0], flowNsPerByte, directNsPerByte,
-            Math.round(setupNs), threshold);
+            Math.round(setupNs), threshold, jitShare);
     }
 
     /** Stops the workers; requests waiting in a batch end with a {@code CLOSED} error. */

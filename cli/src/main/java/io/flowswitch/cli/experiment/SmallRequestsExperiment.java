@@ -1,6 +1,7 @@
 package io.flowswitch.cli.experiment;
 
 import io.flowswitch.actors.JitActivity;
+import io.flowswitch.actors.JitQuiet;
 import io.flowswitch.actors.SettledNode;
 import io.flowswitch.cli.SizeParser;
 import io.flowswitch.flow.FlowResult;
@@ -89,11 +90,7 @@ public final class SmallRequestsExperiment extends Experiment {
     private static final int SWEEP_WARM_UP_DIVISOR = 250;
     /** The finer sweep across the crossing's bracket, widened: this many steps, evenly on a log axis. */
     private static final int CROSSING_STEPS = 6;
-    /**
-     * The JIT is quiet when it compiled for less than this share of so many windows this long in a row: one
-     * quiet window alone was often followed by a node still getting faster (a threshold calibrated after 30 s
-     * of warm-up came out 3.8 MiB, calibrated again after the sweep 0.9 MiB).
-     */
+    /** The JIT is quiet when it compiled for at most this share of so many windows this long in a row. */
     private static final double JIT_QUIET_SHARE = 0.02;
     private static final long JIT_WINDOW_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int JIT_QUIET_WINDOWS = 2;
@@ -240,9 +237,10 @@ public final class SmallRequestsExperiment extends Experiment {
                 Files.deleteIfExists(sizedIn);
             }
             final SmallRequests.Calibration calibration = small.calibrate(request, scratch.directory());
-            output.line("  calibrated: flow %.0f us and bypass %.0f us at 1 KiB, %.3f and %.3f ns/B: %s",
-                calibration.flowSmallNs() / 1e3, calibration.directSmallNs() / 1e3, calibration.flowNsPerByte(),
-                calibration.directNsPerByte(), calibration.threshold());
+            output.line("  calibrated: flow %.0f us and bypass %.0f us at 1 KiB, %.3f and %.3f ns/B: %s (the JIT"
+                + " compiled for %.1f%% of it)", calibration.flowSmallNs() / 1e3, calibration.directSmallNs() / 1e3,
+                calibration.flowNsPerByte(), calibration.directNsPerByte(), calibration.threshold(),
+                100 * calibration.jitShare());
             final List<Point> points = new ArrayList<>();
             for (long size = minSize; size <= max; size *= 2) {
                 points.add(measure(node, small, scratch, request, sinkRequest, size, budget));
@@ -270,8 +268,7 @@ public final class SmallRequestsExperiment extends Experiment {
     }
 
     /**
-     * Passes over the sweep's sizes until the JIT has compiled for less than {@link #JIT_QUIET_SHARE} of {@link
-     * #JIT_QUIET_WINDOWS} windows in a row, or --warm-up-limit has passed. The node keeps getting faster for its first
+     * Passes over the sweep's sizes until the JIT is quiet ({@link JitQuiet}), or --warm-up-limit has passed. The node keeps getting faster for its first
      * minute or so of flows, and the calibration and the sweep must time the same node: calibrated while the JIT
      * still compiled, the threshold came out 1.3-4x the one the sweep found.
      */
@@ -279,25 +276,21 @@ public final class SmallRequestsExperiment extends Experiment {
         List<Path> sweepInputs, Path warmOut, ExperimentOutput output) throws Exception {
         final long limitNs = TimeUnit.SECONDS.toNanos(warmUpLimitS);
         final long startNs = System.nanoTime();
-        final JitActivity jit = new JitActivity();
+        final JitQuiet quiet = new JitQuiet(new JitActivity(), JIT_WINDOW_NS, JIT_QUIET_SHARE, JIT_QUIET_WINDOWS);
         int passes = 0;
-        int quietWindows = 0;
-        final List<String> shares = new ArrayList<>();
-        while (quietWindows < JIT_QUIET_WINDOWS && System.nanoTime() - startNs < limitNs) {
+        boolean warm = false;
+        while (!warm && System.nanoTime() - startNs < limitNs) {
             warmOverSizes(node, small, request, sweepInputs, warmOut);
             passes++;
-            if (jit.sinceMarkNs() >= JIT_WINDOW_NS) {
-                final double share = jit.shareSinceMark();
-                shares.add(String.format(Locale.ROOT, "%.1f%%", 100 * share));
-                quietWindows = share < JIT_QUIET_SHARE ? quietWindows + 1 : 0;
-                jit.mark();
-            }
+            warm = quiet.observe();
         }
         if (limitNs > 0) {
+            final List<Double> shares = quiet.shares();
             output.line("  warmed up until the JIT went quiet: %d passes over the sweep's sizes in %.1f s; the JIT"
                 + " compiled for %s of each %d s window%s", passes, (System.nanoTime() - startNs) / 1e9,
-                String.join(", ", shares), TimeUnit.NANOSECONDS.toSeconds(JIT_WINDOW_NS),
-                quietWindows < JIT_QUIET_WINDOWS ? " (--warm-up-limit reached first)" : "");
+                shares.isEmpty() ? "(none closed)" : shares.stream()
+                    .map(share -> String.format(Locale.ROOT, "%.1f%%", 100 * share)).collect(Collectors.joining(", ")),
+                TimeUnit.NANOSECONDS.toSeconds(JIT_WINDOW_NS), warm ? "" : " (--warm-up-limit reached first)");
         }
     }
 
