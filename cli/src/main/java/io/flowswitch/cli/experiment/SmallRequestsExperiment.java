@@ -262,8 +262,8 @@ public final class SmallRequestsExperiment extends Experiment {
             // that both time an equally warm node, and after the warm-up calibration: a node's first calibration
             // ran with the JIT compiling for 15-29% of it (the cipher's code deoptimised and compiled again for the
             // mix of sizes calibration interleaves) and came out above the finer sweep's best range in half the
-            // runs, by 24-56%; calibrating again after the finer sweep, with the JIT at 2-4%, agreed within 20% in
-            // 27 of 28.
+            // runs, by 24-56%; calibrating again after the finer sweep, with the JIT at 1-5%, agreed within 20% in
+            // 36 of 39.
             final SmallRequests.Calibration calibration = small.calibrate(request, scratch.directory());
             output.line("  calibrated: flow %.0f us and bypass %.0f us at 1 KiB, %.3f and %.3f ns/B: %s (the JIT"
                 + " compiled for %.1f%% of it)", calibration.flowSmallNs() / 1e3, calibration.directSmallNs() / 1e3,
