@@ -1,5 +1,6 @@
 package io.flowswitch.devices.fault;
 
+import static io.flowswitch.devices.fault.FaultChunks.pass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -101,15 +102,6 @@ class BalancedReplicaFaultTest {
     void aNegativeReplicaIsRefused() {
         final FaultState state = new FaultState(Fault.parse("crash@3", STAGE));
         assertThrows(IllegalArgumentException.class, () -> replica(state, -1));
-    }
-
-    /** Passes chunk {@code sequence} through; returns null when it came out. */
-    private static Chunk pass(TransformDevice device, ChunkPool pool, long sequence) {
-        final Chunk chunk = pool.acquire();
-        chunk.header().sequence(sequence);
-        device.accept(chunk);
-        device.poll(pool).release();
-        return null;
     }
 
     private static TransformDevice replica(FaultState state, int replica) {

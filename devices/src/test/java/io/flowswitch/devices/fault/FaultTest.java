@@ -1,5 +1,6 @@
 package io.flowswitch.devices.fault;
 
+import static io.flowswitch.devices.fault.FaultChunks.pass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -114,15 +115,6 @@ class FaultTest {
         final Chunk out = device.poll(pool);
         assertEquals(0x40, out.array()[Chunk.HEADROOM + 5]);
         out.release();
-    }
-
-    /** Passes chunk {@code sequence} through; returns null when it came out. */
-    private static Chunk pass(TransformDevice device, ChunkPool pool, long sequence) {
-        final Chunk chunk = pool.acquire();
-        chunk.header().sequence(sequence);
-        device.accept(chunk);
-        device.poll(pool).release();
-        return null;
     }
 
     private static TransformDevice faulty(FaultState state, boolean primary) {
